@@ -1,0 +1,2 @@
+//! claimscan: news text in, checkable assertions out.
+pub mod document;

@@ -1,2 +1,6 @@
 //! claimscan: news text in, checkable assertions out.
+pub mod datasets;
 pub mod document;
+pub mod model;
+pub mod output;
+pub mod train;

@@ -1,0 +1,121 @@
+//! The label stage: turns head probabilities, cues and attribution into the sentence's
+//! `label`, `confidence`, `cues` and `attribution` columns.
+
+pub mod attribution;
+pub mod cues;
+
+use crate::model::heads::SentenceScores;
+
+/// Status of a sentence's main assertion, as a fact-checker reads it (see DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    /// Asserted as true and checkable.
+    Fact,
+    /// Uncertain, predicted or hypothetical.
+    Speculation,
+    /// The writer's evaluation or interpretation.
+    Opinion,
+}
+
+impl Label {
+    /// The name used in the CSV `label` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Fact => "fact",
+            Label::Speculation => "speculation",
+            Label::Opinion => "opinion",
+        }
+    }
+}
+
+/// Weight of the "reported statement" rule: a sentence that credits a source is a FACT about
+/// what the source said (DESIGN.md), so its distribution is mixed with this much certainty of
+/// fact. 0.6 guarantees the label while the remaining 0.4 keeps the model's view visible.
+const REPORTED_FACT_WEIGHT: f64 = 0.6;
+
+/// Everything the label stage decides for one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceLabel {
+    /// The label with the highest probability.
+    pub label: Label,
+    /// Probabilities (sum to 1) and check-worthiness.
+    pub scores: SentenceScores,
+    /// `;`-separated words that drove a speculation/opinion label (or hedge a reported fact).
+    pub cues: String,
+    /// The source the sentence credits, empty if none.
+    pub attribution: String,
+}
+
+impl SentenceLabel {
+    /// Probability of the chosen label.
+    pub fn confidence(&self) -> f64 {
+        match self.label {
+            Label::Fact => self.scores.p_fact,
+            Label::Speculation => self.scores.p_speculation,
+            Label::Opinion => self.scores.p_opinion,
+        }
+    }
+}
+
+/// Labels one sentence from its model scores and its text.
+pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
+    let found = cues::find_cues(text);
+    let attribution = attribution::find_attribution(text).map(|a| a.source).unwrap_or_default();
+    let scores = if attribution.is_empty() {
+        model
+    } else {
+        let keep = 1.0 - REPORTED_FACT_WEIGHT;
+        SentenceScores {
+            p_fact: keep * model.p_fact + REPORTED_FACT_WEIGHT,
+            p_speculation: keep * model.p_speculation,
+            p_opinion: keep * model.p_opinion,
+            checkworthy: model.checkworthy,
+        }
+    };
+    let label = argmax(&scores);
+    let cues = match label {
+        Label::Speculation => found.joined("speculation"),
+        Label::Opinion => found.joined("opinion"),
+        // A reported fact shows whether the reported content is itself hedged.
+        Label::Fact if !attribution.is_empty() => found.joined("speculation"),
+        Label::Fact => String::new(),
+    };
+    SentenceLabel { label, scores, cues, attribution }
+}
+
+/// The most probable label; ties go to fact, then speculation (the less severe reading).
+pub fn argmax(scores: &SentenceScores) -> Label {
+    let mut best = (Label::Fact, scores.p_fact);
+    for candidate in [(Label::Speculation, scores.p_speculation), (Label::Opinion, scores.p_opinion)] {
+        if candidate.1 > best.1 {
+            best = candidate;
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::heads::combine;
+
+    #[test]
+    fn reported_statement_is_fact_and_still_sums_to_one() {
+        let model = combine(0.7, 0.2, 0.5);
+        let out = label_sentence(
+            "The agreement will reshape the region, the state TASS news agency reported.",
+            model,
+        );
+        assert_eq!(out.label, Label::Fact);
+        assert_eq!(out.attribution, "TASS");
+        let s = out.scores;
+        assert!((s.p_fact + s.p_speculation + s.p_opinion - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn argmax_picks_highest() {
+        assert_eq!(argmax(&combine(0.1, 0.8, 0.0)), Label::Speculation);
+        assert_eq!(argmax(&combine(0.9, 0.0, 0.0)), Label::Opinion);
+        assert_eq!(argmax(&combine(0.1, 0.1, 0.0)), Label::Fact);
+    }
+}

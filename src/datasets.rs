@@ -1,0 +1,189 @@
+//! Readers for the labelled data sets under ../shared/data, used by `claimscan train` and
+//! `claimscan eval labels`. Each returns `(text, label)` examples; errors name file and line.
+
+use std::path::Path;
+
+/// One labelled sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The sentence.
+    pub text: String,
+    /// True for the positive class (SUBJ, uncertain, check-worthy).
+    pub positive: bool,
+}
+
+/// Which split of a file without an official dev split an example belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// Used to fit the model.
+    Train,
+    /// Used to calibrate and choose the decision threshold.
+    Calibration,
+    /// Held out for reporting.
+    Dev,
+}
+
+/// Deterministic split of the CoNLL-2010 Wikipedia file (no official dev split exists):
+/// every 5th example (index % 5 == 0) is dev, index % 5 == 1 calibration, the rest train.
+pub fn weasel_split(index: usize) -> Split {
+    match index % 5 {
+        0 => Split::Dev,
+        1 => Split::Calibration,
+        _ => Split::Train,
+    }
+}
+
+/// Deterministic calibration split of a training file that has its own dev file:
+/// every 5th example (index % 5 == 0) calibrates, the rest train.
+pub fn calibration_split(index: usize) -> Split {
+    if index % 5 == 0 {
+        Split::Calibration
+    } else {
+        Split::Train
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Splits tab-separated lines without quote handling (the CheckThat! files have bare `"`).
+/// `text_col` and `label_col` are found by header name; `positive` is the label value of the
+/// positive class.
+pub fn read_tsv(path: &Path, text_col: &str, label_col: &str, positive: &str) -> Result<Vec<Example>, String> {
+    let content = read(path)?;
+    let mut lines = content.lines();
+    let header: Vec<&str> = lines.next().ok_or_else(|| format!("{}: empty file", path.display()))?.split('\t').collect();
+    let find = |name: &str| {
+        header.iter().position(|h| h.trim().eq_ignore_ascii_case(name)).ok_or_else(|| {
+            format!("{}:1: no column `{name}` (columns: {})", path.display(), header.join(", "))
+        })
+    };
+    let (ti, li) = (find(text_col)?, find(label_col)?);
+    let mut out = Vec::new();
+    for (n, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (Some(text), Some(label)) = (fields.get(ti), fields.get(li)) else {
+            return Err(format!("{}:{}: expected {} tab-separated fields", path.display(), n + 2, header.len()));
+        };
+        out.push(Example { text: text.trim().to_string(), positive: label.trim() == positive });
+    }
+    Ok(out)
+}
+
+/// CheckThat! 2025 subjectivity TSV (`sentence`, `label` = SUBJ/OBJ): positive = SUBJ.
+pub fn read_subjectivity(path: &Path) -> Result<Vec<Example>, String> {
+    read_tsv(path, "sentence", "label", "SUBJ")
+}
+
+/// CheckThat! 2024 check-worthiness TSV (`Text`, `class_label` = Yes/No): positive = Yes.
+pub fn read_checkworthy(path: &Path) -> Result<Vec<Example>, String> {
+    read_tsv(path, "Text", "class_label", "Yes")
+}
+
+/// Undoes the Penn Treebank escapes used in the CoNLL-2010 sentences.
+fn unescape_ptb(text: &str) -> String {
+    text.replace("-LRB-", "(")
+        .replace("-RRB-", ")")
+        .replace("-LSB-", "[")
+        .replace("-RSB-", "]")
+        .replace("-LCB-", "{")
+        .replace("-RCB-", "}")
+        .replace("( ", "(")
+        .replace(" )", ")")
+}
+
+/// CoNLL-2010 Wikipedia weasel CSV (`text,label`, 1 = uncertain): positive = uncertain.
+pub fn read_weasel(path: &Path) -> Result<Vec<Example>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let (Some(text), Some(label)) = (record.get(0), record.get(1)) else {
+            return Err(format!("{}:{line}: expected `text,label`", path.display()));
+        };
+        out.push(Example { text: unescape_ptb(text.trim()), positive: label.trim() == "1" });
+    }
+    Ok(out)
+}
+
+/// Pang & Lee subjectivity sentences (Latin-1, one per line): every line gets `positive`.
+pub fn read_pang_lee(path: &Path, positive: bool) -> Result<Vec<Example>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Latin-1 maps each byte to the code point of the same value.
+    let text: String = bytes.iter().map(|&b| b as char).collect();
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Example { text: l.trim().to_string(), positive })
+        .collect())
+}
+
+/// Precision, recall and F1 of one class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct ClassScores {
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+}
+
+/// Scores of the class `class` given gold and predicted booleans.
+pub fn class_scores(gold: &[bool], predicted: &[bool], class: bool) -> ClassScores {
+    let mut tp = 0usize;
+    let mut fp = 0usize;
+    let mut fn_ = 0usize;
+    for (&g, &p) in gold.iter().zip(predicted) {
+        match (g == class, p == class) {
+            (true, true) => tp += 1,
+            (false, true) => fp += 1,
+            (true, false) => fn_ += 1,
+            _ => {}
+        }
+    }
+    let precision = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
+    let recall = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+    ClassScores { precision, recall, f1 }
+}
+
+/// Mean of the F1 of both classes.
+pub fn macro_f1(gold: &[bool], predicted: &[bool]) -> f64 {
+    (class_scores(gold, predicted, true).f1 + class_scores(gold, predicted, false).f1) / 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_match_hand_computation() {
+        let gold = [true, true, false, false];
+        let pred = [true, false, true, false];
+        let s = class_scores(&gold, &pred, true);
+        assert!((s.precision - 0.5).abs() < 1e-12 && (s.recall - 0.5).abs() < 1e-12);
+        assert!((macro_f1(&gold, &pred) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ptb_escapes_are_undone() {
+        assert_eq!(unescape_ptb("QJ -LRB- 2-10-2 -RRB- engines"), "QJ (2-10-2) engines");
+    }
+
+    #[test]
+    fn splits_are_deterministic_and_disjoint() {
+        let dev = (0..100).filter(|&i| weasel_split(i) == Split::Dev).count();
+        let cal = (0..100).filter(|&i| weasel_split(i) == Split::Calibration).count();
+        assert_eq!((dev, cal), (20, 20));
+    }
+}

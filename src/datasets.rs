@@ -51,14 +51,30 @@ fn read(path: &Path) -> Result<String, String> {
 /// Splits tab-separated lines without quote handling (the CheckThat! files have bare `"`).
 /// `text_col` and `label_col` are found by header name; `positive` is the label value of the
 /// positive class.
-pub fn read_tsv(path: &Path, text_col: &str, label_col: &str, positive: &str) -> Result<Vec<Example>, String> {
+pub fn read_tsv(
+    path: &Path,
+    text_col: &str,
+    label_col: &str,
+    positive: &str,
+) -> Result<Vec<Example>, String> {
     let content = read(path)?;
     let mut lines = content.lines();
-    let header: Vec<&str> = lines.next().ok_or_else(|| format!("{}: empty file", path.display()))?.split('\t').collect();
+    let header: Vec<&str> = lines
+        .next()
+        .ok_or_else(|| format!("{}: empty file", path.display()))?
+        .split('\t')
+        .collect();
     let find = |name: &str| {
-        header.iter().position(|h| h.trim().eq_ignore_ascii_case(name)).ok_or_else(|| {
-            format!("{}:1: no column `{name}` (columns: {})", path.display(), header.join(", "))
-        })
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                format!(
+                    "{}:1: no column `{name}` (columns: {})",
+                    path.display(),
+                    header.join(", ")
+                )
+            })
     };
     let (ti, li) = (find(text_col)?, find(label_col)?);
     let mut out = Vec::new();
@@ -68,9 +84,17 @@ pub fn read_tsv(path: &Path, text_col: &str, label_col: &str, positive: &str) ->
         }
         let fields: Vec<&str> = line.split('\t').collect();
         let (Some(text), Some(label)) = (fields.get(ti), fields.get(li)) else {
-            return Err(format!("{}:{}: expected {} tab-separated fields", path.display(), n + 2, header.len()));
+            return Err(format!(
+                "{}:{}: expected {} tab-separated fields",
+                path.display(),
+                n + 2,
+                header.len()
+            ));
         };
-        out.push(Example { text: text.trim().to_string(), positive: label.trim() == positive });
+        out.push(Example {
+            text: text.trim().to_string(),
+            positive: label.trim() == positive,
+        });
     }
     Ok(out)
 }
@@ -110,7 +134,10 @@ pub fn read_weasel(path: &Path) -> Result<Vec<Example>, String> {
         let (Some(text), Some(label)) = (record.get(0), record.get(1)) else {
             return Err(format!("{}:{line}: expected `text,label`", path.display()));
         };
-        out.push(Example { text: unescape_ptb(text.trim()), positive: label.trim() == "1" });
+        out.push(Example {
+            text: unescape_ptb(text.trim()),
+            positive: label.trim() == "1",
+        });
     }
     Ok(out)
 }
@@ -123,7 +150,10 @@ pub fn read_pang_lee(path: &Path, positive: bool) -> Result<Vec<Example>, String
     Ok(text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| Example { text: l.trim().to_string(), positive })
+        .map(|l| Example {
+            text: l.trim().to_string(),
+            positive,
+        })
         .collect())
 }
 
@@ -151,10 +181,26 @@ pub fn class_scores(gold: &[bool], predicted: &[bool], class: bool) -> ClassScor
             _ => {}
         }
     }
-    let precision = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
-    let recall = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
-    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-    ClassScores { precision, recall, f1 }
+    let precision = if tp + fp == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fp) as f64
+    };
+    let recall = if tp + fn_ == 0 {
+        0.0
+    } else {
+        tp as f64 / (tp + fn_) as f64
+    };
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    ClassScores {
+        precision,
+        recall,
+        f1,
+    }
 }
 
 /// Mean of the F1 of both classes.
@@ -177,13 +223,142 @@ mod tests {
 
     #[test]
     fn ptb_escapes_are_undone() {
-        assert_eq!(unescape_ptb("QJ -LRB- 2-10-2 -RRB- engines"), "QJ (2-10-2) engines");
+        assert_eq!(
+            unescape_ptb("QJ -LRB- 2-10-2 -RRB- engines"),
+            "QJ (2-10-2) engines"
+        );
     }
 
     #[test]
     fn splits_are_deterministic_and_disjoint() {
         let dev = (0..100).filter(|&i| weasel_split(i) == Split::Dev).count();
-        let cal = (0..100).filter(|&i| weasel_split(i) == Split::Calibration).count();
+        let cal = (0..100)
+            .filter(|&i| weasel_split(i) == Split::Calibration)
+            .count();
         assert_eq!((dev, cal), (20, 20));
+    }
+}
+
+/// One CoNLL-2003 sentence: words and their BIO tags (converted from the file's IOB1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedSentence {
+    /// Words as tokenised in the file.
+    pub words: Vec<String>,
+    /// BIO tags, one per word.
+    pub tags: Vec<String>,
+}
+
+/// Reads a CoNLL-2003 file (`WORD POS CHUNK NER`, blank lines between sentences,
+/// `-DOCSTART-` between documents) and converts IOB1 tags to BIO.
+pub fn read_conll(path: &Path) -> Result<Vec<TaggedSentence>, String> {
+    let content = read(path)?;
+    let mut out = Vec::new();
+    let mut current = TaggedSentence {
+        words: Vec::new(),
+        tags: Vec::new(),
+    };
+    for (n, line) in content.lines().enumerate() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with("-DOCSTART-") {
+            if !current.words.is_empty() {
+                out.push(std::mem::replace(
+                    &mut current,
+                    TaggedSentence {
+                        words: Vec::new(),
+                        tags: Vec::new(),
+                    },
+                ));
+            }
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (Some(word), Some(tag)) = (fields.first(), fields.last()) else {
+            continue;
+        };
+        if fields.len() < 2 {
+            return Err(format!(
+                "{}:{}: expected `WORD ... TAG`",
+                path.display(),
+                n + 1
+            ));
+        }
+        current.words.push((*word).to_string());
+        current.tags.push((*tag).to_string());
+    }
+    if !current.words.is_empty() {
+        out.push(current);
+    }
+    for s in &mut out {
+        s.tags = iob1_to_bio(&s.tags);
+    }
+    Ok(out)
+}
+
+/// IOB1 uses `B-` only between two adjacent entities of one type; BIO starts every entity
+/// with `B-`. Also repairs an `I-X` that follows `O` or another type in predicted sequences.
+pub fn iob1_to_bio(tags: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(tags.len());
+    let mut prev = "O".to_string();
+    for tag in tags {
+        let fixed = match tag.strip_prefix("I-") {
+            Some(kind) if prev == "O" || prev[2..] != *kind => format!("B-{kind}"),
+            _ => tag.clone(),
+        };
+        prev = fixed.clone();
+        out.push(fixed);
+    }
+    out
+}
+
+/// Entity spans `(start word, end word exclusive, type)` of a BIO sequence.
+pub fn bio_spans(tags: &[String]) -> Vec<(usize, usize, String)> {
+    let mut spans = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (i, tag) in tags.iter().enumerate() {
+        let continues =
+            matches!((&open, tag.strip_prefix("I-")), (Some((_, k)), Some(t)) if k == t);
+        if continues {
+            continue;
+        }
+        if let Some((s, k)) = open.take() {
+            spans.push((s, i, k));
+        }
+        if let Some(k) = tag.strip_prefix("B-").or_else(|| tag.strip_prefix("I-")) {
+            open = Some((i, k.to_string()));
+        }
+    }
+    if let Some((s, k)) = open {
+        spans.push((s, tags.len(), k));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod conll_tests {
+    use super::*;
+
+    fn v(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn iob1_becomes_bio() {
+        assert_eq!(
+            iob1_to_bio(&v(&["I-PER", "I-PER", "B-PER", "O", "I-LOC"])),
+            v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"])
+        );
+    }
+
+    #[test]
+    fn spans_from_bio() {
+        let spans = bio_spans(&v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"]));
+        assert_eq!(
+            spans,
+            vec![
+                (0, 2, "PER".into()),
+                (2, 3, "PER".into()),
+                (4, 5, "LOC".into())
+            ]
+        );
     }
 }

@@ -129,10 +129,20 @@ impl CharOffsets {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
         if text.is_ascii() {
-            return CharOffsets { multibyte: Vec::new(), ascii: true };
+            return CharOffsets {
+                multibyte: Vec::new(),
+                ascii: true,
+            };
         }
-        let multibyte = text.char_indices().enumerate().map(|(ci, (bi, _))| (bi, ci)).collect();
-        CharOffsets { multibyte, ascii: false }
+        let multibyte = text
+            .char_indices()
+            .enumerate()
+            .map(|(ci, (bi, _))| (bi, ci))
+            .collect();
+        CharOffsets {
+            multibyte,
+            ascii: false,
+        }
     }
 
     /// Character index of the char boundary at byte offset `byte` (or the char count at the end).
@@ -143,7 +153,11 @@ impl CharOffsets {
         match self.multibyte.binary_search_by_key(&byte, |&(b, _)| b) {
             Ok(i) => self.multibyte[i].1,
             // Past the last char: the end of the text.
-            Err(i) => self.multibyte.get(i).map(|&(_, c)| c).unwrap_or(self.multibyte.len()),
+            Err(i) => self
+                .multibyte
+                .get(i)
+                .map(|&(_, c)| c)
+                .unwrap_or(self.multibyte.len()),
         }
     }
 }

@@ -1,9 +1,27 @@
-use std::path::PathBuf;
+//! Command-line entry point: parses arguments and calls the library.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use claimscan::eval::labels::{self, EvalSplit};
+use claimscan::input::{InputFormat, InputOptions};
+use claimscan::model::ClaimModel;
+use claimscan::pipeline::{self, AnnotateOptions};
+use claimscan::train::{self, Task, TrainOptions};
+
+/// Exit status when some documents could not be processed (the rest were written).
+const EXIT_SOME_FAILED: u8 = 1;
+/// Exit status for usage or environment errors (nothing useful was written).
+const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "claimscan")]
+#[command(
+    name = "claimscan",
+    version,
+    about = "News text in, checkable assertions out: sentences labelled fact / speculation / opinion, entities and attribution as CSV."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -11,34 +29,280 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    Train {
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
+    /// Annotate documents and write sentences.csv, entities.csv, documents.csv and run.json.
+    Annotate(AnnotateArgs),
+    /// Score a stage against labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Fine-tune the encoder and all heads on the labelled data (writes models/claimscan/).
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args)]
+struct AnnotateArgs {
+    /// Files, directories (read recursively) or `-` for standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// How to read inputs: auto picks by extension (.txt/.md text, .jsonl, .csv).
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    input_format: FormatArg,
+    /// JSONL/CSV field holding the document id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSONL/CSV field holding the document text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Output directory (created if missing).
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Reject documents that are not valid UTF-8 instead of replacing bad bytes.
+    #[arg(long)]
+    strict: bool,
+    /// Directory holding the models (default: models/ beside the claimscan sources).
+    #[arg(long)]
+    models: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Text,
+    Lines,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Sentence-boundary precision, recall and F1 on a Universal Dependencies .conllu file.
+    Segment {
+        /// The .conllu file.
+        file: PathBuf,
+    },
+    /// Entity span precision, recall and F1 (conlleval, exact match) on a CoNLL-2003 file.
+    Ner {
+        /// The CoNLL file (e.g. ../shared/data/ner/eng.testa).
+        file: PathBuf,
+        /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
-        #[arg(long, default_value = "target/claimscan-train-cache")]
-        cache: PathBuf,
-        #[arg(long, default_value_t = 0)]
-        pang_lee: usize,
-        #[arg(long, default_value_t = 600)]
-        steps: usize,
+    },
+    /// Score a sentence head on its labelled data.
+    Labels {
+        /// Which head.
+        #[arg(long, value_enum)]
+        task: TaskArg,
+        /// The labelled file (CheckThat! TSV or CoNLL-2010 CSV).
+        file: PathBuf,
+        /// Rows to score: `dev` keeps only the held-out part of the Wikipedia uncertainty file.
+        #[arg(long, value_enum, default_value_t = SplitArg::Dev)]
+        split: SplitArg,
+        /// Directory holding the models.
+        #[arg(long)]
+        models: Option<PathBuf>,
     },
 }
 
-fn main() -> anyhow::Result<()> {
+#[derive(Clone, Copy, ValueEnum)]
+enum TaskArg {
+    Opinion,
+    Speculation,
+    Checkworthy,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SplitArg {
+    All,
+    Dev,
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// The shared labelled data.
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    /// Where the base encoder is read and the trained model written.
+    #[arg(long)]
+    models: Option<PathBuf>,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 1e-4)]
+    lr: f64,
+    /// Pang & Lee movie sentences per class to add to the opinion data.
+    #[arg(long, default_value_t = 0)]
+    pang_lee: usize,
+    /// Cap on training examples per task, for quick experiments.
+    #[arg(long)]
+    max_per_task: Option<usize>,
+    /// Shuffling seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Sentences per batch.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Worker threads for libtorch (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Train { data, models, cache, pang_lee, steps } => {
-            let opts = claimscan::train::TrainOptions {
-                data_dir: data,
-                models_dir: models.unwrap_or_else(claimscan::model::default_models_dir),
-                cache_dir: cache,
-                pang_lee_per_class: pang_lee,
-                steps,
-            };
-            let report = claimscan::train::train_heads(&opts)?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
+    let result = match cli.command {
+        Command::Annotate(args) => annotate(args),
+        Command::Eval(cmd) => eval(cmd),
+        Command::Train(args) => train_cmd(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("claimscan: error: {e:#}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
-    Ok(())
+}
+
+fn models_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(claimscan::model::default_models_dir)
+}
+
+fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let format = match args.input_format {
+        FormatArg::Auto => InputFormat::Auto,
+        FormatArg::Text => InputFormat::Text,
+        FormatArg::Lines => InputFormat::Lines,
+        FormatArg::Jsonl => InputFormat::Jsonl,
+        FormatArg::Csv => InputFormat::Csv,
+    };
+    let opts = AnnotateOptions {
+        inputs: args.inputs,
+        input: InputOptions {
+            format,
+            id_field: args.id_field,
+            text_field: args.text_field,
+            strict_utf8: args.strict,
+            ..InputOptions::default()
+        },
+        out_dir: args.out,
+        models_dir: models_dir(args.models),
+        threads: args.threads,
+        quiet: args.quiet,
+    };
+    let report = pipeline::annotate(&opts)?;
+    let c = &report.counts;
+    if !args.quiet {
+        eprintln!(
+            "claimscan: {} documents ({} ok, {} empty, {} failed), {} sentences ({} fact, {} speculation, {} opinion), {} entities in {:.1}s ({:.0} sentences/s) -> {}",
+            c.documents, c.ok, c.empty, c.errors, c.sentences, c.facts, c.speculations, c.opinions, c.entities,
+            report.elapsed_seconds, report.sentences_per_second, opts.out_dir.display()
+        );
+    }
+    if c.errors > 0 {
+        eprintln!(
+            "claimscan: {} documents failed: see the error column of {}",
+            c.errors,
+            opts.out_dir.join("documents.csv").display()
+        );
+        return Ok(ExitCode::from(EXIT_SOME_FAILED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        EvalCommand::Segment { file } => {
+            let s = claimscan::eval::segment::score_conllu(&file).map_err(anyhow::Error::msg)?;
+            println!("file\tgold\tpredicted\tcorrect\tprecision\trecall\tf1");
+            println!(
+                "{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",
+                file.display(),
+                s.gold,
+                s.predicted,
+                s.correct,
+                s.precision(),
+                s.recall(),
+                s.f1()
+            );
+        }
+        EvalCommand::Ner { file, models } => {
+            let model = ClaimModel::load(&models_dir(models))?;
+            let s = claimscan::eval::ner::evaluate_file(&model, &file)?;
+            println!("type\tgold\tpredicted\tcorrect\tprecision\trecall\tf1");
+            for (kind, c) in s
+                .per_type
+                .iter()
+                .map(|(k, c)| (k.as_str(), c))
+                .chain([("ALL", &s.overall)])
+            {
+                println!(
+                    "{kind}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",
+                    c.gold,
+                    c.predicted,
+                    c.correct,
+                    c.precision(),
+                    c.recall(),
+                    c.f1()
+                );
+            }
+        }
+        EvalCommand::Labels {
+            task,
+            file,
+            split,
+            models,
+        } => {
+            let task = match task {
+                TaskArg::Opinion => Task::Opinion,
+                TaskArg::Speculation => Task::Speculation,
+                TaskArg::Checkworthy => Task::Checkworthy,
+            };
+            let split = match split {
+                SplitArg::All => EvalSplit::All,
+                SplitArg::Dev => EvalSplit::Dev,
+            };
+            let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
+            let model = ClaimModel::load(&models_dir(models))?;
+            let s = labels::evaluate(&model, task, &examples)?;
+            println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
+            println!(
+                "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}",
+                s.task,
+                s.examples,
+                s.positives,
+                s.positive.precision,
+                s.positive.recall,
+                s.positive.f1,
+                s.negative.f1,
+                s.macro_f1
+            );
+            println!("{}: {:.4}", s.headline_name, s.headline);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_cmd(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    if let Some(n) = args.threads {
+        tch::set_num_threads(n.max(1) as i32);
+    }
+    let opts = TrainOptions {
+        data_dir: args.data,
+        models_dir: models_dir(args.models),
+        epochs: args.epochs,
+        learning_rate: args.lr,
+        pang_lee_per_class: args.pang_lee,
+        max_per_task: args.max_per_task,
+        seed: args.seed,
+        batch_size: args.batch_size,
+    };
+    let report = train::train(&opts)?;
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(ExitCode::SUCCESS)
 }

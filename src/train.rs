@@ -1,44 +1,56 @@
-//! `claimscan train heads`: fits the sentence heads on the labelled data in ../shared/data.
+//! `claimscan train`: fine-tunes the shared encoder and all heads on ../shared/data.
 //!
-//! The encoder stays frozen: every training sentence is embedded once (cached on disk, keyed
-//! by the encoder and the texts), then three logistic heads are fitted jointly with Adam.
-//! Each head is calibrated on a held-out slice of its training file (decision offset chosen
-//! for F1, temperature for log-loss) and scored on dev data it never saw.
+//! Multi-task: each batch comes from one task (opinion, speculation, check-worthiness,
+//! entities), batches of all tasks are shuffled together, and every step updates the encoder
+//! with the loss of its batch. Afterwards each sentence head is calibrated on a held-out
+//! slice of its training file (decision offset chosen for F1, temperature for log-loss) and
+//! every task is scored on dev data it never saw. Deterministic for a given seed and thread
+//! count.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use tch::{nn::OptimizerConfig, Tensor};
+use tch::{nn::OptimizerConfig, Device, Tensor};
 
 use crate::datasets::{self, Example, Split};
-use crate::model::heads::{to_vec, Calibration, SentenceHeads};
-use crate::model::{self, encoder::Encoder, ModelError, ENCODER_DIR};
+use crate::model::encoder::Tokenized;
+use crate::model::heads::Calibration;
+use crate::model::ner::tag_index;
+use crate::model::{ClaimModel, ModelError};
 
-/// What `claimscan train heads` needs.
+/// What `claimscan train` needs.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
     /// ../shared/data
     pub data_dir: PathBuf,
-    /// Where the encoder is read and the heads are written.
+    /// Where the base encoder is read and the trained model written.
     pub models_dir: PathBuf,
-    /// Embedding cache (safe to delete).
-    pub cache_dir: PathBuf,
-    /// How many Pang & Lee movie sentences of each class to add to the opinion training data.
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Peak learning rate (AdamW, 10% warm-up, linear decay).
+    pub learning_rate: f64,
+    /// Pang & Lee movie sentences per class added to the opinion data.
     pub pang_lee_per_class: usize,
-    /// Optimisation steps (full batch).
-    pub steps: usize,
+    /// Cap on training examples per task (quick experiments); None uses everything.
+    pub max_per_task: Option<usize>,
+    /// Shuffling seed.
+    pub seed: u64,
+    /// Sentences per batch.
+    pub batch_size: usize,
 }
 
-/// The three tasks and their data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The tasks the model learns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Task {
-    /// Opinion vs not (CheckThat! subjectivity).
+    /// Opinion vs not (CheckThat! 2025 subjectivity).
     Opinion,
     /// Speculation vs not (CoNLL-2010 Wikipedia weasel).
     Speculation,
     /// Check-worthy vs not (CheckThat! 2024 / ClaimBuster).
     Checkworthy,
+    /// Entity tagging (CoNLL-2003).
+    Entities,
 }
 
 impl Task {
@@ -48,74 +60,133 @@ impl Task {
             Task::Opinion => "opinion",
             Task::Speculation => "speculation",
             Task::Checkworthy => "checkworthy",
+            Task::Entities => "entities",
         }
     }
 }
 
-/// Training data of all tasks, as (task, split, example).
-pub struct TrainingData {
-    /// Every example with its task and split.
-    pub rows: Vec<(Task, Split, Example)>,
-}
+/// Sentence-task data as (task, split, example).
+pub type SentenceRows = Vec<(Task, Split, Example)>;
 
-/// Loads the training, calibration and dev data of the three tasks from `data_dir`.
-pub fn load_training_data(data_dir: &Path, pang_lee_per_class: usize) -> Result<TrainingData, String> {
+/// Loads the sentence-task data (train, calibration and dev splits) from `data_dir`.
+pub fn load_sentence_data(
+    data_dir: &Path,
+    pang_lee_per_class: usize,
+) -> Result<SentenceRows, String> {
     let mut rows = Vec::new();
     let subj = data_dir.join("subjectivity");
-    for (i, ex) in datasets::read_subjectivity(&subj.join("train_en.tsv"))?.into_iter().enumerate() {
+    for (i, ex) in datasets::read_subjectivity(&subj.join("train_en.tsv"))?
+        .into_iter()
+        .enumerate()
+    {
         rows.push((Task::Opinion, datasets::calibration_split(i), ex));
     }
     if pang_lee_per_class > 0 {
         let pl = subj.join("pang-lee");
         for (file, positive) in [("subj.subjective", true), ("subj.objective", false)] {
             let examples = datasets::read_pang_lee(&pl.join(file), positive)?;
-            rows.extend(examples.into_iter().take(pang_lee_per_class).map(|ex| (Task::Opinion, Split::Train, ex)));
+            rows.extend(
+                examples
+                    .into_iter()
+                    .take(pang_lee_per_class)
+                    .map(|ex| (Task::Opinion, Split::Train, ex)),
+            );
         }
     }
     for ex in datasets::read_subjectivity(&subj.join("dev_en.tsv"))? {
         rows.push((Task::Opinion, Split::Dev, ex));
     }
-    let weasel = data_dir.join("uncertainty/wiki_weasel_train.csv");
-    for (i, ex) in datasets::read_weasel(&weasel)?.into_iter().enumerate() {
+    for (i, ex) in datasets::read_weasel(&data_dir.join("uncertainty/wiki_weasel_train.csv"))?
+        .into_iter()
+        .enumerate()
+    {
         rows.push((Task::Speculation, datasets::weasel_split(i), ex));
     }
     let cw = data_dir.join("checkworthiness");
-    for (i, ex) in datasets::read_checkworthy(&cw.join("CT24_checkworthy_english_train.tsv"))?.into_iter().enumerate() {
+    for (i, ex) in datasets::read_checkworthy(&cw.join("CT24_checkworthy_english_train.tsv"))?
+        .into_iter()
+        .enumerate()
+    {
         rows.push((Task::Checkworthy, datasets::calibration_split(i), ex));
     }
     for ex in datasets::read_checkworthy(&cw.join("CT24_checkworthy_english_dev.tsv"))? {
         rows.push((Task::Checkworthy, Split::Dev, ex));
     }
-    Ok(TrainingData { rows })
+    Ok(rows)
 }
 
-/// Embeds `texts`, reusing a cached result for the same encoder and texts.
-pub fn embed_cached(encoder: &Encoder, texts: &[&str], cache_dir: &Path, show: bool) -> Result<Tensor, ModelError> {
-    let mut hasher = Sha256::new();
-    hasher.update(encoder.id.as_bytes());
-    for t in texts {
-        hasher.update(t.as_bytes());
-        hasher.update([0u8]);
+/// Small deterministic generator for shuffling (SplitMix64).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
-    let key: String = hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
-    let path = cache_dir.join(format!("embeddings-{key}.pt"));
-    if let Ok(t) = Tensor::load(&path) {
-        return Ok(t);
-    }
-    let started = std::time::Instant::now();
-    let mut done = 0usize;
-    let (embedded, _) = model::embed_all(encoder, texts, model::BATCH_SIZE, |n| {
-        done += n;
-        if show && (done % 2048 < n) {
-            eprintln!("train: embedded {done}/{} sentences ({:.0}/s)", texts.len(), done as f64 / started.elapsed().as_secs_f64());
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
         }
-    })?;
-    std::fs::create_dir_all(cache_dir).map_err(|e| ModelError::Runtime(format!("{}: {e}", cache_dir.display())))?;
-    embedded.save(&path)?;
-    Ok(embedded)
+    }
 }
 
-/// Picks the logit threshold that maximises F1 (or macro-F1) on calibration data.
+/// A training item: its tokens and its target.
+struct Item {
+    tokens: Tokenized,
+    target: Target,
+}
+
+enum Target {
+    Binary(bool),
+    Tags(Vec<i64>),
+}
+
+/// Word-piece targets for a tagged sentence: the word's tag on its first piece, the matching
+/// `I-` tag on the other pieces, -100 (ignored) on special tokens.
+fn piece_targets(tokens: &Tokenized, tags: &[String]) -> Vec<i64> {
+    let mut prev_word = None;
+    tokens
+        .word_ids()
+        .iter()
+        .map(|w| {
+            let Some(w) = *w else { return -100 };
+            let tag = tags.get(w as usize).map(String::as_str).unwrap_or("O");
+            let first = prev_word != Some(w);
+            prev_word = Some(w);
+            let tag = if first {
+                tag.to_string()
+            } else {
+                tag.replacen("B-", "I-", 1)
+            };
+            tag_index(&tag).unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Batches of one task, of similar lengths, in a shuffled order.
+fn make_batches(
+    items: &[usize],
+    lengths: &[usize],
+    batch_size: usize,
+    rng: &mut SplitMix,
+) -> Vec<Vec<usize>> {
+    let mut shuffled = items.to_vec();
+    rng.shuffle(&mut shuffled);
+    let mut batches = Vec::new();
+    // Sort within windows of 50 batches: little padding, yet every epoch mixes differently.
+    for window in shuffled.chunks(batch_size * 50) {
+        let mut w = window.to_vec();
+        w.sort_by_key(|&i| lengths[i]);
+        batches.extend(w.chunks(batch_size).map(|c| c.to_vec()));
+    }
+    batches
+}
+
 fn best_offset(logits: &[f64], gold: &[bool], macro_average: bool) -> f64 {
     let mut candidates: Vec<f64> = logits.to_vec();
     candidates.sort_by(f64::total_cmp);
@@ -123,7 +194,11 @@ fn best_offset(logits: &[f64], gold: &[bool], macro_average: bool) -> f64 {
     let mut best = (f64::MIN, 0.0);
     for &c in candidates.iter().step_by((candidates.len() / 400).max(1)) {
         let pred: Vec<bool> = logits.iter().map(|&z| z >= c).collect();
-        let score = if macro_average { datasets::macro_f1(gold, &pred) } else { datasets::class_scores(gold, &pred, true).f1 };
+        let score = if macro_average {
+            datasets::macro_f1(gold, &pred)
+        } else {
+            datasets::class_scores(gold, &pred, true).f1
+        };
         if score > best.0 {
             best = (score, c);
         }
@@ -131,105 +206,252 @@ fn best_offset(logits: &[f64], gold: &[bool], macro_average: bool) -> f64 {
     best.1
 }
 
-/// Picks the temperature that minimises log-loss around a fixed offset.
 fn best_temperature(logits: &[f64], gold: &[bool], offset: f64) -> f64 {
     let nll = |t: f64| -> f64 {
-        let c = Calibration { offset, temperature: t };
+        let c = Calibration {
+            offset,
+            temperature: t,
+        };
         logits
             .iter()
             .zip(gold)
             .map(|(&z, &g)| {
                 let p = c.probability(z).clamp(1e-7, 1.0 - 1e-7);
-                if g { -p.ln() } else { -(1.0 - p).ln() }
+                if g {
+                    -p.ln()
+                } else {
+                    -(1.0 - p).ln()
+                }
             })
             .sum()
     };
-    (1..=80).map(|i| 0.1 * i as f64).min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0)
+    (1..=100)
+        .map(|i| 0.1 * i as f64)
+        .min_by(|a, b| nll(*a).total_cmp(&nll(*b)))
+        .unwrap_or(1.0)
 }
 
-/// Trains, calibrates, scores and saves the heads. Returns the training report.
-pub fn train_heads(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
-    let data = load_training_data(&opts.data_dir, opts.pang_lee_per_class).map_err(anyhow::Error::msg)?;
-    let encoder = Encoder::load(&opts.models_dir.join(ENCODER_DIR))?;
-    let texts: Vec<&str> = data.rows.iter().map(|(_, _, ex)| ex.text.as_str()).collect();
-    eprintln!("train: {} labelled sentences", texts.len());
-    let embeddings = embed_cached(&encoder, &texts, &opts.cache_dir, true)?;
+/// Raw logits of one sentence head for `texts`.
+fn head_logits(model: &ClaimModel, task: Task, texts: &[&str]) -> Result<Vec<f64>, ModelError> {
+    let embeddings = model.embed(texts)?;
+    let _g = tch::no_grad_guard();
+    let l = model.heads.logits(&embeddings);
+    crate::model::heads::to_vec(match task {
+        Task::Opinion => &l.opinion,
+        Task::Speculation => &l.speculation,
+        _ => &l.checkworthy,
+    })
+}
 
-    let heads = SentenceHeads::new(&encoder.id, encoder.hidden_size(), tch::Device::Cpu);
-    let select = |task: Task, split: Split| -> (Tensor, Vec<bool>) {
-        let idx: Vec<i64> =
-            data.rows.iter().enumerate().filter(|(_, r)| r.0 == task && r.1 == split).map(|(i, _)| i as i64).collect();
-        let gold = idx.iter().map(|&i| data.rows[i as usize].2.positive).collect();
-        (embeddings.index_select(0, &Tensor::from_slice(&idx)), gold)
-    };
-    let tasks = [Task::Opinion, Task::Speculation, Task::Checkworthy];
-    let train_sets: Vec<(Tensor, Tensor)> = tasks
+/// Fine-tunes, calibrates, scores and saves the model. Returns the training report.
+pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
+    let rows =
+        load_sentence_data(&opts.data_dir, opts.pang_lee_per_class).map_err(anyhow::Error::msg)?;
+    let ner_train =
+        datasets::read_conll(&opts.data_dir.join("ner/eng.train")).map_err(anyhow::Error::msg)?;
+    let ner_dev_path = opts.data_dir.join("ner/eng.testa");
+    let mut model = ClaimModel::for_training(&opts.models_dir, Device::Cpu)?;
+    let mut rng = SplitMix(opts.seed);
+
+    // Training items, per task.
+    let mut items: Vec<Item> = Vec::new();
+    let mut per_task: Vec<(Task, Vec<usize>)> = Vec::new();
+    for task in [Task::Opinion, Task::Speculation, Task::Checkworthy] {
+        let mut idx = Vec::new();
+        for (t, split, ex) in &rows {
+            if *t == task && *split == Split::Train {
+                idx.push(items.len());
+                items.push(Item {
+                    tokens: model.encoder.tokenize(&ex.text)?,
+                    target: Target::Binary(ex.positive),
+                });
+            }
+        }
+        per_task.push((task, idx));
+    }
+    let mut ner_idx = Vec::new();
+    for s in &ner_train {
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        let tokens = model.encoder.tokenize_words(&words)?;
+        let targets = piece_targets(&tokens, &s.tags);
+        ner_idx.push(items.len());
+        items.push(Item {
+            tokens,
+            target: Target::Tags(targets),
+        });
+    }
+    per_task.push((Task::Entities, ner_idx));
+    if let Some(cap) = opts.max_per_task {
+        for (_, idx) in &mut per_task {
+            rng.shuffle(idx);
+            idx.truncate(cap);
+        }
+    }
+    let lengths: Vec<usize> = items.iter().map(|i| i.tokens.len()).collect();
+    let batches_per_epoch: usize = per_task
         .iter()
-        .map(|&t| {
-            let (x, gold) = select(t, Split::Train);
-            let y = Tensor::from_slice(&gold.iter().map(|&g| f32::from(u8::from(g))).collect::<Vec<_>>());
-            (x, y)
-        })
-        .collect();
+        .map(|(_, idx)| idx.len().div_ceil(opts.batch_size))
+        .sum();
+    let total_steps = batches_per_epoch * opts.epochs;
+    let warmup = (total_steps / 10).max(1);
+    eprintln!(
+        "train: {} training items ({}), {} steps over {} epochs",
+        items.len(),
+        per_task
+            .iter()
+            .map(|(t, i)| format!("{} {}", t.name(), i.len()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        total_steps,
+        opts.epochs
+    );
 
-    let mut optimizer = tch::nn::AdamW::default().wd(1e-2).build(heads.vars(), 1e-2)?;
-    for step in 0..opts.steps {
-        let logits = heads.logits(&train_sets[0].0);
-        let mut loss = logits.opinion.binary_cross_entropy_with_logits::<Tensor>(&train_sets[0].1, None, None, tch::Reduction::Mean);
-        let logits = heads.logits(&train_sets[1].0);
-        loss += logits.speculation.binary_cross_entropy_with_logits::<Tensor>(&train_sets[1].1, None, None, tch::Reduction::Mean);
-        let logits = heads.logits(&train_sets[2].0);
-        loss += logits.checkworthy.binary_cross_entropy_with_logits::<Tensor>(&train_sets[2].1, None, None, tch::Reduction::Mean);
-        optimizer.backward_step(&loss);
-        if step % 100 == 0 {
-            eprintln!("train: step {step} loss {:.4}", loss.double_value(&[]));
+    let mut optimizer = tch::nn::AdamW::default()
+        .wd(0.01)
+        .build(model.vars(), opts.learning_rate)?;
+    let started = Instant::now();
+    let mut step = 0usize;
+    for epoch in 0..opts.epochs {
+        let mut schedule: Vec<(Task, Vec<usize>)> = Vec::new();
+        for (task, idx) in &per_task {
+            schedule.extend(
+                make_batches(idx, &lengths, opts.batch_size, &mut rng)
+                    .into_iter()
+                    .map(|b| (*task, b)),
+            );
+        }
+        rng.shuffle(&mut schedule);
+        let mut running = 0.0;
+        for (task, batch) in schedule {
+            let lr = if step < warmup {
+                opts.learning_rate * (step + 1) as f64 / warmup as f64
+            } else {
+                opts.learning_rate * (total_steps - step) as f64
+                    / (total_steps - warmup).max(1) as f64
+            };
+            optimizer.set_lr(lr);
+            let toks: Vec<&Tokenized> = batch.iter().map(|&i| &items[i].tokens).collect();
+            let encoded = model.encoder.forward(&toks, model.device(), true)?;
+            let loss = match task {
+                Task::Entities => {
+                    let longest = encoded.mask.size()[1] as usize;
+                    let mut targets = vec![-100i64; batch.len() * longest];
+                    for (r, &i) in batch.iter().enumerate() {
+                        if let Target::Tags(t) = &items[i].target {
+                            targets[r * longest..r * longest + t.len()].copy_from_slice(t);
+                        }
+                    }
+                    let logits = model.ner.logits(&encoded.hidden, &encoded.shapes, true);
+                    let n_tags = logits.size()[2];
+                    logits.view([-1, n_tags]).cross_entropy_loss::<Tensor>(
+                        &Tensor::from_slice(&targets),
+                        None,
+                        tch::Reduction::Mean,
+                        -100,
+                        0.0,
+                    )
+                }
+                _ => {
+                    let gold: Vec<f32> = batch
+                        .iter()
+                        .map(|&i| match items[i].target {
+                            Target::Binary(true) => 1.0,
+                            _ => 0.0,
+                        })
+                        .collect();
+                    let pooled = encoded.mean_pooled().dropout(0.1, true);
+                    let l = model.heads.logits(&pooled);
+                    let logit = match task {
+                        Task::Opinion => l.opinion,
+                        Task::Speculation => l.speculation,
+                        _ => l.checkworthy,
+                    };
+                    logit.binary_cross_entropy_with_logits::<Tensor>(
+                        &Tensor::from_slice(&gold),
+                        None,
+                        None,
+                        tch::Reduction::Mean,
+                    )
+                }
+            };
+            optimizer.backward_step_clip_norm(&loss, 1.0);
+            running += loss.double_value(&[]);
+            step += 1;
+            if step % 100 == 0 {
+                let rate = step as f64 / started.elapsed().as_secs_f64();
+                eprintln!(
+                    "train: epoch {} step {step}/{total_steps} loss {:.4} lr {lr:.2e} ({:.1} steps/s, {:.0} s left)",
+                    epoch + 1,
+                    running / 100.0,
+                    rate,
+                    (total_steps - step) as f64 / rate
+                );
+                running = 0.0;
+            }
         }
     }
 
-    let mut heads = heads;
+    // Calibrate and score.
     let mut report = serde_json::Map::new();
-    for &task in &tasks {
-        let head_logits = |x: &Tensor| -> Result<Vec<f64>, ModelError> {
-            let _g = tch::no_grad_guard();
-            let l = heads.logits(x);
-            to_vec(match task {
-                Task::Opinion => &l.opinion,
-                Task::Speculation => &l.speculation,
-                Task::Checkworthy => &l.checkworthy,
-            })
+    for task in [Task::Opinion, Task::Speculation, Task::Checkworthy] {
+        let pick = |split: Split| -> (Vec<&str>, Vec<bool>) {
+            rows.iter()
+                .filter(|(t, s, _)| *t == task && *s == split)
+                .map(|(_, _, e)| (e.text.as_str(), e.positive))
+                .unzip()
         };
-        let macro_average = task == Task::Opinion;
-        let (cal_x, cal_gold) = select(task, Split::Calibration);
-        let cal_logits = head_logits(&cal_x)?;
-        let offset = best_offset(&cal_logits, &cal_gold, macro_average);
-        let temperature = best_temperature(&cal_logits, &cal_gold, offset);
-        let calibration = Calibration { offset, temperature };
-        let (dev_x, dev_gold) = select(task, Split::Dev);
-        let dev_pred: Vec<bool> = head_logits(&dev_x)?.iter().map(|&z| calibration.probability(z) >= 0.5).collect();
-        let positive = datasets::class_scores(&dev_gold, &dev_pred, true);
-        let macro_f1 = datasets::macro_f1(&dev_gold, &dev_pred);
+        let (cal_texts, cal_gold) = pick(Split::Calibration);
+        let cal_logits = head_logits(&model, task, &cal_texts)?;
+        let offset = best_offset(&cal_logits, &cal_gold, task == Task::Opinion);
+        let calibration = Calibration {
+            offset,
+            temperature: best_temperature(&cal_logits, &cal_gold, offset),
+        };
+        match task {
+            Task::Opinion => model.meta.calibration.opinion = calibration,
+            Task::Speculation => model.meta.calibration.speculation = calibration,
+            _ => model.meta.calibration.checkworthy = calibration,
+        }
+        let (dev_texts, dev_gold) = pick(Split::Dev);
+        let dev_pred: Vec<bool> = head_logits(&model, task, &dev_texts)?
+            .iter()
+            .map(|&z| calibration.probability(z) >= 0.5)
+            .collect();
+        let scores = crate::eval::labels::score(task, &dev_gold, &dev_pred);
         eprintln!(
-            "train: {:<11} dev n={} F1(pos)={:.4} macro-F1={:.4} (offset {offset:.3}, T {temperature:.2})",
+            "train: {:<11} dev n={} {} = {:.4}",
             task.name(),
             dev_gold.len(),
-            positive.f1,
-            macro_f1
+            scores.headline_name,
+            scores.headline
         );
         report.insert(
             task.name().into(),
-            json!({"train": select(task, Split::Train).1.len(), "calibration": cal_gold.len(), "dev": dev_gold.len(),
-                   "dev_f1_positive": positive.f1, "dev_macro_f1": macro_f1}),
+            json!({"train": per_task.iter().find(|(t, _)| *t == task).map(|(_, i)| i.len()), "calibration": cal_gold.len(),
+                   "dev": dev_gold.len(), "dev_score": scores.headline, "dev_measure": scores.headline_name,
+                   "offset": calibration.offset, "temperature": calibration.temperature}),
         );
-        match task {
-            Task::Opinion => heads.meta.opinion = calibration,
-            Task::Speculation => heads.meta.speculation = calibration,
-            Task::Checkworthy => heads.meta.checkworthy = calibration,
-        }
     }
-    report.insert("pang_lee_per_class".into(), json!(opts.pang_lee_per_class));
-    report.insert("steps".into(), json!(opts.steps));
+    model.meta.ner_trained = true;
+    let ner = crate::eval::ner::evaluate_file(&model, &ner_dev_path)?;
+    eprintln!(
+        "train: entities    dev (eng.testa) span F1 = {:.4}",
+        ner.overall.f1()
+    );
+    report.insert(
+        "entities".into(),
+        json!({"train": per_task.iter().find(|(t, _)| *t == Task::Entities).map(|(_, i)| i.len()), "dev_span_f1": ner.overall.f1(),
+               "per_type_f1": ner.per_type.iter().map(|(k, v)| (k.clone(), json!(v.f1()))).collect::<serde_json::Map<_, _>>()}),
+    );
+    report.insert(
+        "settings".into(),
+        json!({"epochs": opts.epochs, "learning_rate": opts.learning_rate, "batch_size": opts.batch_size, "seed": opts.seed,
+               "pang_lee_per_class": opts.pang_lee_per_class, "max_per_task": opts.max_per_task,
+               "train_seconds": started.elapsed().as_secs_f64()}),
+    );
     let report = serde_json::Value::Object(report);
-    heads.meta.training = report.clone();
-    heads.save(&opts.models_dir)?;
+    model.meta.id = format!("claimscan-minilm-{}", env!("CARGO_PKG_VERSION"));
+    model.meta.training = report.clone();
+    model.save(&opts.models_dir)?;
     Ok(report)
 }

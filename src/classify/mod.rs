@@ -60,7 +60,9 @@ impl SentenceLabel {
 /// Labels one sentence from its model scores and its text.
 pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     let found = cues::find_cues(text);
-    let attribution = attribution::find_attribution(text).map(|a| a.source).unwrap_or_default();
+    let attribution = attribution::find_attribution(text)
+        .map(|a| a.source)
+        .unwrap_or_default();
     let scores = if attribution.is_empty() {
         model
     } else {
@@ -80,13 +82,21 @@ pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
         Label::Fact if !attribution.is_empty() => found.joined("speculation"),
         Label::Fact => String::new(),
     };
-    SentenceLabel { label, scores, cues, attribution }
+    SentenceLabel {
+        label,
+        scores,
+        cues,
+        attribution,
+    }
 }
 
 /// The most probable label; ties go to fact, then speculation (the less severe reading).
 pub fn argmax(scores: &SentenceScores) -> Label {
     let mut best = (Label::Fact, scores.p_fact);
-    for candidate in [(Label::Speculation, scores.p_speculation), (Label::Opinion, scores.p_opinion)] {
+    for candidate in [
+        (Label::Speculation, scores.p_speculation),
+        (Label::Opinion, scores.p_opinion),
+    ] {
         if candidate.1 > best.1 {
             best = candidate;
         }

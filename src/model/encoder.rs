@@ -1,33 +1,37 @@
 //! Sentence encoder: WordPiece tokenisation (Hugging Face `tokenizers`) and a BERT forward
-//! pass (rust-bert over tch) with mean pooling, as all-MiniLM-L6-v2 was trained.
+//! pass (rust-bert over tch). The base files (config.json, tokenizer.json) come from the
+//! all-MiniLM-L6-v2 directory; the weights are whatever the owning variable store loads.
 
 use std::path::Path;
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
-use tch::{nn, Device, Kind, Tensor};
+use tch::{nn, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::{require_file, ModelError};
 
 /// Longest input, in word pieces including `[CLS]` and `[SEP]`. Longer sentences are cut at
 /// the end: the start of a news sentence carries its main clause, and the sentence still gets
-/// a label. The truncation is reported per sentence.
+/// a label (entities past the cut are left to the rules). The count of truncated sentences
+/// is reported in run.json.
 pub const MAX_TOKENS: usize = 256;
 
-/// A BERT encoder loaded from a directory with config.json, tokenizer.json and model.safetensors.
+/// Casing classes fed to the entity head: the encoder is uncased, and capitalisation is the
+/// strongest single cue for names. 0 is reserved for special and padding tokens.
+pub const SHAPE_CLASSES: i64 = 6;
+
+/// A BERT encoder with its tokenizer.
 pub struct Encoder {
     tokenizer: Tokenizer,
     model: BertModel<BertEmbeddings>,
-    // Owns the weights the model's tensors point into.
-    _vars: nn::VarStore,
     hidden_size: i64,
-    /// Identifier written to run.json (directory name of the weights).
-    pub id: String,
 }
 
 /// A tokenised sentence, ready to be batched.
 pub struct Tokenized {
     encoding: Encoding,
+    /// Casing class of the word each token belongs to (see [`SHAPE_CLASSES`]).
+    shapes: Vec<i64>,
     /// True when the sentence was longer than [`MAX_TOKENS`] and was cut.
     pub truncated: bool,
 }
@@ -42,31 +46,64 @@ impl Tokenized {
     pub fn is_empty(&self) -> bool {
         self.encoding.get_ids().is_empty()
     }
+
+    /// Byte offsets of each token in the input text (`(0, 0)` for special tokens).
+    pub fn offsets(&self) -> &[(usize, usize)] {
+        self.encoding.get_offsets()
+    }
+
+    /// Index of the input word each token belongs to (None for special tokens).
+    pub fn word_ids(&self) -> &[Option<u32>] {
+        self.encoding.get_word_ids()
+    }
+}
+
+/// Casing class of a word: 1 lower, 2 Capitalised, 3 ALL CAPS, 4 number, 5 other.
+pub fn word_shape(word: &str) -> i64 {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return if word.chars().any(|c| c.is_numeric()) {
+            4
+        } else {
+            5
+        };
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if upper == 0 {
+        1
+    } else if upper == letters.len() && letters.len() > 1 {
+        3
+    } else if letters[0].is_uppercase() {
+        2
+    } else {
+        1
+    }
 }
 
 impl Encoder {
-    /// Loads the encoder from `dir`; the weights stay frozen (inference only).
-    pub fn load(dir: &Path) -> Result<Self, ModelError> {
-        Self::load_on(dir, Device::Cpu, false)
-    }
+    /// Builds the encoder's variables under `path` (weights are loaded by the caller's store)
+    /// and reads config.json and tokenizer.json from `base_dir`.
+    pub fn new(path: nn::Path, base_dir: &Path) -> Result<Self, ModelError> {
+        let config_path = base_dir.join("config.json");
+        let tokenizer_path = base_dir.join("tokenizer.json");
+        require_file(&config_path)?;
+        require_file(&tokenizer_path)?;
+        let config_text =
+            std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
+                path: config_path.clone(),
+                reason: e.to_string(),
+            })?;
+        let config: BertConfig =
+            serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
+                path: config_path.clone(),
+                reason: e.to_string(),
+            })?;
 
-    /// Loads the encoder on `device`; `trainable` keeps gradients on for fine-tuning.
-    pub fn load_on(dir: &Path, device: Device, trainable: bool) -> Result<Self, ModelError> {
-        let config_path = dir.join("config.json");
-        let tokenizer_path = dir.join("tokenizer.json");
-        let weights_path = dir.join("model.safetensors");
-        for p in [&config_path, &tokenizer_path, &weights_path] {
-            require_file(p)?;
-        }
-        let config_text = std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
-            path: config_path.clone(),
-            reason: e.to_string(),
-        })?;
-        let config: BertConfig = serde_json::from_str(&config_text)
-            .map_err(|e| ModelError::Invalid { path: config_path.clone(), reason: e.to_string() })?;
-
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
-            .map_err(|e| ModelError::Invalid { path: tokenizer_path.clone(), reason: e.to_string() })?;
+        let mut tokenizer =
+            Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::Invalid {
+                path: tokenizer_path.clone(),
+                reason: e.to_string(),
+            })?;
         // The shipped tokenizer.json pads every input to 128: that would cost ~5x the compute.
         // Padding is done per batch instead.
         tokenizer.with_padding(None);
@@ -77,76 +114,157 @@ impl Encoder {
                 strategy: TruncationStrategy::LongestFirst,
                 stride: 0,
             }))
-            .map_err(|e| ModelError::Invalid { path: tokenizer_path.clone(), reason: e.to_string() })?;
-
-        let mut vars = nn::VarStore::new(device);
-        let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vars.root(), &config, false);
-        vars.load(&weights_path)
-            .map_err(|e| ModelError::Invalid { path: weights_path.clone(), reason: e.to_string() })?;
-        if !trainable {
-            vars.freeze();
-        }
-        let id = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| dir.display().to_string());
-        Ok(Encoder { tokenizer, model, _vars: vars, hidden_size: config.hidden_size, id })
+            .map_err(|e| ModelError::Invalid {
+                path: tokenizer_path.clone(),
+                reason: e.to_string(),
+            })?;
+        let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(path, &config, false);
+        Ok(Encoder {
+            tokenizer,
+            model,
+            hidden_size: config.hidden_size,
+        })
     }
 
-    /// Width of the embeddings this encoder produces.
+    /// Width of the hidden states.
     pub fn hidden_size(&self) -> i64 {
         self.hidden_size
     }
 
-    /// The variable store holding the encoder weights (for fine-tuning and saving).
-    pub fn vars(&self) -> &nn::VarStore {
-        &self._vars
-    }
-
-    /// Tokenises one sentence.
+    /// Tokenises one raw sentence.
     pub fn tokenize(&self, text: &str) -> Result<Tokenized, ModelError> {
         let encoding = self
             .tokenizer
             .encode(text, true)
             .map_err(|e| ModelError::Runtime(format!("tokenizer: {e}")))?;
         let truncated = !encoding.get_overflowing().is_empty();
-        Ok(Tokenized { encoding, truncated })
+        let shapes = token_shapes(&encoding, |w| {
+            let spans = encoding
+                .get_offsets()
+                .iter()
+                .zip(encoding.get_word_ids())
+                .filter(|(_, id)| **id == Some(w));
+            let (mut lo, mut hi) = (usize::MAX, 0);
+            for (&(s, e), _) in spans {
+                lo = lo.min(s);
+                hi = hi.max(e);
+            }
+            text.get(lo..hi).map(word_shape).unwrap_or(5)
+        });
+        Ok(Tokenized {
+            encoding,
+            shapes,
+            truncated,
+        })
     }
 
-    /// Runs the encoder over a batch and returns mean-pooled sentence embeddings `[batch, hidden]`.
-    pub fn embed(&self, batch: &[&Tokenized], train: bool) -> Result<Tensor, ModelError> {
-        let (hidden, mask) = self.forward(batch, train)?;
-        Ok(mean_pool(&hidden, &mask))
+    /// Tokenises a sentence given as words (CoNLL training data).
+    pub fn tokenize_words(&self, words: &[&str]) -> Result<Tokenized, ModelError> {
+        let encoding = self
+            .tokenizer
+            .encode(words.to_vec(), true)
+            .map_err(|e| ModelError::Runtime(format!("tokenizer: {e}")))?;
+        let truncated = !encoding.get_overflowing().is_empty();
+        let shapes = token_shapes(&encoding, |w| {
+            words.get(w as usize).map(|s| word_shape(s)).unwrap_or(5)
+        });
+        Ok(Tokenized {
+            encoding,
+            shapes,
+            truncated,
+        })
     }
 
     /// Runs the encoder over a batch, padded to its longest member. Returns the last hidden
-    /// states `[batch, tokens, hidden]` and the float attention mask `[batch, tokens]`.
-    pub fn forward(&self, batch: &[&Tokenized], train: bool) -> Result<(Tensor, Tensor), ModelError> {
-        let device = self._vars.device();
+    /// states `[batch, tokens, hidden]`, the float attention mask `[batch, tokens]` and the
+    /// casing classes `[batch, tokens]`.
+    pub fn forward(
+        &self,
+        batch: &[&Tokenized],
+        device: tch::Device,
+        train: bool,
+    ) -> Result<EncodedBatch, ModelError> {
         let longest = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
         let mut ids = vec![0i64; batch.len() * longest];
         let mut mask = vec![0i64; batch.len() * longest];
+        let mut shapes = vec![0i64; batch.len() * longest];
         for (row, tok) in batch.iter().enumerate() {
             for (col, &id) in tok.encoding.get_ids().iter().enumerate() {
                 ids[row * longest + col] = i64::from(id);
                 mask[row * longest + col] = 1;
+                shapes[row * longest + col] = tok.shapes[col];
             }
         }
         let shape = [batch.len() as i64, longest as i64];
         let ids = Tensor::from_slice(&ids).view(shape).to_device(device);
         let mask = Tensor::from_slice(&mask).view(shape).to_device(device);
+        let shapes = Tensor::from_slice(&shapes).view(shape).to_device(device);
         let output = self
             .model
             .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)
             .map_err(|e| ModelError::Runtime(e.to_string()))?;
-        Ok((output.hidden_state, mask.to_kind(Kind::Float)))
+        Ok(EncodedBatch {
+            hidden: output.hidden_state,
+            mask: mask.to_kind(Kind::Float),
+            shapes,
+        })
     }
 }
 
-/// Average of the token states, ignoring padding: the pooling all-MiniLM-L6-v2 was trained with.
-pub fn mean_pool(hidden: &Tensor, mask: &Tensor) -> Tensor {
-    let weights = mask.unsqueeze(-1);
-    let summed = (hidden * &weights).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-    let counts = weights.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1.0);
-    summed / counts
+/// Output of one encoder pass.
+pub struct EncodedBatch {
+    /// Last hidden states `[batch, tokens, hidden]`.
+    pub hidden: Tensor,
+    /// 1 for real tokens, 0 for padding `[batch, tokens]`.
+    pub mask: Tensor,
+    /// Casing class per token `[batch, tokens]`.
+    pub shapes: Tensor,
+}
+
+impl EncodedBatch {
+    /// Mean of the token states, ignoring padding: the pooling all-MiniLM-L6-v2 was trained with.
+    pub fn mean_pooled(&self) -> Tensor {
+        let weights = self.mask.unsqueeze(-1);
+        let summed =
+            (&self.hidden * &weights).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+        let counts = weights
+            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1.0);
+        summed / counts
+    }
+}
+
+fn token_shapes(encoding: &Encoding, shape_of_word: impl Fn(u32) -> i64) -> Vec<i64> {
+    let mut cache: Vec<(u32, i64)> = Vec::new();
+    encoding
+        .get_word_ids()
+        .iter()
+        .map(|w| match w {
+            None => 0,
+            Some(w) => {
+                if let Some(&(_, s)) = cache.iter().rev().find(|(id, _)| id == w) {
+                    s
+                } else {
+                    let s = shape_of_word(*w);
+                    cache.push((*w, s));
+                    s
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_shape;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(word_shape("moscow"), 1);
+        assert_eq!(word_shape("Moscow"), 2);
+        assert_eq!(word_shape("NATO"), 3);
+        assert_eq!(word_shape("U.S."), 3);
+        assert_eq!(word_shape("2001"), 4);
+        assert_eq!(word_shape(","), 5);
+    }
 }

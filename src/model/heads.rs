@@ -6,17 +6,10 @@
 //! built from the two label heads so that it always sums to 1:
 //! `p_opinion = o`, `p_speculation = (1 - o) * s`, `p_fact = (1 - o) * (1 - s)`.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 use tch::{nn, nn::Module, Device, Kind, Tensor};
 
-use super::{require_file, ModelError, HEADS_DIR};
-
-/// File names inside the heads directory.
-pub const WEIGHTS_FILE: &str = "heads.safetensors";
-/// Metadata and calibration file inside the heads directory.
-pub const META_FILE: &str = "heads.json";
+use super::ModelError;
 
 /// Maps a raw logit `z` to a probability `sigmoid((z - offset) / temperature)`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
@@ -29,7 +22,10 @@ pub struct Calibration {
 
 impl Default for Calibration {
     fn default() -> Self {
-        Calibration { offset: 0.0, temperature: 1.0 }
+        Calibration {
+            offset: 0.0,
+            temperature: 1.0,
+        }
     }
 }
 
@@ -40,22 +36,15 @@ impl Calibration {
     }
 }
 
-/// heads.json: what the heads were trained on and how they are calibrated.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HeadsMeta {
-    /// Identifier of the encoder the heads were trained on (must match at load time).
-    pub encoder: String,
-    /// Embedding width.
-    pub hidden_size: i64,
+/// Calibration of the three sentence heads (stored in the model's meta file).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct HeadCalibration {
     /// Calibration of the opinion head.
     pub opinion: Calibration,
     /// Calibration of the speculation head.
     pub speculation: Calibration,
     /// Calibration of the check-worthiness head.
     pub checkworthy: Calibration,
-    /// Free-form training record: data, sizes, scores (written by `claimscan train`).
-    #[serde(default)]
-    pub training: serde_json::Value,
 }
 
 /// Probabilities for one sentence.
@@ -81,73 +70,22 @@ pub struct HeadLogits {
     pub checkworthy: Tensor,
 }
 
-/// The three linear heads and their calibration.
+/// The three linear heads over the mean-pooled sentence embedding.
 pub struct SentenceHeads {
-    vars: nn::VarStore,
     opinion: nn::Linear,
     speculation: nn::Linear,
     checkworthy: nn::Linear,
-    /// Calibration and provenance.
-    pub meta: HeadsMeta,
 }
 
 impl SentenceHeads {
-    /// Fresh, untrained heads for an encoder of width `hidden_size`.
-    pub fn new(encoder: &str, hidden_size: i64, device: Device) -> Self {
-        let vars = nn::VarStore::new(device);
-        let root = vars.root();
+    /// Creates the heads' variables under `path`.
+    pub fn new(path: nn::Path, hidden_size: i64) -> Self {
         let cfg = nn::LinearConfig::default();
-        let opinion = nn::linear(&root / "opinion", hidden_size, 1, cfg);
-        let speculation = nn::linear(&root / "speculation", hidden_size, 1, cfg);
-        let checkworthy = nn::linear(&root / "checkworthy", hidden_size, 1, cfg);
-        let meta = HeadsMeta {
-            encoder: encoder.to_string(),
-            hidden_size,
-            opinion: Calibration::default(),
-            speculation: Calibration::default(),
-            checkworthy: Calibration::default(),
-            training: serde_json::Value::Null,
-        };
-        SentenceHeads { vars, opinion, speculation, checkworthy, meta }
-    }
-
-    /// Loads trained heads from `models_dir/sentence-heads/`.
-    pub fn load(models_dir: &Path) -> Result<Self, ModelError> {
-        let dir = models_dir.join(HEADS_DIR);
-        let meta_path = dir.join(META_FILE);
-        let weights_path = dir.join(WEIGHTS_FILE);
-        require_file(&meta_path)?;
-        require_file(&weights_path)?;
-        let meta_text = std::fs::read_to_string(&meta_path)
-            .map_err(|e| ModelError::Missing { path: meta_path.clone(), reason: e.to_string() })?;
-        let meta: HeadsMeta = serde_json::from_str(&meta_text)
-            .map_err(|e| ModelError::Invalid { path: meta_path.clone(), reason: e.to_string() })?;
-        let mut heads = SentenceHeads::new(&meta.encoder, meta.hidden_size, Device::Cpu);
-        heads
-            .vars
-            .load(&weights_path)
-            .map_err(|e| ModelError::Invalid { path: weights_path.clone(), reason: e.to_string() })?;
-        heads.vars.freeze();
-        heads.meta = meta;
-        Ok(heads)
-    }
-
-    /// Writes weights and metadata into `models_dir/sentence-heads/`.
-    pub fn save(&self, models_dir: &Path) -> Result<(), ModelError> {
-        let dir = models_dir.join(HEADS_DIR);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| ModelError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
-        self.vars.save(dir.join(WEIGHTS_FILE))?;
-        let meta = serde_json::to_string_pretty(&self.meta)
-            .map_err(|e| ModelError::Runtime(e.to_string()))?;
-        std::fs::write(dir.join(META_FILE), meta + "\n")
-            .map_err(|e| ModelError::Runtime(format!("cannot write heads.json: {e}")))?;
-        Ok(())
-    }
-
-    /// The trainable variables.
-    pub fn vars(&self) -> &nn::VarStore {
-        &self.vars
+        SentenceHeads {
+            opinion: nn::linear(&path / "opinion", hidden_size, 1, cfg),
+            speculation: nn::linear(&path / "speculation", hidden_size, 1, cfg),
+            checkworthy: nn::linear(&path / "checkworthy", hidden_size, 1, cfg),
+        }
     }
 
     /// Raw logits for a batch of embeddings `[batch, hidden]`.
@@ -159,24 +97,22 @@ impl SentenceHeads {
         }
     }
 
-    /// Calibrated scores for a batch of embeddings.
-    pub fn scores(&self, embeddings: &Tensor) -> Result<Vec<SentenceScores>, ModelError> {
+    /// Calibrated probability of each head on its own task: `[opinion, speculation,
+    /// checkworthy]`, one value per embedding row.
+    pub fn task_probabilities(
+        &self,
+        embeddings: &Tensor,
+        cal: &HeadCalibration,
+    ) -> Result<[Vec<f64>; 3], ModelError> {
         let logits = self.logits(embeddings);
-        let opinion = to_vec(&logits.opinion)?;
-        let speculation = to_vec(&logits.speculation)?;
-        let checkworthy = to_vec(&logits.checkworthy)?;
-        Ok(opinion
-            .iter()
-            .zip(&speculation)
-            .zip(&checkworthy)
-            .map(|((&o, &s), &c)| {
-                combine(
-                    self.meta.opinion.probability(o),
-                    self.meta.speculation.probability(s),
-                    self.meta.checkworthy.probability(c),
-                )
-            })
-            .collect())
+        let calibrate = |t: &Tensor, c: Calibration| -> Result<Vec<f64>, ModelError> {
+            Ok(to_vec(t)?.into_iter().map(|z| c.probability(z)).collect())
+        };
+        Ok([
+            calibrate(&logits.opinion, cal.opinion)?,
+            calibrate(&logits.speculation, cal.speculation)?,
+            calibrate(&logits.checkworthy, cal.checkworthy)?,
+        ])
     }
 }
 
@@ -192,7 +128,9 @@ pub fn combine(opinion: f64, speculation: f64, checkworthy: f64) -> SentenceScor
 
 /// Copies a 1-D tensor to a Vec<f64>.
 pub fn to_vec(t: &Tensor) -> Result<Vec<f64>, ModelError> {
-    Ok(Vec::<f64>::try_from(t.to_kind(Kind::Double).to_device(Device::Cpu).contiguous())?)
+    Ok(Vec::<f64>::try_from(
+        t.to_kind(Kind::Double).to_device(Device::Cpu).contiguous(),
+    )?)
 }
 
 #[cfg(test)]
@@ -209,7 +147,10 @@ mod tests {
 
     #[test]
     fn calibration_decides_at_offset() {
-        let c = Calibration { offset: -0.7, temperature: 2.0 };
+        let c = Calibration {
+            offset: -0.7,
+            temperature: 2.0,
+        };
         assert!((c.probability(-0.7) - 0.5).abs() < 1e-12);
         assert!(c.probability(0.0) > 0.5);
     }

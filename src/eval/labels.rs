@@ -1,0 +1,106 @@
+//! `claimscan eval labels`: scores a sentence head on a labelled file with the task's
+//! standard measure (macro-F1 for opinion, F1 of the positive class otherwise).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::datasets::{self, ClassScores, Example, Split};
+use crate::model::ClaimModel;
+use crate::train::Task;
+
+/// Which rows of the file to score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvalSplit {
+    /// Every row.
+    All,
+    /// Only the held-out dev rows of a file that has no official dev split (the Wikipedia
+    /// uncertainty file: see [`datasets::weasel_split`]).
+    Dev,
+}
+
+/// Scores of one evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelScores {
+    /// Task name.
+    pub task: &'static str,
+    /// Rows scored.
+    pub examples: usize,
+    /// Positive rows in gold.
+    pub positives: usize,
+    /// Positive class (SUBJ / uncertain / check-worthy).
+    pub positive: ClassScores,
+    /// Negative class.
+    pub negative: ClassScores,
+    /// Mean F1 of both classes.
+    pub macro_f1: f64,
+    /// The task's standard measure.
+    pub headline: f64,
+    /// Name of the standard measure.
+    pub headline_name: &'static str,
+}
+
+/// Reads the examples of `task` from `file`.
+pub fn read_examples(task: Task, file: &Path, split: EvalSplit) -> Result<Vec<Example>, String> {
+    let all = match task {
+        Task::Opinion => datasets::read_subjectivity(file)?,
+        Task::Checkworthy => datasets::read_checkworthy(file)?,
+        Task::Speculation => datasets::read_weasel(file)?,
+        Task::Entities => {
+            return Err("entities are scored with `claimscan eval ner FILE.conll`".into())
+        }
+    };
+    Ok(match (task, split) {
+        (Task::Speculation, EvalSplit::Dev) => all
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| datasets::weasel_split(*i) == Split::Dev)
+            .map(|(_, e)| e)
+            .collect(),
+        _ => all,
+    })
+}
+
+/// Scores predictions against gold for `task`.
+pub fn score(task: Task, gold: &[bool], predicted: &[bool]) -> LabelScores {
+    let positive = datasets::class_scores(gold, predicted, true);
+    let negative = datasets::class_scores(gold, predicted, false);
+    let macro_f1 = (positive.f1 + negative.f1) / 2.0;
+    let (headline, headline_name) = if task == Task::Opinion {
+        (macro_f1, "macro-F1")
+    } else {
+        (positive.f1, "F1 (positive class)")
+    };
+    LabelScores {
+        task: task.name(),
+        examples: gold.len(),
+        positives: gold.iter().filter(|&&g| g).count(),
+        positive,
+        negative,
+        macro_f1,
+        headline,
+        headline_name,
+    }
+}
+
+/// Runs the model over `examples` and scores the head of `task`.
+pub fn evaluate(
+    model: &ClaimModel,
+    task: Task,
+    examples: &[Example],
+) -> anyhow::Result<LabelScores> {
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let embeddings = model.embed(&texts)?;
+    let _guard = tch::no_grad_guard();
+    let [opinion, speculation, checkworthy] = model
+        .heads
+        .task_probabilities(&embeddings, &model.meta.calibration)?;
+    let probs = match task {
+        Task::Opinion => opinion,
+        Task::Speculation => speculation,
+        _ => checkworthy,
+    };
+    let predicted: Vec<bool> = probs.iter().map(|&p| p >= 0.5).collect();
+    let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
+    Ok(score(task, &gold, &predicted))
+}

@@ -1,0 +1,162 @@
+//! `claimscan eval ner`: conlleval-style entity span precision, recall and F1 (exact match),
+//! overall and per type, on a CoNLL-2003 file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tch::Kind;
+
+use crate::datasets::{self, TaggedSentence};
+use crate::model::encoder::Tokenized;
+use crate::model::ner::TAGS;
+use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
+
+/// Counts for one entity type (or all).
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct SpanCounts {
+    /// Gold spans.
+    pub gold: usize,
+    /// Predicted spans.
+    pub predicted: usize,
+    /// Exact matches (same boundaries and type).
+    pub correct: usize,
+}
+
+impl SpanCounts {
+    /// Precision.
+    pub fn precision(&self) -> f64 {
+        if self.predicted == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.predicted as f64
+        }
+    }
+    /// Recall.
+    pub fn recall(&self) -> f64 {
+        if self.gold == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.gold as f64
+        }
+    }
+    /// F1.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+/// Scores overall and per type.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NerScores {
+    /// All types together.
+    pub overall: SpanCounts,
+    /// Per type.
+    pub per_type: BTreeMap<String, SpanCounts>,
+}
+
+/// Scores predicted BIO sequences against gold ones.
+pub fn score(gold: &[Vec<String>], predicted: &[Vec<String>]) -> NerScores {
+    let mut s = NerScores::default();
+    for (g, p) in gold.iter().zip(predicted) {
+        let gs = datasets::bio_spans(g);
+        let ps = datasets::bio_spans(&datasets::iob1_to_bio(p));
+        for span in &gs {
+            s.overall.gold += 1;
+            s.per_type.entry(span.2.clone()).or_default().gold += 1;
+        }
+        for span in &ps {
+            s.overall.predicted += 1;
+            let entry = s.per_type.entry(span.2.clone()).or_default();
+            entry.predicted += 1;
+            if gs.contains(span) {
+                s.overall.correct += 1;
+                entry.correct += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Predicts a tag per word (the tag of the word's first word piece).
+pub fn predict_tags(
+    model: &ClaimModel,
+    sentences: &[TaggedSentence],
+) -> Result<Vec<Vec<String>>, ModelError> {
+    let _guard = tch::no_grad_guard();
+    let tokenized: Vec<Tokenized> = sentences
+        .iter()
+        .map(|s| {
+            model
+                .encoder
+                .tokenize_words(&s.words.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out: Vec<Vec<String>> = sentences
+        .iter()
+        .map(|s| vec!["O".to_string(); s.words.len()])
+        .collect();
+    for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
+        let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+        let encoded = model.encoder.forward(&batch, model.device(), false)?;
+        let best = model
+            .ner
+            .logits(&encoded.hidden, &encoded.shapes, false)
+            .argmax(-1, false)
+            .to_kind(Kind::Int64);
+        for (k, &i) in chunk.iter().enumerate() {
+            let row: Vec<i64> = Vec::try_from(best.get(k as i64))?;
+            let mut seen_word = None;
+            for (t, w) in tokenized[i].word_ids().iter().enumerate() {
+                let Some(w) = *w else { continue };
+                if seen_word == Some(w) {
+                    continue;
+                }
+                seen_word = Some(w);
+                if let (Some(slot), Some(&tag)) = (out[i].get_mut(w as usize), row.get(t)) {
+                    *slot = TAGS.get(tag as usize).unwrap_or(&"O").to_string();
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Scores the model on a CoNLL file.
+pub fn evaluate_file(model: &ClaimModel, path: &Path) -> anyhow::Result<NerScores> {
+    let sentences = datasets::read_conll(path).map_err(anyhow::Error::msg)?;
+    let predicted = predict_tags(model, &sentences)?;
+    let gold: Vec<Vec<String>> = sentences.into_iter().map(|s| s.tags).collect();
+    Ok(score(&gold, &predicted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn exact_span_scoring() {
+        let gold = vec![v(&["B-PER", "I-PER", "O", "B-LOC"])];
+        let pred = vec![v(&["B-PER", "O", "O", "B-LOC"])];
+        let s = score(&gold, &pred);
+        assert_eq!(
+            s.overall,
+            SpanCounts {
+                gold: 2,
+                predicted: 2,
+                correct: 1
+            }
+        );
+        assert_eq!(s.per_type["LOC"].correct, 1);
+        assert!((s.overall.f1() - 0.5).abs() < 1e-12);
+    }
+}

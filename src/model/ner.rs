@@ -1,0 +1,270 @@
+//! Entity head: a BIO tagger over every word piece of the shared encoder pass, with a casing
+//! embedding added to each token state (the encoder is uncased).
+
+use tch::{nn, nn::Module, Kind, Tensor};
+
+use super::encoder::{Tokenized, SHAPE_CLASSES};
+use crate::document::EntityType;
+
+/// Tag set, in the order of the head's outputs.
+pub const TAGS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+
+/// Index of a tag name in [`TAGS`].
+pub fn tag_index(tag: &str) -> Option<i64> {
+    TAGS.iter().position(|t| *t == tag).map(|i| i as i64)
+}
+
+/// Entity type of tag index `i` (None for `O`).
+fn tag_type(i: usize) -> Option<(bool, EntityType)> {
+    let kind = match i {
+        1 | 2 => EntityType::Per,
+        3 | 4 => EntityType::Org,
+        5 | 6 => EntityType::Loc,
+        7 | 8 => EntityType::Misc,
+        _ => return None,
+    };
+    Some((i % 2 == 1, kind))
+}
+
+/// An entity the model found. Offsets are bytes into the sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelEntity {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// PER, ORG, LOC or MISC.
+    pub kind: EntityType,
+    /// Mean probability of the chosen tags over the entity's tokens.
+    pub confidence: f64,
+}
+
+/// The tagging head.
+pub struct NerHead {
+    shape_embedding: nn::Embedding,
+    classifier: nn::Linear,
+}
+
+impl NerHead {
+    /// Creates the head's variables under `path`.
+    pub fn new(path: nn::Path, hidden_size: i64) -> Self {
+        NerHead {
+            shape_embedding: nn::embedding(
+                &path / "shape",
+                SHAPE_CLASSES,
+                hidden_size,
+                Default::default(),
+            ),
+            classifier: nn::linear(
+                &path / "classifier",
+                hidden_size,
+                TAGS.len() as i64,
+                Default::default(),
+            ),
+        }
+    }
+
+    /// Tag logits `[batch, tokens, tags]` for hidden states and casing classes.
+    pub fn logits(&self, hidden: &Tensor, shapes: &Tensor, train: bool) -> Tensor {
+        let x = (hidden + self.shape_embedding.forward(shapes)).dropout(0.1, train);
+        self.classifier.forward(&x)
+    }
+}
+
+/// Turns per-token tag probabilities `[tokens, tags]` (one sentence, padding included) into
+/// entities. An `I-` tag that does not continue an entity of its type starts one, and spans
+/// are widened to whole words so an entity never ends inside a word.
+pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEntity> {
+    let n = tokens.len() as i64;
+    let probs = probs.narrow(0, 0, n).to_kind(Kind::Double);
+    let (best_p, best_i) = probs.max_dim(-1, false);
+    let best_p: Vec<f64> = Vec::try_from(best_p).unwrap_or_default();
+    let best_i: Vec<i64> = Vec::try_from(best_i).unwrap_or_default();
+    let offsets = tokens.offsets();
+    let word_ids = tokens.word_ids();
+    let mut out: Vec<ModelEntity> = Vec::new();
+    let mut current: Option<(ModelEntity, usize)> = None; // entity, token count
+    for t in 0..best_i.len() {
+        if word_ids.get(t).copied().flatten().is_none() {
+            continue; // special tokens
+        }
+        let tag = tag_type(best_i[t] as usize);
+        let (s, e) = offsets[t];
+        let continues = matches!((&current, tag), (Some((cur, _)), Some((false, k))) if cur.kind == k)
+            // A word piece inside the current word always belongs to the entity it started.
+            || matches!(&current, Some((cur, _)) if s == cur.end && s > 0 && is_word_char(sentence, s));
+        if continues {
+            if let Some((cur, count)) = current.as_mut() {
+                cur.end = e.max(cur.end);
+                cur.confidence += best_p[t];
+                *count += 1;
+            }
+            continue;
+        }
+        if let Some((cur, count)) = current.take() {
+            out.push(finish(cur, count));
+        }
+        if let Some((_, kind)) = tag {
+            current = Some((
+                ModelEntity {
+                    start: s,
+                    end: e,
+                    kind,
+                    confidence: best_p[t],
+                },
+                1,
+            ));
+        }
+    }
+    if let Some((cur, count)) = current.take() {
+        out.push(finish(cur, count));
+    }
+    let mut cleaned: Vec<ModelEntity> = Vec::with_capacity(out.len());
+    for mut ent in out {
+        widen_to_word(sentence, &mut ent);
+        if !trim_punctuation(sentence, &mut ent) {
+            continue;
+        }
+        // Widening can make neighbours overlap: keep the more confident one.
+        match cleaned.last_mut() {
+            Some(prev) if prev.end > ent.start => {
+                if ent.confidence > prev.confidence {
+                    *prev = ent;
+                }
+            }
+            _ => cleaned.push(ent),
+        }
+    }
+    cleaned
+}
+
+/// Drops punctuation the tokenizer attached to the edges of an entity (`texts,` `"Moscow`),
+/// keeping the final dot of abbreviations (`U.S.`, `Inc.`). Returns false if nothing is left.
+fn trim_punctuation(text: &str, e: &mut ModelEntity) -> bool {
+    while let Some(c) = text.get(e.start..e.end).and_then(|s| s.chars().next()) {
+        if c.is_alphanumeric() {
+            break;
+        }
+        e.start += c.len_utf8();
+    }
+    while let Some(c) = text.get(e.start..e.end).and_then(|s| s.chars().next_back()) {
+        if c.is_alphanumeric() {
+            break;
+        }
+        if c == '.' && is_abbreviation_dot(&text[e.start..e.end - 1]) {
+            break;
+        }
+        e.end -= c.len_utf8();
+    }
+    e.start < e.end
+}
+
+/// True when a `.` after `before` closes an abbreviation: a single capital letter (`U.S`), or a
+/// name suffix (`Inc`, `Corp`, `Jr`).
+fn is_abbreviation_dot(before: &str) -> bool {
+    const SUFFIXES: [&str; 9] = ["Inc", "Corp", "Co", "Ltd", "Jr", "Sr", "Bros", "St", "Mt"];
+    let start = before
+        .rfind(|c: char| !c.is_alphabetic())
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let word = &before[start..];
+    let single_capital = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    single_capital || SUFFIXES.contains(&word)
+}
+
+fn finish(mut e: ModelEntity, count: usize) -> ModelEntity {
+    e.confidence /= count.max(1) as f64;
+    e
+}
+
+fn is_word_char(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(|c| c.is_alphanumeric())
+}
+
+fn widen_to_word(text: &str, e: &mut ModelEntity) {
+    while e.start > 0 {
+        let Some(prev) = text.get(..e.start).and_then(|s| s.chars().next_back()) else {
+            break;
+        };
+        if !prev.is_alphanumeric() {
+            break;
+        }
+        e.start -= prev.len_utf8();
+    }
+    while let Some(next) = text.get(e.end..).and_then(|s| s.chars().next()) {
+        if !next.is_alphanumeric() {
+            break;
+        }
+        e.end += next.len_utf8();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_indices_round_trip() {
+        for (i, t) in TAGS.iter().enumerate() {
+            assert_eq!(tag_index(t), Some(i as i64));
+        }
+        assert_eq!(tag_type(3), Some((true, EntityType::Org)));
+        assert_eq!(tag_type(0), None);
+    }
+
+    #[test]
+    fn punctuation_is_trimmed_but_abbreviations_kept() {
+        let text = "\"Moscow, U.S. and Acme Inc. met.";
+        let mut e = ModelEntity {
+            start: 0,
+            end: 8,
+            kind: EntityType::Loc,
+            confidence: 1.0,
+        };
+        assert!(trim_punctuation(text, &mut e));
+        assert_eq!(&text[e.start..e.end], "Moscow");
+        let inc = text.find("Acme Inc.").unwrap();
+        let mut e = ModelEntity {
+            start: inc,
+            end: inc + 9,
+            kind: EntityType::Org,
+            confidence: 1.0,
+        };
+        assert!(trim_punctuation(text, &mut e));
+        assert_eq!(&text[e.start..e.end], "Acme Inc.");
+        let us = text.find("U.S.").unwrap();
+        let mut e = ModelEntity {
+            start: us,
+            end: us + 4,
+            kind: EntityType::Loc,
+            confidence: 1.0,
+        };
+        assert!(trim_punctuation(text, &mut e));
+        assert_eq!(&text[e.start..e.end], "U.S.");
+        let mut e = ModelEntity {
+            start: 1,
+            end: 1 + "Moscow,".len(),
+            kind: EntityType::Loc,
+            confidence: 1.0,
+        };
+        trim_punctuation(text, &mut e);
+        assert_eq!(&text[e.start..e.end], "Moscow");
+    }
+
+    #[test]
+    fn widening_keeps_char_boundaries() {
+        let text = "Zürichs Bank";
+        let mut e = ModelEntity {
+            start: 1,
+            end: 3,
+            kind: EntityType::Loc,
+            confidence: 1.0,
+        };
+        widen_to_word(text, &mut e);
+        assert_eq!(&text[e.start..e.end], "Zürichs");
+    }
+}

@@ -1,0 +1,476 @@
+//! Sentence boundaries inside one unit (a paragraph, list item or heading line).
+//!
+//! The scanner walks the unit once, stopping only at characters that can end a sentence
+//! (`.`, `!`, `?`, `…`), at inline markdown headings (` ### `) and at emoticons, and decides
+//! each stop from the few characters around it. Nothing is allocated per character.
+
+use super::abbreviations::{classify_token, is_sentence_starter, precedes_number, TokenKind};
+use super::lines::{is_bullet_char, leading_markup, Marker};
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// A raw sentence candidate: byte range in the text, not yet trimmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// The markup that opened the piece.
+    pub hint: Marker,
+}
+
+/// A decision to end the current piece at `at`, with the kind of the next piece.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    at: usize,
+    next: Marker,
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '‽')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '}' | '»' | '›')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '(' | '[' | '{' | '«' | '‹' | '¿' | '¡' | '*' | '_'
+    )
+}
+
+/// End of the run of characters starting at `from` that satisfy `pred`.
+fn run_end(s: &str, from: usize, pred: impl Fn(char) -> bool) -> usize {
+    s[from..]
+        .find(|c: char| !pred(c))
+        .map_or(s.len(), |n| from + n)
+}
+
+/// Start of the whitespace-delimited token that ends at `end`.
+fn token_start(s: &str, floor: usize, end: usize) -> usize {
+    s[floor..end]
+        .rfind(char::is_whitespace)
+        .map_or(floor, |n| floor + n + 1)
+}
+
+fn looks_like_address(token: &str) -> bool {
+    token.contains("://") || token.contains('@') || token.contains("www.")
+}
+
+/// `alliance.The New Treaty`: a lowercase word, terminal punctuation and a capitalised word
+/// with no space between, which scraped pages produce when a heading loses its line break.
+fn is_glued_capital(s: &str, floor: usize, at: usize, after: usize) -> bool {
+    let mut before = s[floor..at].chars().rev();
+    let mut next = s[after..].chars();
+    let glued = before.next().is_some_and(char::is_lowercase)
+        && before.next().is_some_and(char::is_lowercase)
+        && next.next().is_some_and(char::is_uppercase)
+        && next.next().is_some_and(char::is_lowercase);
+    if !glued {
+        return false;
+    }
+    let start = token_start(s, floor, at);
+    let end = run_end(s, after, |c| !c.is_whitespace());
+    !looks_like_address(&s[start..end])
+}
+
+/// `developments.- Phil`: a bullet glued to the end of the previous sentence.
+fn is_glued_bullet(s: &str, after: usize) -> bool {
+    let mut next = s[after..].chars();
+    next.next().is_some_and(is_bullet_char) && next.next().is_some_and(|c| c == ' ')
+}
+
+/// The next word with leading quotes and brackets removed, and whether there were any.
+fn bare_word(word: &str) -> (&str, bool) {
+    let bare = word.trim_start_matches(is_opener);
+    (bare, bare.len() < word.len())
+}
+
+/// Decides a single `.` followed by whitespace and `next` (the following word).
+fn period_ends(prev_token: &str, next: &str) -> bool {
+    let (bare, opened) = bare_word(next);
+    let first = bare.chars().next();
+    let digit = first.is_some_and(|c| c.is_ascii_digit());
+    let upper = first.is_some_and(char::is_uppercase);
+    let ambiguous = || is_sentence_starter(bare) || (opened && upper);
+    if digit && precedes_number(prev_token) {
+        return false;
+    }
+    match classify_token(prev_token) {
+        // Informal text starts sentences in lowercase; known abbreviations are handled above.
+        TokenKind::Ordinary => true,
+        TokenKind::NeverEnds => false,
+        TokenKind::BeforeNumber => !digit && ambiguous(),
+        TokenKind::Ambiguous => ambiguous(),
+        TokenKind::EndsBeforeCapital => upper,
+    }
+}
+
+/// Decides whether the terminal run `run`, optionally closed by quotes or brackets, ends a
+/// sentence before `next`.
+fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
+    let (bare, _) = bare_word(next);
+    let first = bare.chars().next();
+    let lower = first.is_some_and(char::is_lowercase);
+    if next.starts_with('.') {
+        // A spaced ellipsis (`. . .`) is still going.
+        return false;
+    }
+    if run.contains(['?', '!', '‽']) {
+        // `"Why?" he asked` goes on; an unquoted `why? india?` in mail does not.
+        return !(closed && lower);
+    }
+    if run != "." {
+        // An ellipsis trails off inside a sentence unless a capital follows.
+        return first.is_some_and(char::is_uppercase);
+    }
+    if closed {
+        return !lower;
+    }
+    period_ends(prev_token, next)
+}
+
+/// Looks at the terminal punctuation starting at `at` and decides whether to cut.
+fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
+    let run_stop = run_end(s, at, is_terminal);
+    if is_glued_bullet(s, run_stop) {
+        return Some(Cut {
+            at: run_stop,
+            next: Marker::Bullet,
+        });
+    }
+    if is_glued_capital(s, floor, at, run_stop) {
+        return Some(Cut {
+            at: run_stop,
+            next: Marker::Plain,
+        });
+    }
+    let close_stop = run_end(s, run_stop, is_closer);
+    let close_stop = citation_end(s, close_stop).unwrap_or(close_stop);
+    let gap_stop = run_end(s, close_stop, char::is_whitespace);
+    if gap_stop == close_stop || gap_stop >= s.len() {
+        return None;
+    }
+    let next = &s[gap_stop..run_end(s, gap_stop, |c| !c.is_whitespace())];
+    let token = &s[token_start(s, floor, at)..at];
+    let prev_token = token.trim_start_matches(is_opener);
+    if !run_ends(&s[at..run_stop], close_stop > run_stop, prev_token, next) {
+        return None;
+    }
+    Some(Cut {
+        at: close_stop,
+        next: Marker::Plain,
+    })
+}
+
+/// `… in Dulwich. [17] Placed …`: a numeric reference after the full stop belongs to the
+/// sentence it annotates. Returns the end of the bracket.
+fn citation_end(s: &str, from: usize) -> Option<usize> {
+    let rest = &s[from..];
+    let lead = rest.len() - rest.trim_start_matches(' ').len();
+    let body = rest[lead..].strip_prefix('[')?;
+    let inner = body.find(']')?;
+    let refs = &body[..inner];
+    let numeric = !refs.is_empty()
+        && refs.len() <= 12
+        && refs.starts_with(|c: char| c.is_ascii_digit())
+        && refs
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '));
+    let stop = from + lead + 1 + inner + 1;
+    let spaced = s[stop..].chars().next().is_none_or(char::is_whitespace);
+    (numeric && spaced).then_some(stop)
+}
+
+/// Characters that rule lines and banner separators are drawn with.
+fn is_rule_char(c: char) -> bool {
+    matches!(c, '=' | '_' | '*' | '~' | '-' | '+')
+}
+
+/// `==========` or `*****NOTICE*****` standing between two sentences: a sentence of its own.
+fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
+    if !s[..at].chars().next_back().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    let stop = run_end(s, at, |c| !c.is_whitespace());
+    let token = &s[at..stop];
+    let lead = token.chars().take_while(|c| is_rule_char(*c)).count();
+    let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
+    let rule = (lead == token.chars().count() && lead >= 4) || (lead >= 3 && trail >= 3);
+    if !rule {
+        return None;
+    }
+    let before_blank = s[piece_start..at].trim().is_empty();
+    let at = if before_blank { stop } else { at };
+    Some(Cut {
+        at,
+        next: Marker::Plain,
+    })
+}
+
+/// A mail header timestamp (`08/16/2000 03:14 PM`): it ends the header line it closes, and
+/// starts a line of its own after a sender's name.
+static TIMESTAMP: Lazy<Option<Regex>> = Lazy::new(|| {
+    Regex::new(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm]\b)?").ok()
+});
+
+fn timestamp_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
+    if !s[..at].chars().next_back().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    let found = TIMESTAMP.as_ref()?.find(&s[at..])?;
+    let stop = at + found.end();
+    let before = s[piece_start..at].trim_end();
+    // `… annotations on 04/25/01 12:42` keeps its date; `Sean Boyle 08/17/2000` does not.
+    let prev_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let joined = prev_word.chars().all(char::is_lowercase);
+    let at = if before.is_empty() || joined {
+        stop
+    } else {
+        at
+    };
+    let more = !s[stop..].trim().is_empty();
+    (at < stop || more).then_some(Cut {
+        at,
+        next: Marker::Plain,
+    })
+}
+
+/// Letter closings (`Thanks,` `Sincerely,`) stand alone before the signature.
+const CLOSINGS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "sincerely",
+    "regards",
+    "best regards",
+    "kind regards",
+    "cheers",
+    "respectfully",
+    "yours truly",
+    "best wishes",
+    "many thanks",
+    "yours sincerely",
+];
+
+fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
+    let before = s[piece_start..at].trim();
+    let closing = CLOSINGS.iter().any(|c| before.eq_ignore_ascii_case(c));
+    let stop = at + 1;
+    let next = s[stop..].trim_start().chars().next();
+    (closing && next.is_some_and(char::is_uppercase)).then_some(Cut {
+        at: stop,
+        next: Marker::Plain,
+    })
+}
+
+/// An inline markdown heading marker (`… sanctions. ### Military and Security …`).
+fn heading_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
+    let hashes = run_end(s, at, |c| c == '#') - at;
+    let after_space = s[at + hashes..].starts_with([' ', '\t']);
+    let before = s[floor..at].chars().next_back();
+    if !(1..=6).contains(&hashes) || !after_space || !before.is_some_and(char::is_whitespace) {
+        return None;
+    }
+    let prev_visible = s[floor..at].trim_end().chars().next_back();
+    let after_sentence = prev_visible.is_none_or(|c| is_terminal(c) || is_closer(c));
+    (hashes >= 2 || after_sentence).then_some(Cut {
+        at,
+        next: Marker::Heading,
+    })
+}
+
+const EMOTICONS: &[&str] = &[
+    ":-)", ":)", ":-(", ":(", ";-)", ";)", ":-D", ":D", ":-P", ":P",
+];
+
+/// `… with the project :-) Posted by …`: a smiley closing a sentence in informal text.
+fn emoticon_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
+    let face = EMOTICONS.iter().find(|e| s[at..].starts_with(**e))?;
+    let stop = at + face.len();
+    let spaced_before = s[floor..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_whitespace);
+    let gap_stop = run_end(s, stop, char::is_whitespace);
+    let capital_after = s[gap_stop..].chars().next().is_some_and(char::is_uppercase);
+    (spaced_before && gap_stop > stop && capital_after).then_some(Cut {
+        at: stop,
+        next: Marker::Plain,
+    })
+}
+
+/// Splits `text[start..end]` into raw pieces, appending them to `out`. `first` is the hint of
+/// the first piece (from the unit's line markup). Pieces that are only whitespace are dropped.
+pub(crate) fn split_unit(
+    text: &str,
+    start: usize,
+    end: usize,
+    first: Marker,
+    out: &mut Vec<Piece>,
+) {
+    // Looking ahead never crosses the unit's end.
+    let s = &text[..end];
+    let mut piece = Piece {
+        start,
+        end,
+        hint: first,
+    };
+    let mut i = start;
+    while let Some(c) = s[i..].chars().next() {
+        let cut = match c {
+            // A run of terminal punctuation is judged once, at its first character.
+            c if is_terminal(c) && !s[..i].ends_with(is_terminal) => terminal_cut(s, start, i),
+            '#' => heading_cut(s, start, i),
+            ':' | ';' => emoticon_cut(s, start, i),
+            ',' => closing_cut(s, piece.start, i),
+            '0'..='9' => timestamp_cut(s, piece.start, i),
+            c if is_rule_char(c) => separator_cut(s, piece.start, i),
+            _ => None,
+        };
+        match cut {
+            // A cut at the piece start would make an empty piece and loop forever.
+            Some(cut) if cut.at > piece.start => {
+                push_piece(
+                    s,
+                    Piece {
+                        end: cut.at,
+                        ..piece
+                    },
+                    out,
+                );
+                piece = Piece {
+                    start: cut.at,
+                    end,
+                    hint: next_hint(s, cut),
+                };
+                // A cut in front of `i` (before a timestamp or rule) re-reads `i`.
+                i = if cut.at > i { cut.at } else { i };
+            }
+            _ => i += c.len_utf8(),
+        }
+    }
+    push_piece(s, piece, out);
+}
+
+/// A bullet or list number right after a sentence is a list flattened into the paragraph;
+/// a `#` there is a heading.
+fn next_hint(s: &str, cut: Cut) -> Marker {
+    if cut.next != Marker::Plain {
+        return cut.next;
+    }
+    // Same reading as at the start of a line, so a span re-segmented on its own is stable.
+    leading_markup(s[cut.at..].trim_start()).map_or(Marker::Plain, |(marker, _)| marker)
+}
+
+fn push_piece(s: &str, piece: Piece, out: &mut Vec<Piece>) {
+    if !s[piece.start..piece.end].trim().is_empty() {
+        out.push(piece);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        split_unit(text, 0, text.len(), Marker::Plain, &mut out);
+        out.iter().map(|p| text[p.start..p.end].trim()).collect()
+    }
+
+    #[test]
+    fn plain_periods_split() {
+        assert_eq!(
+            pieces("The port closed. Ships waited."),
+            vec!["The port closed.", "Ships waited."]
+        );
+    }
+
+    #[test]
+    fn titles_and_initials_do_not_split() {
+        let text = "Mr. Oduya met Dr. Haas and J. R. R. Tolkien fans.";
+        assert_eq!(pieces(text).len(), 1);
+    }
+
+    #[test]
+    fn acronym_splits_only_before_a_starter() {
+        assert_eq!(pieces("Aid came from the U.S. Army base.").len(), 1);
+        assert_eq!(
+            pieces("Aid came from the U.S. The rest came later.").len(),
+            2
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets_close_the_sentence() {
+        let got = pieces(
+            "She called it \"a turning point.\" Others disagreed. (Few noticed.) Then rain.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                "She called it \"a turning point.\"",
+                "Others disagreed.",
+                "(Few noticed.)",
+                "Then rain."
+            ]
+        );
+    }
+
+    #[test]
+    fn question_in_quotes_before_lowercase_goes_on() {
+        assert_eq!(pieces("\"Why now?\" she asked. Nobody knew.").len(), 2);
+    }
+
+    #[test]
+    fn glued_heading_and_bullet_split() {
+        let got = pieces("the deal held.Border Talks Resume\n");
+        assert_eq!(got, vec!["the deal held.", "Border Talks Resume"]);
+        let mut out = Vec::new();
+        let text = "more to come.- Weather Today";
+        split_unit(text, 0, text.len(), Marker::Plain, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].hint, Marker::Bullet);
+    }
+
+    #[test]
+    fn inline_heading_marker_cuts() {
+        let mut out = Vec::new();
+        let text = "Prices rose. ### Market Outlook Analysts expect calm.";
+        split_unit(text, 0, text.len(), Marker::Plain, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].hint, Marker::Heading);
+    }
+
+    #[test]
+    fn citations_stay_with_their_sentence() {
+        assert_eq!(
+            pieces("It sank in 1805. [6] Few survived. [7, 9]"),
+            vec!["It sank in 1805. [6]", "Few survived. [7, 9]"]
+        );
+    }
+
+    #[test]
+    fn mail_headers_split() {
+        assert_eq!(
+            pieces("Dana Moss 04/02/2001 10:15 AM Please send the file. ====== Thanks, Dana"),
+            vec![
+                "Dana Moss",
+                "04/02/2001 10:15 AM",
+                "Please send the file.",
+                "======",
+                "Thanks,",
+                "Dana"
+            ]
+        );
+        assert_eq!(pieces("sent on 04/02/2001 10:15 AM Got it.").len(), 2);
+    }
+
+    #[test]
+    fn emoticon_ends_a_sentence() {
+        assert_eq!(pieces("See you there :-) Bring snacks.").len(), 2);
+    }
+}

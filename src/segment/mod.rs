@@ -1,0 +1,519 @@
+//! Sentence segmentation: document text in, [`SentenceSpan`]s out.
+//!
+//! Rule-based and allocation-light, built for news and scraped web pages:
+//!
+//! 1. [`lines`] cuts the text into units (paragraphs, list items, heading lines), reading
+//!    newlines as breaks unless the document is hard-wrapped, and steps over line markup.
+//! 2. [`boundaries`] finds sentence ends inside each unit from the characters around each
+//!    `.`, `!`, `?` and `…` (abbreviations, initials, numbers, quotes, glued headings/bullets).
+//! 3. [`blocks`] strips markup from each piece, splits inline headings off the sentence that
+//!    follows them and labels each span `Body`, `Heading`, `ListItem` or `Boilerplate`.
+//!
+//! Offsets are bytes into the input and always fall on char boundaries.
+
+mod abbreviations;
+mod blocks;
+mod boundaries;
+mod lines;
+
+use crate::document::{Block, SentenceSpan};
+use boundaries::Piece;
+use lines::Marker;
+
+/// Splits `text` into trimmed, ordered, non-overlapping sentence spans with their blocks.
+pub fn segment(text: &str) -> Vec<SentenceSpan> {
+    let mut pieces = Vec::new();
+    for unit in lines::units(text) {
+        boundaries::split_unit(text, unit.start, unit.end, unit.marker, &mut pieces);
+    }
+    let mut spans = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        emit(text, piece, &mut spans);
+    }
+    blocks::demote_trailing_headings(&mut spans);
+    spans
+}
+
+/// For pre-split input: every non-empty line, trimmed, is one `Body` span.
+pub fn split_lines(text: &str) -> Vec<SentenceSpan> {
+    lines::trimmed_lines(text)
+        .map(|(start, end)| SentenceSpan {
+            start,
+            end,
+            block: Block::Body,
+        })
+        .collect()
+}
+
+/// Turns one raw piece into zero, one or two spans (an inline heading and its sentence).
+fn emit(text: &str, piece: &Piece, out: &mut Vec<SentenceSpan>) {
+    let Some((start, end)) = blocks::strip_markup(text, piece.start, piece.end, piece.hint) else {
+        return;
+    };
+    let sentence = &text[start..end];
+    let block = match piece.hint {
+        Marker::Heading => {
+            if let Some(at) = blocks::inline_heading_split(text, start, end) {
+                let heading_end = start + text[start..at].trim_end().len();
+                out.push(SentenceSpan {
+                    start,
+                    end: heading_end,
+                    block: Block::Heading,
+                });
+                out.push(SentenceSpan {
+                    start: at,
+                    end,
+                    block: blocks::classify_plain(&text[at..end]),
+                });
+                return;
+            }
+            Block::Heading
+        }
+        Marker::Bullet if blocks::is_boilerplate(sentence) => Block::Boilerplate,
+        Marker::Bullet => Block::ListItem,
+        Marker::Plain => blocks::classify_plain(sentence),
+    };
+    out.push(SentenceSpan { start, end, block });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        segment(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    fn with_blocks(text: &str) -> Vec<(&str, Block)> {
+        segment(text)
+            .iter()
+            .map(|s| (&text[s.start..s.end], s.block))
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let text =
+            "Mr. Reyes met Gen. Okafor at No. 10 on Jan. 5. The U.K. envoy and Dr. Lin joined.";
+        assert_eq!(
+            texts(text),
+            vec![
+                "Mr. Reyes met Gen. Okafor at No. 10 on Jan. 5.",
+                "The U.K. envoy and Dr. Lin joined."
+            ]
+        );
+    }
+
+    #[test]
+    fn company_suffix_ends_a_sentence_before_a_starter() {
+        let text = "She joined Harlow Corp. in 2019 and left Vesta Inc. The move surprised staff.";
+        assert_eq!(texts(text).len(), 2);
+        assert_eq!(
+            texts("Vesta Inc. Chief Executive Ana Dorr resigned.").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn us_never_ends_before_a_noun() {
+        let text = "Talks with U.S. officials stalled, and U.S. sanctions remain.";
+        assert_eq!(texts(text).len(), 1);
+        assert_eq!(
+            texts("The aid came from the U.S. It arrived late.").len(),
+            2
+        );
+    }
+
+    #[test]
+    fn initials_stay_together() {
+        let text =
+            "The prize went to A. B. Okoro, an admirer of J. R. R. Tolkien. Nobody objected.";
+        assert_eq!(texts(text).len(), 2);
+    }
+
+    #[test]
+    fn decimals_versions_and_money() {
+        let text = "Output grew 3.5 percent under version 2.1.4 of the plan. It cost $4.2 million.";
+        assert_eq!(texts(text).len(), 2);
+    }
+
+    #[test]
+    fn times_end_only_before_a_starter() {
+        let text = "Polls open at 10 a.m. Tuesday and close at 6 p.m. The count follows.";
+        assert_eq!(
+            texts(text),
+            vec![
+                "Polls open at 10 a.m. Tuesday and close at 6 p.m.",
+                "The count follows."
+            ]
+        );
+    }
+
+    #[test]
+    fn ellipses() {
+        let text = "He paused... and then spoke. Well… Nobody answered.";
+        assert_eq!(
+            texts(text),
+            vec!["He paused... and then spoke.", "Well…", "Nobody answered."]
+        );
+    }
+
+    #[test]
+    fn quotes_and_brackets() {
+        let text = "The pact is called \"the Harbour Accord.\" It has nine parts. (Two are secret.) \"Why?\" she asked.";
+        assert_eq!(
+            texts(text),
+            vec![
+                "The pact is called \"the Harbour Accord.\"",
+                "It has nine parts.",
+                "(Two are secret.)",
+                "\"Why?\" she asked."
+            ]
+        );
+    }
+
+    #[test]
+    fn question_and_exclamation_runs() {
+        assert_eq!(
+            texts("Really?! That was fast!! Yes."),
+            vec!["Really?!", "That was fast!!", "Yes."]
+        );
+    }
+
+    #[test]
+    fn lists_are_list_items_without_bullets() {
+        let text = "Key points:\n- Rates held\n* Jobs rose\n1. Wages flat\n2) Prices up";
+        assert_eq!(
+            with_blocks(text),
+            vec![
+                ("Key points:", Block::Body),
+                ("Rates held", Block::ListItem),
+                ("Jobs rose", Block::ListItem),
+                ("Wages flat", Block::ListItem),
+                ("Prices up", Block::ListItem),
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_and_emails_stay_whole() {
+        let text =
+            "See https://example.org/a.b?c=1. Write to desk.news@example.org for tips. Done.";
+        assert_eq!(
+            texts(text),
+            vec![
+                "See https://example.org/a.b?c=1.",
+                "Write to desk.news@example.org for tips.",
+                "Done."
+            ]
+        );
+    }
+
+    #[test]
+    fn final_sentence_without_punctuation() {
+        assert_eq!(
+            texts("It rained. Then it stopped"),
+            vec!["It rained.", "Then it stopped"]
+        );
+    }
+
+    #[test]
+    fn newlines_and_paragraphs() {
+        let text = "first line without a stop\nsecond line.\n\nThird para here";
+        assert_eq!(
+            texts(text),
+            vec![
+                "first line without a stop",
+                "second line.",
+                "Third para here"
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_heading_is_split_and_labelled() {
+        let text = "The ferry sailed at dawn.Harbour Works: A Long Delay\nCrews began work in May.";
+        assert_eq!(
+            with_blocks(text),
+            vec![
+                ("The ferry sailed at dawn.", Block::Body),
+                ("Harbour Works: A Long Delay", Block::Heading),
+                ("Crews began work in May.", Block::Body),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_markdown_heading_is_split_from_its_sentence() {
+        let text =
+            "Prices rose. ### Grain Supply and Storage Costs Despite the rain, silos stayed full.";
+        assert_eq!(
+            with_blocks(text),
+            vec![
+                ("Prices rose.", Block::Body),
+                ("Grain Supply and Storage Costs", Block::Heading),
+                ("Despite the rain, silos stayed full.", Block::Body),
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_bullet_starts_a_list_item() {
+        let text = "That is all for today.- Harbour Ferry Times\n- Weather Maps";
+        assert_eq!(
+            with_blocks(text),
+            vec![
+                ("That is all for today.", Block::Body),
+                ("Harbour Ferry Times", Block::ListItem),
+                ("Weather Maps", Block::ListItem),
+            ]
+        );
+    }
+
+    #[test]
+    fn datelines_stay_with_their_sentence() {
+        let text = "(Lusa) - Porto, March 3 - The ferry service resumed on Tuesday. Crews cheered.";
+        assert_eq!(texts(text).len(), 2);
+        let text = "PORTO, March 3 -\nThe ferry service resumed.";
+        assert_eq!(texts(text), vec![text]);
+    }
+
+    #[test]
+    fn bylines_and_furniture_are_boilerplate() {
+        let text = "By Ana Ribeiro\nThe ferry service resumed.\nSubscribe to our newsletter\n© 2024 Porto Daily";
+        let blocks: Vec<Block> = segment(text).iter().map(|s| s.block).collect();
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Boilerplate,
+                Block::Body,
+                Block::Boilerplate,
+                Block::Boilerplate
+            ]
+        );
+    }
+
+    #[test]
+    fn link_titles_after_the_article_are_boilerplate() {
+        let text = "# Harbour News\nThe ferry service resumed.\n\nFerry Times - Porto Daily\n\nWeather Maps of Portugal";
+        let blocks: Vec<Block> = segment(text).iter().map(|s| s.block).collect();
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading,
+                Block::Body,
+                Block::Boilerplate,
+                Block::Boilerplate
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_rejoined() {
+        let text = "The council met on a cold morning and voted to\n\
+                    close the old bridge after engineers found that the\n\
+                    supports had rusted through in several places, and\n\
+                    repairs would cost more. A new crossing is planned.";
+        assert_eq!(texts(text).len(), 2);
+    }
+
+    #[test]
+    fn split_lines_keeps_each_line() {
+        let text = " One. Two.\r\n\r\nthree\n";
+        let got: Vec<&str> = split_lines(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(got, vec!["One. Two.", "three"]);
+    }
+
+    #[test]
+    fn empty_and_blank_input() {
+        assert!(segment("").is_empty());
+        assert!(segment(" \n\t\n").is_empty());
+        assert!(split_lines("\n\n").is_empty());
+    }
+
+    const SAMPLE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/corpus/russia-iran-treaty.txt"
+    );
+
+    #[test]
+    fn sample_article() {
+        let Ok(text) = std::fs::read_to_string(SAMPLE) else {
+            panic!("sample article missing at {SAMPLE}");
+        };
+        let spans = segment(&text);
+        let of = |block: Block| -> Vec<&str> {
+            spans
+                .iter()
+                .filter(|s| s.block == block)
+                .map(|s| &text[s.start..s.end])
+                .collect()
+        };
+        let headings = of(Block::Heading);
+        assert_eq!(
+            headings,
+            vec![
+                "Russia-Iran Strategic Pact: Unraveling A New Geopolitical Axis",
+                "Historical Underpinnings: A Journey from Troubled Past to Strategic Alliance",
+                "The New Treaty: A Comprehensive Strategic Partnership",
+                "Economic Cooperation and Sanctions Mitigation",
+                "Military and Security Dimensions",
+                "Distinguishing the Pact: No Explicit Mutual Defense Clause",
+                "The Scope of Cooperation: Beyond Defense",
+                "Technology, Information, and Cybersecurity",
+                "Peaceful Nuclear Energy Collaboration",
+                "Geopolitical Ramifications: A Challenge to Western Hegemony",
+                "Regional Implications and Proxy Actors",
+                "The Road Ahead: Speculation and Future Dynamics",
+                "Conclusion: A Pivotal Moment in International Relations",
+            ]
+        );
+        let items = of(Block::ListItem);
+        assert_eq!(
+            items,
+            vec![
+                "Phil Leotardo Shah Of Iran",
+                "Iran War With Usa",
+                "Iran Country Images",
+                "World War 3 Israel Iran",
+                "Iran Turkey"
+            ]
+        );
+        let furniture = of(Block::Boilerplate);
+        assert_eq!(furniture.len(), 5, "{furniture:#?}");
+        assert!(furniture[1].starts_with("Share your perspectives"));
+        assert_eq!(furniture[2], "Map of Russia - Guide of the World");
+        let body = of(Block::Body);
+        assert!(body.iter().all(|s| !s.ends_with("U.S.")));
+        assert!(body.contains(
+            &"This was the \"Treaty on the Basis for Mutual Relations and the Principles of Cooperation between the Islamic Republic of Iran and the Russian Federation.\""
+        ));
+        assert!(body.contains(&"A primary driver behind this enhanced strategic partnership is the shared need to bolster economic resilience, particularly in the face of extensive U.S. sanctions."));
+        assert!(body.contains(&"Iran's nuclear program has been a long-standing point of contention with the international community, particularly the United States and its allies."));
+    }
+
+    /// Words and marks the generated documents are built from: abbreviations, markup, quotes,
+    /// multi-byte characters and line breaks in random company.
+    const VOCAB: &[&str] = &[
+        "the",
+        "port",
+        "Harbour",
+        "ferry",
+        "Mr.",
+        "U.S.",
+        "Inc.",
+        "a.m.",
+        "J.",
+        "3.5",
+        "v2.1",
+        "said",
+        "Ports",
+        "Zürich",
+        "naïve",
+        "—",
+        "…",
+        "...",
+        ".",
+        "?",
+        "!",
+        "?!",
+        ",",
+        "\"",
+        "”",
+        "(",
+        ")",
+        "\n",
+        "\n\n",
+        "- ",
+        "### ",
+        "**",
+        "1. ",
+        "https://x.org/a.b",
+        "a@b.io",
+        "é.",
+        "Crews",
+        "The",
+        "closed.",
+        "sailed!",
+        "why?",
+        "ok",
+        "\r\n",
+        "#",
+        "*",
+        ":-)",
+        "Iran's",
+    ];
+
+    fn document() -> impl Strategy<Value = String> {
+        prop::collection::vec((0..VOCAB.len(), prop::bool::weighted(0.8)), 0..60).prop_map(
+            |parts| {
+                let mut out = String::new();
+                for (i, space) in parts {
+                    out.push_str(VOCAB[i]);
+                    if space {
+                        out.push(' ');
+                    }
+                }
+                out
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn spans_are_well_formed(text in document()) {
+            let spans = segment(&text);
+            let mut last_end = 0;
+            for span in &spans {
+                prop_assert!(span.start < span.end && span.end <= text.len());
+                prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                prop_assert!(span.start >= last_end, "overlap in {:?}", text);
+                let body = &text[span.start..span.end];
+                prop_assert_eq!(body, body.trim());
+                last_end = span.end;
+            }
+        }
+
+        #[test]
+        fn every_letter_is_covered(text in document()) {
+            let spans = segment(&text);
+            for (i, c) in text.char_indices().filter(|(_, c)| c.is_alphabetic()) {
+                prop_assert!(
+                    spans.iter().any(|s| s.start <= i && i < s.end),
+                    "{:?} at {} uncovered in {:?}", c, i, text
+                );
+            }
+        }
+
+        #[test]
+        fn segmenting_a_span_gives_it_back(text in document()) {
+            for span in segment(&text) {
+                let body = &text[span.start..span.end];
+                // Hard-wrapped spans depend on document-wide line statistics.
+                if body.contains('\n') {
+                    continue;
+                }
+                let again: Vec<(usize, usize)> = segment(body).iter().map(|s| (s.start, s.end)).collect();
+                prop_assert_eq!(again, vec![(0, body.len())], "span {:?} of {:?}", body, text);
+            }
+        }
+
+        #[test]
+        fn split_lines_spans_are_trimmed_lines(text in document()) {
+            for span in split_lines(&text) {
+                let body = &text[span.start..span.end];
+                prop_assert!(!body.is_empty() && !body.contains('\n'));
+                prop_assert_eq!(body, body.trim());
+            }
+        }
+    }
+}

@@ -349,7 +349,7 @@ fn write_item(
         let Some((label, model_ents)) = labels.next() else {
             break;
         };
-        let ents = entities::merge(model_ents, rule_ents);
+        let ents = entities::merge(&a.doc.text[span.start..span.end], model_ents, rule_ents);
         match label.label {
             Label::Fact => row.facts += 1,
             Label::Speculation => row.speculations += 1,

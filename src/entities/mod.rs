@@ -72,23 +72,30 @@ pub fn from_model(found: Vec<crate::model::ner::ModelEntity>) -> Vec<EntityMenti
 }
 
 /// Combines model and rule entities of one sentence into one non-overlapping list in text
-/// order. Model entities (names) win over overlapping rule entities, except that a rule
-/// entity with a normalised value (a date, an amount) wins over a MISC guess: the checker
-/// needs the value.
-pub fn merge(model: Vec<EntityMention>, rules: Vec<EntityMention>) -> Vec<EntityMention> {
+/// order. Where they overlap, a rule entity that carries a value a checker compares (any
+/// date, time, amount, percentage or quantity, and any number written in digits) wins; a
+/// model name wins over a spelled-out count inside it ("Three Gorges Dam").
+pub fn merge(
+    sentence: &str,
+    model: Vec<EntityMention>,
+    rules: Vec<EntityMention>,
+) -> Vec<EntityMention> {
     let overlaps = |a: &EntityMention, b: &EntityMention| a.start < b.end && b.start < a.end;
-    let mut kept: Vec<EntityMention> = Vec::with_capacity(model.len() + rules.len());
-    let rule_beats = |m: &EntityMention, r: &EntityMention| {
-        m.kind == EntityType::Misc && !r.normalized.is_empty()
+    let rule_wins = |r: &EntityMention| {
+        let digits = sentence
+            .get(r.start..r.end)
+            .is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()));
+        !matches!(r.kind, EntityType::Cardinal | EntityType::Ordinal) || digits
     };
+    let mut kept: Vec<EntityMention> = rules.iter().filter(|r| rule_wins(r)).cloned().collect();
     for m in model {
-        if !rules.iter().any(|r| overlaps(&m, r) && rule_beats(&m, r)) {
+        if !kept.iter().any(|k| overlaps(k, &m)) {
             kept.push(m);
         }
     }
-    for r in rules {
-        if !kept.iter().any(|k| overlaps(k, &r)) {
-            kept.push(r);
+    for r in rules.iter().filter(|r| !rule_wins(r)) {
+        if !kept.iter().any(|k| overlaps(k, r)) {
+            kept.push(r.clone());
         }
     }
     kept.sort_by_key(|e| (e.start, e.end));
@@ -117,21 +124,58 @@ mod tests {
     }
 
     #[test]
-    fn merge_prefers_names_but_keeps_dated_values_over_misc() {
+    fn merge_keeps_values_and_names() {
+        let sentence = "Three Gorges officials met in March 2001 and signed 47 articles.";
+        let at = |s: &str| sentence.find(s).unwrap();
         let model = vec![
-            ent(0, 6, EntityType::Loc, EntitySource::Model, ""),
-            ent(10, 20, EntityType::Misc, EntitySource::Model, ""),
+            ent(
+                0,
+                at(" officials"),
+                EntityType::Loc,
+                EntitySource::Model,
+                "",
+            ),
+            ent(
+                at("March"),
+                at("March") + 5,
+                EntityType::Misc,
+                EntitySource::Model,
+                "",
+            ),
+            ent(
+                at("47"),
+                at("47") + 2,
+                EntityType::Per,
+                EntitySource::Model,
+                "",
+            ),
         ];
         let rules = vec![
-            ent(2, 4, EntityType::Cardinal, EntitySource::Rule, "12"),
-            ent(10, 20, EntityType::Date, EntitySource::Rule, "2001-03"),
-            ent(30, 32, EntityType::Cardinal, EntitySource::Rule, "47"),
+            ent(0, 5, EntityType::Cardinal, EntitySource::Rule, "3"),
+            ent(
+                at("March"),
+                at("March") + 10,
+                EntityType::Date,
+                EntitySource::Rule,
+                "2001-03",
+            ),
+            ent(
+                at("47"),
+                at("47") + 2,
+                EntityType::Cardinal,
+                EntitySource::Rule,
+                "47",
+            ),
         ];
-        let merged = merge(model, rules);
-        let kinds: Vec<_> = merged.iter().map(|e| e.kind).collect();
+        let merged = merge(sentence, model, rules);
+        let kinds: Vec<_> = merged.iter().map(|e| (e.kind, e.source)).collect();
         assert_eq!(
             kinds,
-            vec![EntityType::Loc, EntityType::Date, EntityType::Cardinal]
+            vec![
+                (EntityType::Loc, EntitySource::Model),
+                (EntityType::Date, EntitySource::Rule),
+                (EntityType::Cardinal, EntitySource::Rule)
+            ]
         );
     }
 }

@@ -1,0 +1,298 @@
+//! End-to-end tests of `claimscan annotate` on the sample corpus and the brief's article.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+
+use common::*;
+
+const SENTENCE_COLUMNS: &str =
+    "doc_id,sentence_id,start,end,text,label,confidence,p_fact,p_speculation,p_opinion,cues,attribution,checkworthy,block";
+const ENTITY_COLUMNS: &str = "doc_id,sentence_id,start,end,text,type,confidence,source,normalized";
+
+/// Checks every contract DESIGN.md states about one run's output. `texts` maps doc_id to
+/// the document text as decoded.
+fn check_contract(out: &std::path::Path, texts: &HashMap<String, String>) {
+    for f in ["sentences.csv", "entities.csv", "documents.csv", "run.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let sentences = read_csv(&out.join("sentences.csv"));
+    assert_eq!(sentences.header.join(","), SENTENCE_COLUMNS);
+    assert!(!sentences.rows.is_empty());
+    let mut last: HashMap<String, (usize, usize)> = HashMap::new();
+    for row in &sentences.rows {
+        let text = &texts[&row["doc_id"]];
+        let (start, end): (usize, usize) = (num(row, "start"), num(row, "end"));
+        assert!(start < end, "empty span {row:?}");
+        assert_eq!(
+            char_slice(text, start, end),
+            row["text"],
+            "offsets do not match text"
+        );
+        assert_eq!(row["text"].trim(), row["text"], "span not trimmed");
+        let id: usize = num(row, "sentence_id");
+        if let Some(&(prev_id, prev_end)) = last.get(&row["doc_id"]) {
+            assert_eq!(id, prev_id + 1, "sentence ids must count up");
+            assert!(start >= prev_end, "spans overlap or go backwards");
+        } else {
+            assert_eq!(id, 0);
+        }
+        last.insert(row["doc_id"].clone(), (id, end));
+        assert!(["fact", "speculation", "opinion"].contains(&row["label"].as_str()));
+        assert!(["body", "heading", "list_item", "boilerplate"].contains(&row["block"].as_str()));
+        let p: Vec<f64> = ["p_fact", "p_speculation", "p_opinion"]
+            .iter()
+            .map(|f| num(row, f))
+            .collect();
+        assert!(
+            (p.iter().sum::<f64>() - 1.0).abs() < 2e-4,
+            "probabilities must sum to 1: {p:?}"
+        );
+        let confidence: f64 = num(row, "confidence");
+        let label_p = match row["label"].as_str() {
+            "fact" => p[0],
+            "speculation" => p[1],
+            _ => p[2],
+        };
+        assert_eq!(confidence, label_p);
+        assert!(
+            p.iter().all(|&x| x <= label_p),
+            "label must be the most probable"
+        );
+        let cw: f64 = num(row, "checkworthy");
+        assert!((0.0..=1.0).contains(&cw));
+        for cue in row["cues"].split(';').filter(|c| !c.is_empty()) {
+            assert!(
+                row["text"].contains(cue),
+                "cue {cue:?} not in {:?}",
+                row["text"]
+            );
+        }
+        if !row["attribution"].is_empty() {
+            assert!(row["text"].contains(&row["attribution"]));
+        }
+    }
+    let entities = read_csv(&out.join("entities.csv"));
+    assert_eq!(entities.header.join(","), ENTITY_COLUMNS);
+    for row in &entities.rows {
+        let text = &texts[&row["doc_id"]];
+        assert_eq!(
+            char_slice(text, num(row, "start"), num(row, "end")),
+            row["text"]
+        );
+        assert!(["model", "rule"].contains(&row["source"].as_str()));
+    }
+    let documents = read_csv(&out.join("documents.csv"));
+    let ids: Vec<&String> = documents.rows.iter().map(|r| &r["doc_id"]).collect();
+    for id in texts.keys() {
+        assert_eq!(
+            ids.iter().filter(|i| **i == id).count(),
+            1,
+            "{id} must appear once in documents.csv"
+        );
+    }
+    for row in &documents.rows {
+        let n = sentences
+            .rows
+            .iter()
+            .filter(|s| s["doc_id"] == row["doc_id"])
+            .count();
+        assert_eq!(num::<usize>(row, "sentences"), n);
+        let by_label: usize = ["facts", "speculations", "opinions"]
+            .iter()
+            .map(|f| num::<usize>(row, f))
+            .sum();
+        assert_eq!(by_label, n);
+    }
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        run["counts"]["sentences"].as_u64(),
+        Some(sentences.rows.len() as u64)
+    );
+    assert!(run["sentences_per_second"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn sample_corpus_end_to_end() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = root().join("corpus");
+    annotate(out.path(), &[corpus.to_str().unwrap()], 0);
+    let mut texts = HashMap::new();
+    for name in [
+        "port-expansion.txt",
+        "central-bank-rates.txt",
+        "city-council-transit.md",
+    ] {
+        texts.insert(
+            name.to_string(),
+            fs::read_to_string(corpus.join(name)).unwrap(),
+        );
+    }
+    check_contract(out.path(), &texts);
+    // The corpus README has no extension: it is documentation, not a document.
+    let documents = read_csv(&out.path().join("documents.csv"));
+    assert_eq!(documents.rows.len(), 3);
+    assert!(documents.rows.iter().all(|r| r["status"] == "ok"));
+}
+
+#[test]
+fn brief_article_headings_entities_and_attribution() {
+    let out = tempfile::tempdir().unwrap();
+    let article = sample_article();
+    annotate(out.path(), &[article.to_str().unwrap()], 0);
+    let text = fs::read_to_string(&article).unwrap();
+    let doc_id = read_csv(&out.path().join("documents.csv")).rows[0]["doc_id"].clone();
+    check_contract(out.path(), &HashMap::from([(doc_id, text)]));
+
+    let sentences = read_csv(&out.path().join("sentences.csv")).rows;
+    let find = |needle: &str| {
+        sentences
+            .iter()
+            .find(|r| r["text"].contains(needle))
+            .unwrap_or_else(|| panic!("no sentence with {needle:?}"))
+    };
+    assert_eq!(
+        find("Economic Cooperation and Sanctions Mitigation")["block"],
+        "heading"
+    );
+    assert_eq!(find("The New Treaty: A Comprehensive")["block"], "heading");
+    assert!(
+        sentences.iter().all(|r| !r["text"].ends_with("U.S.")),
+        "U.S. must not end a sentence"
+    );
+    let tass = find("the state TASS news agency reported");
+    assert_eq!(tass["attribution"], "TASS");
+    assert_eq!(tass["label"], "fact");
+    assert_eq!(
+        find("Sergei Lavrov said on Thursday")["attribution"],
+        "Sergei Lavrov"
+    );
+
+    let entities = read_csv(&out.path().join("entities.csv")).rows;
+    let has = |text: &str, kind: &str| {
+        entities
+            .iter()
+            .any(|e| e["text"] == text && e["type"] == kind)
+    };
+    assert!(entities
+        .iter()
+        .any(|e| e["text"] == "March 2001" && e["type"] == "DATE" && e["normalized"] == "2001-03"));
+    assert!(entities
+        .iter()
+        .any(|e| e["text"] == "47" && e["type"] == "CARDINAL" && e["normalized"] == "47"));
+    assert!(
+        has("Moscow", "LOC") || !read_model_has_ner(),
+        "model entities expected"
+    );
+}
+
+/// True when the committed model has a trained entity head.
+fn read_model_has_ner() -> bool {
+    let meta = fs::read_to_string(root().join("models/claimscan/model.json")).unwrap_or_default();
+    meta.contains("\"ner_trained\": true")
+}
+
+#[test]
+fn lines_mode_keeps_one_sentence_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("presplit.txt");
+    let lines = "Prices rose 3% in March.\n\n  The minister said the talks could fail. Nobody knows.\r\nIs this the end?\n";
+    fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out");
+    annotate(
+        &out,
+        &["--input-format", "lines", input.to_str().unwrap()],
+        0,
+    );
+    let rows = read_csv(&out.join("sentences.csv")).rows;
+    let texts: Vec<&str> = rows.iter().map(|r| r["text"].as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Prices rose 3% in March.",
+            "The minister said the talks could fail. Nobody knows.",
+            "Is this the end?"
+        ]
+    );
+    check_contract(
+        &out,
+        &HashMap::from([(rows[0]["doc_id"].clone(), lines.to_string())]),
+    );
+}
+
+#[test]
+fn jsonl_and_csv_inputs_use_their_id_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("feed.jsonl");
+    fs::write(
+        &jsonl,
+        "{\"id\": \"a1\", \"text\": \"Lisbon raised rates by 0.25% on Friday.\"}\n{\"id\": 7, \"text\": \"Ministers may meet again in May.\"}\n",
+    )
+    .unwrap();
+    let csv_in = dir.path().join("feed.csv");
+    fs::write(
+        &csv_in,
+        "key,body\nk9,\"The port handled 143,000 containers, officials said.\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    annotate(&out, &[jsonl.to_str().unwrap()], 0);
+    let docs = read_csv(&out.join("documents.csv")).rows;
+    assert_eq!(
+        docs.iter()
+            .map(|r| r["doc_id"].as_str())
+            .collect::<Vec<_>>(),
+        vec!["a1", "7"]
+    );
+    let out2 = dir.path().join("out2");
+    annotate(
+        &out2,
+        &[
+            "--id-field",
+            "key",
+            "--text-field",
+            "body",
+            csv_in.to_str().unwrap(),
+        ],
+        0,
+    );
+    let sentences = read_csv(&out2.join("sentences.csv")).rows;
+    assert_eq!(sentences[0]["doc_id"], "k9");
+    let entities = read_csv(&out2.join("entities.csv")).rows;
+    assert!(entities.iter().any(|e| e["normalized"] == "143000"));
+}
+
+#[test]
+fn same_output_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = root().join("corpus");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    annotate(
+        &one,
+        &[
+            "--threads",
+            "1",
+            corpus.to_str().unwrap(),
+            sample_article().to_str().unwrap(),
+        ],
+        0,
+    );
+    annotate(
+        &two,
+        &[
+            "--threads",
+            "2",
+            corpus.to_str().unwrap(),
+            sample_article().to_str().unwrap(),
+        ],
+        0,
+    );
+    for f in ["sentences.csv", "entities.csv", "documents.csv"] {
+        assert!(
+            fs::read(one.join(f)).unwrap() == fs::read(two.join(f)).unwrap(),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+}

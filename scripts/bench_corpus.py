@@ -15,6 +15,8 @@ CoNLL sentence (a different word per copy). No sentence text of a copy repeats o
 copy, so claimscan's duplicate-sentence cache hits exactly as often per copy as in the 1x
 corpus, and the 10x run really encodes 10x the sentences. The marker is a one-piece word for
 the MiniLM tokenizer (+1 word piece per sentence); corpus.json records the exact sizes.
+Also writes <out>/<N>x-same/: N identical copies (every copy after the first is answered from
+claimscan's cache), which separates the cache's own memory from the rest in the RSS check.
 
 Usage: bench_corpus.py CONLL OUT_DIR [--docs N] [--copies N]
 """
@@ -131,7 +133,7 @@ def main():
     docs = list(read_conll(args.conll))
     if args.docs:
         docs = docs[: args.docs]
-    for sub in ("1x", f"{args.copies}x"):
+    for sub in ("1x", f"{args.copies}x", f"{args.copies}x-same"):
         shutil.rmtree(os.path.join(args.out, sub), ignore_errors=True)
     info = {"source": os.path.abspath(args.conll), "1x": write_corpus(docs, os.path.join(args.out, "1x"))}
     if args.copies > 1:
@@ -143,6 +145,8 @@ def main():
                 total[key] += part[key]
         total["markers"] = MARKERS[: args.copies - 1]
         info[f"{args.copies}x"] = total
+        for k in range(args.copies):
+            write_corpus(docs, os.path.join(args.out, f"{args.copies}x-same", f"c{k:02d}"))
     with open(os.path.join(args.out, "corpus.json"), "w") as f:
         json.dump(info, f, indent=2)
     print(json.dumps(info))

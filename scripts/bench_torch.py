@@ -220,7 +220,7 @@ def main():
     t_done = time.perf_counter()
 
     report = {
-        "system": "pytorch",
+        "system": "pytorch-" + args.attention,
         "torch": torch.__version__,
         "threads": args.threads,
         "attention": args.attention,

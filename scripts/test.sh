@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The project's test command: installs what is missing (scripts/setup.sh, idempotent),
-# then runs every unit and integration test against the release build.
+# The project's test command: installs what is missing (scripts/setup.sh, idempotent), runs
+# every unit and integration test against the release build, then renders the HTML report of
+# the brief's article in headless Chromium and checks its DOM (tests/report_browser.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
 cargo test --release --locked "$@"
+
+report_run="target/report-run"
+rm -rf "$report_run"
+target/release/claimscan annotate --quiet --html ../shared/data/corpus/russia-iran-treaty.txt -o "$report_run"
+tests/report_browser.sh "$report_run" doc-000001.html
+echo "report browser test: 1 passed, 0 failed"

@@ -36,7 +36,7 @@ pub fn weasel_split(index: usize) -> Split {
 /// Deterministic calibration split of a training file that has its own dev file:
 /// every 5th example (index % 5 == 0) calibrates, the rest train.
 pub fn calibration_split(index: usize) -> Split {
-    if index % 5 == 0 {
+    if index.is_multiple_of(5) {
         Split::Calibration
     } else {
         Split::Train

@@ -34,6 +34,20 @@ enum Command {
     /// Score a stage against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Write a static HTML report (OUT_DIR/report/index.html) from a finished run's CSV files.
+    Report {
+        /// Output directory of `claimscan annotate`.
+        out_dir: PathBuf,
+    },
+    /// Combine the output directories of `annotate --shard K/N` runs into one.
+    Merge {
+        /// Shard output directories.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Merged output directory.
+        #[arg(short, long)]
+        out: PathBuf,
+    },
     /// Fine-tune the encoder and all heads on the labelled data (writes models/claimscan/).
     Train(TrainArgs),
 }
@@ -67,6 +81,23 @@ struct AnnotateArgs {
     /// Directory holding the models (default: models/ beside the claimscan sources).
     #[arg(long)]
     models: Option<PathBuf>,
+    /// Process only shard K of N (documents partitioned by a hash of their id); combine the
+    /// shard outputs with `claimscan merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<pipeline::Shard>,
+    /// Continue an interrupted run in the same output directory (same inputs and options).
+    #[arg(long)]
+    resume: bool,
+    /// Prefix cells starting with =, +, - or @ with ' so spreadsheets do not run them as
+    /// formulas. Off by default: such cells no longer match the source text exactly.
+    #[arg(long)]
+    excel_safe: bool,
+    /// Also write the HTML report into OUT/report/.
+    #[arg(long)]
+    html: bool,
+    /// Documents per processing chunk and checkpoint (memory vs. checkpoint frequency).
+    #[arg(long, default_value_t = pipeline::CHUNK_DOCUMENTS, hide_short_help = true)]
+    chunk_documents: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -155,11 +186,27 @@ struct TrainArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Annotate(args) => annotate(args),
-        Command::Eval(cmd) => eval(cmd),
-        Command::Train(args) => train_cmd(args),
-    };
+    let result =
+        match cli.command {
+            Command::Annotate(args) => annotate(args),
+            Command::Eval(cmd) => eval(cmd),
+            Command::Train(args) => train_cmd(args),
+            Command::Report { out_dir } => claimscan::report::write_report(&out_dir)
+                .map(|index| {
+                    eprintln!("claimscan: report written to {}", index.display());
+                    ExitCode::SUCCESS
+                })
+                .map_err(anyhow::Error::from),
+            Command::Merge { shards, out } => claimscan::merge::merge(&shards, &out)
+                .map(|s| {
+                    eprintln!(
+                    "claimscan: merged {} shards: {} documents, {} sentences, {} entities -> {}",
+                    s.shards, s.documents, s.sentences, s.entities, out.display()
+                );
+                    ExitCode::SUCCESS
+                })
+                .map_err(anyhow::Error::from),
+        };
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -194,8 +241,18 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         models_dir: models_dir(args.models),
         threads: args.threads,
         quiet: args.quiet,
+        shard: args.shard,
+        resume: args.resume,
+        excel_safe: args.excel_safe,
+        chunk_documents: args.chunk_documents,
     };
     let report = pipeline::annotate(&opts)?;
+    if args.html {
+        let index = claimscan::report::write_report(&opts.out_dir)?;
+        if !args.quiet {
+            eprintln!("claimscan: report written to {}", index.display());
+        }
+    }
     let c = &report.counts;
     if !args.quiet {
         eprintln!(

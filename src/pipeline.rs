@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::classify::{self, Label, SentenceLabel};
 use crate::document::{CharOffsets, Document, SentenceSpan};
@@ -23,13 +24,14 @@ use crate::model::{ClaimModel, ModelError, SentenceAnalysis};
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
 
-/// Documents read before the chunk is processed. Bounded so memory stays flat.
-const CHUNK_DOCUMENTS: usize = 256;
+/// Documents read before a chunk is processed (and a checkpoint written), by default.
+/// Bounded so memory stays flat; the output does not depend on it.
+pub const CHUNK_DOCUMENTS: usize = 256;
 /// Bytes of text read before the chunk is processed, whatever the document count.
 const CHUNK_BYTES: usize = 4 << 20;
 /// Distinct sentences whose scores are remembered across chunks (duplicate boilerplate,
 /// repeated wire copy). Cleared when full so memory stays bounded.
-const SCORE_CACHE_LIMIT: usize = 200_000;
+const SCORE_CACHE_LIMIT: usize = 20_000;
 
 /// Everything `claimscan annotate` needs.
 #[derive(Debug, Clone)]
@@ -46,6 +48,104 @@ pub struct AnnotateOptions {
     pub threads: Option<usize>,
     /// No progress bar.
     pub quiet: bool,
+    /// Process only shard `k` of `n` (1-based `k`): documents whose id hashes to it.
+    pub shard: Option<Shard>,
+    /// Continue an interrupted run in the same output directory.
+    pub resume: bool,
+    /// Prefix cells that start with `=`, `+`, `-` or `@` with `'` (see [`output::excel_safe`]).
+    pub excel_safe: bool,
+    /// Documents per chunk (and per checkpoint).
+    pub chunk_documents: usize,
+}
+
+/// One of `n` deterministic partitions of the documents, by a hash of the document id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// Parses `K/N` with 1 <= K <= N.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("shard `{s}` must look like K/N, e.g. 3/8"))?;
+        let index: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard `{s}`: K is not a number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard `{s}`: N is not a number"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("shard `{s}`: need 1 <= K <= N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// True when the document `id` belongs to this shard. The hash is SHA-256, so the split
+    /// is the same on every machine and for every run.
+    pub fn contains(&self, id: &str) -> bool {
+        let digest = Sha256::digest(id.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        (u64::from_be_bytes(first) % self.count as u64) as usize == self.index - 1
+    }
+}
+
+/// Name of the checkpoint file an interrupted run leaves in its output directory.
+pub const CHECKPOINT_FILE: &str = ".claimscan-checkpoint.json";
+
+/// What `--resume` needs to continue a run: written after every chunk.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct Checkpoint {
+    /// Model id and every option that changes the output: resuming with others is refused.
+    fingerprint: String,
+    /// Input items consumed so far (all shards).
+    items_done: usize,
+    /// SHA-256 over the consumed items (ids and contents): proves the input did not change.
+    input_digest: String,
+    /// Lengths of the partial CSV files at this checkpoint.
+    lengths: output::PartialLengths,
+    /// Counts so far.
+    counts: RunCounts,
+}
+
+fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
+    format!(
+        "model={model};version={};format={};id={};text={};strict={};shard={:?};excel={}",
+        env!("CARGO_PKG_VERSION"),
+        opts.input.format,
+        opts.input.id_field,
+        opts.input.text_field,
+        opts.input.strict_utf8,
+        opts.shard,
+        opts.excel_safe
+    )
+}
+
+/// Feeds one input item into the running input digest.
+fn digest_item(hasher: &mut Sha256, item: &InputItem) {
+    let (id, source, body) = match item {
+        InputItem::Document(d) => (&d.id, &d.source, &d.text),
+        InputItem::Failed(f) => (&f.id, &f.source, &f.error),
+    };
+    for part in [id.as_bytes(), source.as_bytes(), body.as_bytes()] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a run could not complete (as opposed to a document that failed).
@@ -68,10 +168,18 @@ pub enum AnnotateError {
     /// Thread pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// `--resume` found a state it cannot continue.
+    #[error("cannot resume in {dir}: {reason}")]
+    Resume {
+        /// Output directory.
+        dir: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Counts written to run.json and reported to the caller.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct RunCounts {
     /// Documents seen (ok + empty + error).
     pub documents: usize,
@@ -220,34 +328,78 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         dir: opts.out_dir.clone(),
         source,
     };
-    let mut outputs = CsvOutputs::create(&opts.out_dir).map_err(out_err)?;
+    let checkpoint_path = opts.out_dir.join(CHECKPOINT_FILE);
+    let print = fingerprint(opts, &model.meta.id);
+    let resume_from = if opts.resume {
+        read_checkpoint(&checkpoint_path, &print, &opts.out_dir)?
+    } else {
+        None
+    };
+    let mut outputs = CsvOutputs::create(
+        &opts.out_dir,
+        resume_from.as_ref().map(|c| c.lengths),
+        opts.excel_safe,
+    )
+    .map_err(out_err)?;
 
     let bar = progress_bar(opts.quiet);
-    let mut counts = RunCounts::default();
+    let mut counts = resume_from
+        .as_ref()
+        .map(|c| c.counts.clone())
+        .unwrap_or_default();
+    let sentences_before = counts.sentences;
     let mut cache = AnalysisCache::default();
-    let mut items = input::read_documents(sources, &opts.input).peekable();
+    let mut digest = Sha256::new();
+    let mut items = input::read_documents(sources, &opts.input)
+        .enumerate()
+        .peekable();
+    let mut items_done = 0usize;
+    if let Some(c) = &resume_from {
+        for (_, item) in items.by_ref().take(c.items_done) {
+            digest_item(&mut digest, &item);
+            items_done += 1;
+        }
+        if items_done != c.items_done || hex(&digest.clone().finalize()) != c.input_digest {
+            return Err(AnnotateError::Resume {
+                dir: opts.out_dir.clone(),
+                reason: "the inputs changed since the interrupted run; run again without --resume"
+                    .into(),
+            });
+        }
+    }
     while items.peek().is_some() {
         let mut chunk = Vec::new();
         let mut bytes = 0usize;
-        while chunk.len() < CHUNK_DOCUMENTS && bytes < CHUNK_BYTES {
-            let Some(item) = items.next() else { break };
+        while chunk.len() < opts.chunk_documents.max(1) && bytes < CHUNK_BYTES {
+            let Some((seq, item)) = items.next() else {
+                break;
+            };
+            digest_item(&mut digest, &item);
+            items_done += 1;
+            let id = match &item {
+                InputItem::Document(d) => &d.id,
+                InputItem::Failed(f) => &f.id,
+            };
+            if opts.shard.is_some_and(|sh| !sh.contains(id)) {
+                continue;
+            }
             if let InputItem::Document(d) = &item {
                 bytes += d.text.len();
             }
-            chunk.push(item);
+            chunk.push((seq, item));
         }
-        let pending: Vec<Pending> = pool.install(|| {
+        let pending: Vec<(usize, Pending)> = pool.install(|| {
             chunk
                 .into_par_iter()
-                .map(|item| match item {
-                    InputItem::Document(doc) => Pending::Doc(analyse(doc)),
-                    InputItem::Failed(f) => Pending::Failed(f),
+                .map(|(seq, item)| match item {
+                    InputItem::Document(doc) => (seq, Pending::Doc(analyse(doc))),
+                    InputItem::Failed(f) => (seq, Pending::Failed(f)),
                 })
                 .collect()
         });
         let texts: Vec<&str> = pending
             .iter()
-            .filter_map(|p| match p {
+            .filter_map(|(_, p)| match p {
                 Pending::Doc(a) => Some(a),
                 Pending::Failed(_) => None,
             })
@@ -268,18 +420,30 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
                 .collect()
         });
         let mut next = labelled.into_iter();
-        for p in pending {
-            write_item(&mut outputs, p, &mut next, &mut counts).map_err(out_err)?;
+        for (seq, p) in pending {
+            write_item(&mut outputs, seq, p, &mut next, &mut counts).map_err(out_err)?;
         }
+        let checkpoint = Checkpoint {
+            fingerprint: print.clone(),
+            items_done,
+            input_digest: hex(&digest.clone().finalize()),
+            lengths: outputs.checkpoint().map_err(out_err)?,
+            counts: counts.clone(),
+        };
+        output::write_json_atomic(&checkpoint_path, &checkpoint).map_err(out_err)?;
         bar.set_message(format!(
             "{} documents, {} sentences, {:.0} sentences/s",
             counts.documents,
             counts.sentences,
-            counts.sentences as f64 / started.elapsed().as_secs_f64().max(1e-9)
+            (counts.sentences - sentences_before) as f64
+                / started.elapsed().as_secs_f64().max(1e-9)
         ));
     }
     bar.finish_and_clear();
     outputs.finish().map_err(out_err)?;
+    if checkpoint_path.exists() {
+        std::fs::remove_file(&checkpoint_path).map_err(out_err)?;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let report = RunReport {
         version: env!("CARGO_PKG_VERSION"),
@@ -295,7 +459,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             .collect(),
         input_format: opts.input.format.to_string(),
         threads,
-        sentences_per_second: counts.sentences as f64 / elapsed.max(1e-9),
+        sentences_per_second: (counts.sentences - sentences_before) as f64 / elapsed.max(1e-9),
         counts,
         elapsed_seconds: elapsed,
     };
@@ -303,8 +467,45 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
     Ok(report)
 }
 
+/// Reads the checkpoint of an interrupted run, if there is one that matches this run.
+fn read_checkpoint(
+    path: &std::path::Path,
+    print: &str,
+    dir: &std::path::Path,
+) -> Result<Option<Checkpoint>, AnnotateError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(AnnotateError::Output {
+                dir: dir.to_path_buf(),
+                source: e,
+            })
+        }
+    };
+    let checkpoint: Checkpoint =
+        serde_json::from_str(&text).map_err(|e| AnnotateError::Resume {
+            dir: dir.to_path_buf(),
+            reason: format!(
+                "{} is damaged ({e}); run again without --resume",
+                path.display()
+            ),
+        })?;
+    if checkpoint.fingerprint != print {
+        return Err(AnnotateError::Resume {
+            dir: dir.to_path_buf(),
+            reason: format!(
+                "the interrupted run used other options or another model ({}); run again without --resume",
+                checkpoint.fingerprint
+            ),
+        });
+    }
+    Ok(Some(checkpoint))
+}
+
 fn write_item(
     out: &mut CsvOutputs,
+    input_index: usize,
     item: Pending,
     labels: &mut impl Iterator<Item = (SentenceLabel, Vec<EntityMention>)>,
     counts: &mut RunCounts,
@@ -324,6 +525,7 @@ fn write_item(
                 speculations: 0,
                 opinions: 0,
                 entities: 0,
+                input_index,
             });
         }
         Pending::Doc(a) => a,
@@ -344,6 +546,7 @@ fn write_item(
         speculations: 0,
         opinions: 0,
         entities: 0,
+        input_index,
     };
     for (i, (span, rule_ents)) in a.spans.iter().zip(a.entities).enumerate() {
         let Some((label, model_ents)) = labels.next() else {

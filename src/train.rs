@@ -377,7 +377,7 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
             optimizer.backward_step_clip_norm(&loss, 1.0);
             running += loss.double_value(&[]);
             step += 1;
-            if step % 100 == 0 {
+            if step.is_multiple_of(100) {
                 let rate = step as f64 / started.elapsed().as_secs_f64();
                 eprintln!(
                     "train: epoch {} step {step}/{total_steps} loss {:.4} lr {lr:.2e} ({:.1} steps/s, {:.0} s left)",

@@ -255,9 +255,11 @@ impl ClaimModel {
             .map(|t| self.encoder.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
         let mut out: Vec<Option<SentenceAnalysis>> = (0..texts.len()).map(|_| None).collect();
-        for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
+        for (padded, chunk) in bucketed_batches(&tokenized, BATCH_SIZE) {
             let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-            let encoded = self.encoder.forward(&batch, self.device(), false)?;
+            let encoded =
+                self.encoder
+                    .forward_shaped(&batch, padded, BATCH_SIZE, self.device(), false)?;
             let [op, sp, cw] = self
                 .heads
                 .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
@@ -287,7 +289,7 @@ impl ClaimModel {
 }
 
 /// Indices of `items` grouped into batches of similar length (stable: ties keep input order,
-/// so batches never depend on anything but the input).
+/// so batches never depend on anything but the input). Used for training and evaluation.
 pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| items[i].len());
@@ -295,4 +297,27 @@ pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<
         .chunks(batch_size.max(1))
         .map(|c| c.to_vec())
         .collect()
+}
+
+/// Sentences are padded up to a multiple of this many word pieces.
+pub const LENGTH_BUCKET: usize = 8;
+
+/// Batches for inference: sentences grouped by padded length (a multiple of
+/// [`LENGTH_BUCKET`]), at most `batch_size` per batch. Returns `(padded length, indices)`.
+/// Each batch is run at the fixed shape `[batch_size, padded length]`, so a sentence's result
+/// never depends on the other sentences of the run.
+pub fn bucketed_batches(items: &[Tokenized], batch_size: usize) -> Vec<(usize, Vec<usize>)> {
+    let bucket = |i: usize| items[i].len().div_ceil(LENGTH_BUCKET) * LENGTH_BUCKET;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| bucket(i));
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in order {
+        match out.last_mut() {
+            Some((len, batch)) if *len == bucket(i) && batch.len() < batch_size.max(1) => {
+                batch.push(i)
+            }
+            _ => out.push((bucket(i), vec![i])),
+        }
+    }
+    out
 }

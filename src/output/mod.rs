@@ -4,11 +4,11 @@
 //! renames them into place only after everything was written, so an interrupted run never
 //! leaves a truncated CSV under a final name.
 
-use std::io::{BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tempfile::NamedTempFile;
 
 /// Columns of sentences.csv, in order.
 pub const SENTENCE_COLUMNS: &[&str] = &[
@@ -53,6 +53,7 @@ pub const DOCUMENT_COLUMNS: &[&str] = &[
     "speculations",
     "opinions",
     "entities",
+    "input_index",
 ];
 
 /// One row of sentences.csv. Offsets are character offsets into the document text.
@@ -156,6 +157,8 @@ pub struct DocumentRow {
     pub opinions: usize,
     /// Number of entity mentions.
     pub entities: usize,
+    /// 0-based position of the document in the input stream (orders merged shards).
+    pub input_index: usize,
 }
 
 /// Formats a probability with fixed precision, so output is byte-stable and compact.
@@ -163,23 +166,42 @@ pub fn prob(p: f64) -> String {
     format!("{:.4}", p.clamp(0.0, 1.0))
 }
 
-/// A CSV file being written under a temporary name in its final directory.
+/// A CSV file being written under a fixed temporary name (`.NAME.partial`) in its final
+/// directory. The fixed name lets `--resume` find and continue it after a crash.
 struct PendingCsv {
-    writer: csv::Writer<BufWriter<NamedTempFile>>,
+    writer: csv::Writer<File>,
+    partial: PathBuf,
     final_path: PathBuf,
 }
 
 impl PendingCsv {
-    fn create(dir: &Path, name: &str, header: &[&str]) -> std::io::Result<Self> {
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempfile_in(dir)?;
-        let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::new(tmp));
-        writer.write_record(header).map_err(std::io::Error::other)?;
+    /// Starts the file afresh, or, with `resume_at`, cuts it back to the length recorded in
+    /// the last checkpoint and continues after it.
+    fn open(
+        dir: &Path,
+        name: &str,
+        header: &[&str],
+        resume_at: Option<u64>,
+    ) -> std::io::Result<Self> {
+        let partial = dir.join(format!(".{name}.partial"));
+        let final_path = dir.join(name);
+        let file = match resume_at {
+            Some(len) => {
+                let mut f = OpenOptions::new().read(true).write(true).open(&partial)?;
+                f.set_len(len)?;
+                f.seek(SeekFrom::End(0))?;
+                f
+            }
+            None => File::create(&partial)?,
+        };
+        let mut writer = csv::WriterBuilder::new().from_writer(file);
+        if resume_at.is_none() {
+            writer.write_record(header).map_err(std::io::Error::other)?;
+        }
         Ok(PendingCsv {
             writer,
-            final_path: dir.join(name),
+            partial,
+            final_path,
         })
     }
 
@@ -193,18 +215,69 @@ impl PendingCsv {
             .map_err(std::io::Error::other)
     }
 
-    fn finish(self) -> std::io::Result<()> {
-        let buffered = self
-            .writer
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let tmp = buffered
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.final_path).map_err(|e| e.error)?;
-        Ok(())
+    /// Makes everything written so far durable and returns the file length.
+    fn checkpoint(&mut self) -> std::io::Result<u64> {
+        self.writer.flush()?;
+        let file = self.writer.get_ref();
+        file.sync_data()?;
+        Ok(file.metadata()?.len())
     }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.checkpoint()?;
+        std::fs::rename(&self.partial, &self.final_path)
+    }
+}
+
+/// Prefixes cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) with `'`.
+pub fn excel_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The three CSV outputs, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFile {
+    /// sentences.csv
+    Sentences,
+    /// entities.csv
+    Entities,
+    /// documents.csv
+    Documents,
+}
+
+impl OutputFile {
+    /// File name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFile::Sentences => "sentences.csv",
+            OutputFile::Entities => "entities.csv",
+            OutputFile::Documents => "documents.csv",
+        }
+    }
+
+    /// Expected header.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            OutputFile::Sentences => SENTENCE_COLUMNS,
+            OutputFile::Entities => ENTITY_COLUMNS,
+            OutputFile::Documents => DOCUMENT_COLUMNS,
+        }
+    }
+}
+
+/// Byte lengths of the three partial CSV files at a checkpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PartialLengths {
+    /// sentences.csv
+    pub sentences: u64,
+    /// entities.csv
+    pub entities: u64,
+    /// documents.csv
+    pub documents: u64,
 }
 
 /// The three CSV outputs of a run, written atomically.
@@ -213,69 +286,121 @@ pub struct CsvOutputs {
     entities: PendingCsv,
     documents: PendingCsv,
     dir: PathBuf,
+    excel_safe: bool,
 }
 
 impl CsvOutputs {
-    /// Creates `dir` if needed and opens the temporary files.
-    pub fn create(dir: &Path) -> std::io::Result<Self> {
+    /// Creates `dir` if needed and opens the temporary files: fresh, or continued from
+    /// `resume` (the lengths recorded by the last checkpoint of an interrupted run).
+    pub fn create(
+        dir: &Path,
+        resume: Option<PartialLengths>,
+        excel_safe: bool,
+    ) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         Ok(CsvOutputs {
-            sentences: PendingCsv::create(dir, "sentences.csv", SENTENCE_COLUMNS)?,
-            entities: PendingCsv::create(dir, "entities.csv", ENTITY_COLUMNS)?,
-            documents: PendingCsv::create(dir, "documents.csv", DOCUMENT_COLUMNS)?,
+            sentences: PendingCsv::open(
+                dir,
+                "sentences.csv",
+                SENTENCE_COLUMNS,
+                resume.map(|r| r.sentences),
+            )?,
+            entities: PendingCsv::open(
+                dir,
+                "entities.csv",
+                ENTITY_COLUMNS,
+                resume.map(|r| r.entities),
+            )?,
+            documents: PendingCsv::open(
+                dir,
+                "documents.csv",
+                DOCUMENT_COLUMNS,
+                resume.map(|r| r.documents),
+            )?,
             dir: dir.to_path_buf(),
+            excel_safe,
         })
+    }
+
+    fn cell<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.excel_safe {
+            excel_safe(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
     }
 
     /// Appends one sentence row.
     pub fn sentence(&mut self, r: &SentenceRow) -> std::io::Result<()> {
-        self.sentences.row([
-            r.doc_id.as_str(),
-            &r.sentence_id.to_string(),
-            &r.start.to_string(),
-            &r.end.to_string(),
-            &r.text,
-            r.label,
-            &prob(r.confidence),
-            &prob(r.p_fact),
-            &prob(r.p_speculation),
-            &prob(r.p_opinion),
-            &r.cues,
-            &r.attribution,
-            &prob(r.checkworthy),
-            r.block,
-        ])
+        let fields = [
+            self.cell(&r.doc_id).into_owned(),
+            r.sentence_id.to_string(),
+            r.start.to_string(),
+            r.end.to_string(),
+            self.cell(&r.text).into_owned(),
+            r.label.to_string(),
+            prob(r.confidence),
+            prob(r.p_fact),
+            prob(r.p_speculation),
+            prob(r.p_opinion),
+            self.cell(&r.cues).into_owned(),
+            self.cell(&r.attribution).into_owned(),
+            prob(r.checkworthy),
+            r.block.to_string(),
+        ];
+        self.sentences.row(fields)
     }
 
     /// Appends one entity row.
     pub fn entity(&mut self, r: &EntityRow) -> std::io::Result<()> {
-        self.entities.row([
-            r.doc_id.as_str(),
-            &r.sentence_id.to_string(),
-            &r.start.to_string(),
-            &r.end.to_string(),
-            &r.text,
-            r.kind,
-            &prob(r.confidence),
-            r.source,
-            &r.normalized,
-        ])
+        let fields = [
+            self.cell(&r.doc_id).into_owned(),
+            r.sentence_id.to_string(),
+            r.start.to_string(),
+            r.end.to_string(),
+            self.cell(&r.text).into_owned(),
+            r.kind.to_string(),
+            prob(r.confidence),
+            r.source.to_string(),
+            self.cell(&r.normalized).into_owned(),
+        ];
+        self.entities.row(fields)
     }
 
     /// Appends one document row.
     pub fn document(&mut self, r: &DocumentRow) -> std::io::Result<()> {
-        self.documents.row([
-            r.doc_id.as_str(),
-            &r.source,
-            r.status.as_str(),
-            &r.error,
-            &r.warning,
-            &r.sentences.to_string(),
-            &r.facts.to_string(),
-            &r.speculations.to_string(),
-            &r.opinions.to_string(),
-            &r.entities.to_string(),
-        ])
+        let fields = [
+            self.cell(&r.doc_id).into_owned(),
+            self.cell(&r.source).into_owned(),
+            r.status.as_str().to_string(),
+            self.cell(&r.error).into_owned(),
+            self.cell(&r.warning).into_owned(),
+            r.sentences.to_string(),
+            r.facts.to_string(),
+            r.speculations.to_string(),
+            r.opinions.to_string(),
+            r.entities.to_string(),
+            r.input_index.to_string(),
+        ];
+        self.documents.row(fields)
+    }
+
+    /// Appends a row copied verbatim from another run's output (used by `claimscan merge`).
+    pub fn raw(&mut self, file: OutputFile, record: &csv::StringRecord) -> std::io::Result<()> {
+        match file {
+            OutputFile::Sentences => self.sentences.row(record),
+            OutputFile::Entities => self.entities.row(record),
+            OutputFile::Documents => self.documents.row(record),
+        }
+    }
+
+    /// Makes everything written so far durable; returns the lengths to resume from.
+    pub fn checkpoint(&mut self) -> std::io::Result<PartialLengths> {
+        Ok(PartialLengths {
+            sentences: self.sentences.checkpoint()?,
+            entities: self.entities.checkpoint()?,
+            documents: self.documents.checkpoint()?,
+        })
     }
 
     /// Flushes everything and moves the files to their final names.

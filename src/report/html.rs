@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use super::svg;
 use super::{
-    clamp01, doc_file_name, index_file_name, DocCounts, DocumentRec, EntityRec, RunInfo, SentenceRec, Totals, TopFact,
-    CHECKWORTHY_THRESHOLD, DOCS_PER_INDEX_PAGE,
+    clamp01, doc_file_name, index_file_name, DocCounts, DocumentRec, EntityRec, RunInfo,
+    SentenceRec, TopFact, Totals, CHECKWORTHY_THRESHOLD, DOCS_PER_INDEX_PAGE,
 };
 
 /// Escapes text for use in element content and in quoted attribute values.
@@ -33,11 +33,13 @@ pub(crate) fn escape(s: &str) -> String {
 
 /// Keeps only characters that are safe inside a class name (entity types come from the CSV).
 fn class_token(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
 }
 
 /// Cuts `s` to at most `max` characters (not bytes, so multi-byte text never splits).
-fn truncate_chars(s: &str, max: usize) -> String {
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", s[..i].trim_end()),
         None => s.to_string(),
@@ -53,6 +55,9 @@ fn label_name(kind: Option<&str>) -> &'static str {
     }
 }
 
+/// The shared stylesheet. Sentences keep their own line breaks (`pre-wrap` on `.s`) while the
+/// space written between sentences stays collapsible, so that a sentence hidden by a filter
+/// does not leave a stray space at the start of a line.
 const CSS: &str = r#"
 :root{--fact:#0072B2;--spec:#E69F00;--opin:#CC79A7;--unk:#999;--fact-bg:rgba(0,114,178,.15);--spec-bg:rgba(230,159,0,.24);--opin-bg:rgba(204,121,167,.24);--unk-bg:rgba(153,153,153,.18);--ink:#1f2328;--muted:#5d6670;--line:#d8dde3;--panel:#f5f7f9}
 *{box-sizing:border-box}
@@ -71,24 +76,25 @@ h2{font-size:1.1rem;margin:2rem 0 .75rem}
 .warn{background:#fff4e0;border:1px solid #f0c27a;border-radius:6px;padding:.5rem .75rem;margin:.75rem 0 0;font-size:.9rem;overflow-wrap:anywhere}
 .err{background:#fdecec;border-color:#e8a3a3}
 .toolbar{position:sticky;top:0;z-index:5;background:rgba(255,255,255,.96);border-bottom:1px solid var(--line);backdrop-filter:blur(4px)}
-.toolbar .wrap{display:flex;flex-wrap:wrap;gap:.6rem 1.4rem;align-items:center;padding-top:.55rem;padding-bottom:.55rem}
-.legend{display:flex;flex-wrap:wrap;gap:.35rem .9rem;align-items:center;font-size:.85rem;color:var(--muted)}
-.sw{display:inline-block;padding:.05rem .45rem;border-radius:4px;color:var(--ink);font-size:.85rem}
+.toolbar .wrap{display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;justify-content:space-between;padding-top:.55rem;padding-bottom:.55rem}
+.legend{display:flex;flex-wrap:wrap;gap:.35rem .7rem;align-items:center;font-size:.8rem;color:var(--muted)}
+.ctl{display:flex;flex-wrap:wrap;gap:.4rem .9rem;align-items:center}
+.sw{display:inline-block;padding:.05rem .45rem;border-radius:4px;color:var(--ink);font-size:.82rem}
 .key-e{text-decoration:underline 1.5px;text-underline-offset:3px}
 .filters{display:flex;flex-wrap:wrap;gap:0;border:1px solid var(--line);border-radius:7px;overflow:hidden}
 .filters button{font:inherit;font-size:.85rem;border:0;border-right:1px solid var(--line);background:#fff;color:var(--ink);padding:.3rem .7rem;cursor:pointer}
 .filters button:last-child{border-right:0}
 .filters button[aria-pressed=true]{background:#1f2328;color:#fff}
-.shown{font-size:.85rem;color:var(--muted);margin-left:auto}
+.shown{font-size:.85rem;color:var(--muted)}
 .pn{font-size:.85rem;color:var(--muted)}
 article{max-width:46rem;margin:1.6rem auto 3rem;padding:0 1.5rem;font-size:1.06rem;line-height:1.95}
-.blk{margin:0 0 1.05rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.blk{margin:0 0 1.05rem;overflow-wrap:anywhere}
 h3.blk{font-size:1.2rem;line-height:1.7;margin:1.6rem 0 .6rem;font-weight:650}
 .b-heading .s,.b-boilerplate .s{opacity:.55}
 .b-boilerplate{font-size:.9rem;color:var(--muted)}
 .b-list_item{padding-left:1.3rem;position:relative}
 .b-list_item::before{content:"•";position:absolute;left:.35rem;color:var(--muted)}
-.s{border-radius:3px;padding:.12em .1em;-webkit-box-decoration-break:clone;box-decoration-break:clone;cursor:help}
+.s{white-space:pre-wrap;border-radius:3px;padding:.12em .1em;-webkit-box-decoration-break:clone;box-decoration-break:clone;cursor:help}
 .s.l-fact{background:var(--fact-bg);--c:var(--fact)}
 .s.l-speculation{background:var(--spec-bg);--c:var(--spec)}
 .s.l-opinion{background:var(--opin-bg);--c:var(--opin)}
@@ -99,9 +105,9 @@ h3.blk{font-size:1.2rem;line-height:1.7;margin:1.6rem 0 .6rem;font-weight:650}
 .sw.l-fact{background:var(--fact-bg);box-shadow:inset 3px 0 0 var(--fact)}
 .sw.l-speculation{background:var(--spec-bg);box-shadow:inset 3px 0 0 var(--spec)}
 .sw.l-opinion{background:var(--opin-bg);box-shadow:inset 3px 0 0 var(--opin)}
-.e{text-decoration:underline 1.5px;text-decoration-color:#3d4650;text-underline-offset:3px}
+.e{text-decoration:underline 1.5px;text-decoration-color:#4d5761;text-underline-offset:3px}
 .e.src-rule{text-decoration-style:dashed}
-.e::after{content:attr(data-t);font-size:.58em;font-weight:650;letter-spacing:.03em;color:#47515b;vertical-align:.55em;margin-left:.12em;line-height:1}
+.e::after{content:attr(data-t);font-size:.58em;font-weight:650;letter-spacing:.03em;color:#5d6670;vertical-align:.55em;margin-left:.12em;line-height:1}
 .hid{display:none!important}
 .blk.empty{display:none}
 .nodata{color:var(--muted);font-style:italic}
@@ -226,20 +232,20 @@ apply('all');
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 fn head(w: &mut dyn Write, title: &str) -> io::Result<()> {
-    write!(
+    writeln!(
         w,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"generator\" content=\"claimscan report\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n",
+         <title>{}</title>\n<style>{CSS}</style>\n</head>",
         escape(title)
     )
 }
 
 fn legend() -> &'static str {
-    r#"<div class="legend" aria-label="Legend"><span class="sw l-fact">Fact</span><span class="sw l-speculation">Speculation</span><span class="sw l-opinion">Opinion</span><span><span class="key-e">Entity</span><sup>TYPE</sup> underlined</span><span>headings &amp; boilerplate dimmed</span></div>"#
+    r#"<div class="legend" aria-label="Legend"><span class="sw l-fact">Fact</span><span class="sw l-speculation">Speculation</span><span class="sw l-opinion">Opinion</span><span><span class="key-e">Entity</span><sup>TYPE</sup> underlined</span><span>dimmed: headings, boilerplate</span></div>"#
 }
 
 /// One document page.
@@ -258,7 +264,12 @@ impl DocPage<'_> {
         let d = self.doc;
         let c = self.counts;
         head(w, &format!("{} · claimscan report", d.doc_id))?;
-        write!(w, "<body data-doc-no=\"{}\" data-doc-id=\"{}\">\n", self.doc_no, escape(&d.doc_id))?;
+        writeln!(
+            w,
+            "<body data-doc-no=\"{}\" data-doc-id=\"{}\">",
+            self.doc_no,
+            escape(&d.doc_id)
+        )?;
         write!(
             w,
             "<header class=\"top\"><div class=\"wrap\"><div class=\"crumbs\"><a href=\"{}\">← All documents</a> · document {} of {}",
@@ -267,50 +278,65 @@ impl DocPage<'_> {
             self.total_docs
         )?;
         if self.doc_no > 1 {
-            write!(w, " · <a href=\"{}\" rel=\"prev\">previous</a>", doc_file_name(self.doc_no - 1))?;
+            write!(
+                w,
+                " · <a href=\"{}\" rel=\"prev\">previous</a>",
+                doc_file_name(self.doc_no - 1)
+            )?;
         }
         if self.doc_no < self.total_docs {
-            write!(w, " · <a href=\"{}\" rel=\"next\">next</a>", doc_file_name(self.doc_no + 1))?;
+            write!(
+                w,
+                " · <a href=\"{}\" rel=\"next\">next</a>",
+                doc_file_name(self.doc_no + 1)
+            )?;
         }
-        write!(w, "</div>\n<h1>{}</h1>\n", escape(&d.doc_id))?;
+        writeln!(w, "</div>\n<h1>{}</h1>", escape(&d.doc_id))?;
         write!(w, "<p class=\"meta\">")?;
         if !d.source.is_empty() && d.source != d.doc_id {
             write!(w, "Source <b>{}</b> · ", escape(&d.source))?;
         }
-        write!(
+        writeln!(
             w,
-            "<b>{}</b> sentences: <b>{}</b> fact, <b>{}</b> speculation, <b>{}</b> opinion · <b>{}</b> check-worthy facts · <b>{}</b> entities</p>\n",
+            "<b>{}</b> sentences: <b>{}</b> fact, <b>{}</b> speculation, <b>{}</b> opinion · <b>{}</b> check-worthy facts · <b>{}</b> entities</p>",
             c.sentences, c.fact, c.speculation, c.opinion, c.checkworthy_facts, c.entities
         )?;
         if d.status == "error" || !d.error.is_empty() {
-            write!(w, "<p class=\"warn err\">Not processed: {}</p>\n", escape(&d.error))?;
+            writeln!(
+                w,
+                "<p class=\"warn err\">Not processed: {}</p>",
+                escape(&d.error)
+            )?;
         }
         if !d.warning.is_empty() {
-            write!(w, "<p class=\"warn\">Warning: {}</p>\n", escape(&d.warning))?;
+            writeln!(w, "<p class=\"warn\">Warning: {}</p>", escape(&d.warning))?;
         }
-        write!(w, "</div></header>\n")?;
+        writeln!(w, "</div></header>")?;
 
-        write!(
+        writeln!(
             w,
             "<div class=\"toolbar\"><div class=\"wrap\">{}\
-             <div class=\"filters\" role=\"group\" aria-label=\"Show\">\
+             <div class=\"ctl\"><div class=\"filters\" role=\"group\" aria-label=\"Show\">\
              <button type=\"button\" data-filter=\"all\" aria-pressed=\"true\">All</button>\
              <button type=\"button\" data-filter=\"fact\" aria-pressed=\"false\">Fact</button>\
              <button type=\"button\" data-filter=\"speculation\" aria-pressed=\"false\">Speculation</button>\
              <button type=\"button\" data-filter=\"opinion\" aria-pressed=\"false\">Opinion</button>\
              <button type=\"button\" data-filter=\"cw\" aria-pressed=\"false\" title=\"Facts in running text with check-worthiness ≥ {CHECKWORTHY_THRESHOLD}\">Check-worthy facts</button>\
-             </div><span id=\"shown\" class=\"shown\" aria-live=\"polite\">{} sentences</span></div></div>\n",
+             </div><span id=\"shown\" class=\"shown\" aria-live=\"polite\">{} sentences</span></div></div></div>",
             legend(),
             c.sentences
         )?;
 
-        write!(w, "<article aria-label=\"Document text\">\n")?;
+        writeln!(w, "<article aria-label=\"Document text\">")?;
         if self.sentences.is_empty() {
-            write!(w, "<p class=\"nodata\">No sentences.</p>\n")?;
+            writeln!(w, "<p class=\"nodata\">No sentences.</p>")?;
         } else {
             self.write_body(w)?;
         }
-        write!(w, "</article>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+        writeln!(
+            w,
+            "</article>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>{SCRIPT}</script>\n</body>\n</html>"
+        )
     }
 
     /// Rebuilds the text from the sentence rows. The gaps between sentences are not in the
@@ -334,7 +360,7 @@ impl DocPage<'_> {
             };
             if new_block {
                 if let Some(tag) = open.take() {
-                    write!(w, "</{tag}>\n")?;
+                    writeln!(w, "</{tag}>")?;
                 }
                 let tag = if block == "heading" { "h3" } else { "p" };
                 write!(w, "<{tag} class=\"blk b-{block}\">")?;
@@ -344,12 +370,15 @@ impl DocPage<'_> {
                     w.write_all(b" ")?;
                 }
             }
-            let ents = by_sentence.get(&s.sentence_id).map(Vec::as_slice).unwrap_or(&[]);
+            let ents = by_sentence
+                .get(&s.sentence_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             write_sentence(w, s, ents)?;
             prev = Some(s);
         }
         if let Some(tag) = open {
-            write!(w, "</{tag}>\n")?;
+            writeln!(w, "</{tag}>")?;
         }
         Ok(())
     }
@@ -370,7 +399,12 @@ fn write_sentence(w: &mut dyn Write, s: &SentenceRec, ents: &[&EntityRec]) -> io
 
     // Entity offsets count Unicode scalar values from the document start; the sentence text
     // is sliced by bytes, so map each character position of the sentence to its byte.
-    let bytes_at: Vec<usize> = s.text.char_indices().map(|(b, _)| b).chain(std::iter::once(s.text.len())).collect();
+    let bytes_at: Vec<usize> = s
+        .text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(s.text.len()))
+        .collect();
     let mut placed: Vec<Placed> = ents
         .iter()
         .filter_map(|e| {
@@ -421,8 +455,16 @@ fn write_sentence(w: &mut dyn Write, s: &SentenceRec, ents: &[&EntityRec]) -> io
     for k in &kept {
         w.write_all(escape(&s.text[at..k.from]).as_bytes())?;
         let t = class_token(&k.e.kind);
-        let src = if k.e.source == "rule" { " src-rule" } else { "" };
-        write!(w, "<span class=\"e t-{t}{src}\" data-t=\"{}\"", escape(&k.e.kind))?;
+        let src = if k.e.source == "rule" {
+            " src-rule"
+        } else {
+            ""
+        };
+        write!(
+            w,
+            "<span class=\"e t-{t}{src}\" data-t=\"{}\"",
+            escape(&k.e.kind)
+        )?;
         if !k.e.normalized.is_empty() {
             write!(w, " data-n=\"{}\"", escape(&k.e.normalized))?;
         }
@@ -446,10 +488,23 @@ pub(crate) fn index_row(doc_no: usize, d: &DocumentRec, c: &DocCounts) -> String
         let _ = write!(r, "<div class=\"src\">{}</div>", escape(&d.source));
     }
     if !d.error.is_empty() {
-        let _ = write!(r, "<div class=\"src st-error\">{}</div>", escape(&truncate_chars(&d.error, 160)));
+        let _ = write!(
+            r,
+            "<div class=\"src st-error\">{}</div>",
+            escape(&truncate_chars(&d.error, 160))
+        );
     }
-    let status = if d.status.is_empty() { "ok" } else { d.status.as_str() };
-    let _ = write!(r, "</td><td class=\"st-{}\">{}</td>", class_token(status), escape(status));
+    let status = if d.status.is_empty() {
+        "ok"
+    } else {
+        d.status.as_str()
+    };
+    let _ = write!(
+        r,
+        "</td><td class=\"st-{}\">{}</td>",
+        class_token(status),
+        escape(status)
+    );
     let _ = write!(r, "<td class=\"num\">{}", c.sentences);
     if c.sentences > 0 {
         let other = c.sentences - c.fact - c.speculation - c.opinion;
@@ -466,9 +521,9 @@ pub(crate) fn index_row(doc_no: usize, d: &DocumentRec, c: &DocCounts) -> String
             pct(other)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         r,
-        "</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        "</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         c.fact, c.speculation, c.opinion, c.checkworthy_facts, c.entities
     );
     r
@@ -488,7 +543,11 @@ fn pagination(w: &mut dyn Write, page: usize, pages: usize) -> io::Result<()> {
     }
     write!(w, "<nav class=\"pages\" aria-label=\"Index pages\">")?;
     if page > 1 {
-        write!(w, "<a href=\"{}\" rel=\"prev\">← Prev</a>", index_file_name(page - 1))?;
+        write!(
+            w,
+            "<a href=\"{}\" rel=\"prev\">← Prev</a>",
+            index_file_name(page - 1)
+        )?;
     }
     // First, last and the pages around the current one; gaps collapse to an ellipsis so a
     // corpus of a million documents still gets a short bar.
@@ -509,9 +568,13 @@ fn pagination(w: &mut dyn Write, page: usize, pages: usize) -> io::Result<()> {
         last_shown = p;
     }
     if page < pages {
-        write!(w, "<a href=\"{}\" rel=\"next\">Next →</a>", index_file_name(page + 1))?;
+        write!(
+            w,
+            "<a href=\"{}\" rel=\"next\">Next →</a>",
+            index_file_name(page + 1)
+        )?;
     }
-    write!(w, "</nav>\n")
+    writeln!(w, "</nav>")
 }
 
 /// One index page: the overview (first page only), then the documents of this page.
@@ -523,13 +586,20 @@ pub(crate) fn write_index(
     rows: &[String],
     overview: Option<&Overview<'_>>,
 ) -> io::Result<()> {
-    let title = if page == 1 { "claimscan report".to_string() } else { format!("claimscan report · page {page}") };
+    let title = if page == 1 {
+        "claimscan report".to_string()
+    } else {
+        format!("claimscan report · page {page}")
+    };
     head(w, &title)?;
     write!(w, "<body>\n<header class=\"top\"><div class=\"wrap\">")?;
     if page > 1 {
-        write!(w, "<div class=\"crumbs\"><a href=\"index.html\">← Overview</a></div>")?;
+        write!(
+            w,
+            "<div class=\"crumbs\"><a href=\"index.html\">← Overview</a></div>"
+        )?;
     }
-    write!(w, "<h1>{}</h1>\n", escape(&title))?;
+    writeln!(w, "<h1>{}</h1>", escape(&title))?;
     if let Some(o) = overview {
         let r = o.run;
         let mut parts: Vec<String> = Vec::new();
@@ -541,17 +611,21 @@ pub(crate) fn write_index(
         }
         if !r.inputs.is_empty() {
             let shown: Vec<String> = r.inputs.iter().take(5).map(|i| escape(i)).collect();
-            let more = if r.inputs.len() > 5 { format!(" and {} more", r.inputs.len() - 5) } else { String::new() };
+            let more = if r.inputs.len() > 5 {
+                format!(" and {} more", r.inputs.len() - 5)
+            } else {
+                String::new()
+            };
             parts.push(format!("inputs <b>{}</b>{more}", shown.join(", ")));
         }
         if let Some(s) = r.elapsed_seconds {
             parts.push(format!("{s:.1} s"));
         }
         if !parts.is_empty() {
-            write!(w, "<p class=\"meta\">{}</p>\n", parts.join(" · "))?;
+            writeln!(w, "<p class=\"meta\">{}</p>", parts.join(" · "))?;
         }
     }
-    write!(w, "</div></header>\n<main class=\"wrap\">\n")?;
+    writeln!(w, "</div></header>\n<main class=\"wrap\">")?;
 
     if let Some(o) = overview {
         let t = o.totals;
@@ -572,25 +646,32 @@ pub(crate) fn write_index(
         card(t.all[2], "opinion".into(), "l-opinion")?;
         card(t.checkworthy_facts, "check-worthy facts".into(), "")?;
         card(t.entities, "entities".into(), "")?;
-        write!(w, "</div>\n")?;
+        writeln!(w, "</div>")?;
 
-        write!(w, "<h2>Label mix</h2>\n")?;
+        writeln!(w, "<h2>Label mix</h2>")?;
         if sentences == 0 {
-            write!(w, "<p class=\"nodata\">No sentences in this run.</p>\n")?;
+            writeln!(w, "<p class=\"nodata\">No sentences in this run.</p>")?;
         } else {
-            write!(w, "{}\n", legend_chart())?;
-            write!(w, "{}\n", svg::label_mix(&[("All sentences", t.all), ("Running text", t.body)]))?;
-            write!(
+            writeln!(w, "{}", legend_chart())?;
+            writeln!(
                 w,
-                "<p class=\"meta\">Running text leaves out headings and boilerplate, which a checker skips.</p>\n"
+                "{}",
+                svg::label_mix(&[("All sentences", t.all), ("Running text", t.body)])
+            )?;
+            writeln!(
+                w,
+                "<p class=\"meta\">Running text leaves out headings and boilerplate, which a checker skips.</p>"
             )?;
         }
 
-        write!(w, "<h2>Most check-worthy facts</h2>\n")?;
+        writeln!(w, "<h2>Most check-worthy facts</h2>")?;
         if o.top.is_empty() {
-            write!(w, "<p class=\"nodata\">No fact in running text reaches check-worthiness {CHECKWORTHY_THRESHOLD}.</p>\n")?;
+            writeln!(
+                w,
+                "<p class=\"nodata\">No fact in running text reaches check-worthiness {CHECKWORTHY_THRESHOLD}.</p>"
+            )?;
         } else {
-            write!(w, "<ol class=\"top\">\n")?;
+            writeln!(w, "<ol class=\"top\">")?;
             for f in &o.top {
                 write!(
                     w,
@@ -600,13 +681,18 @@ pub(crate) fn write_index(
                     f.sentence_id,
                     escape(&truncate_chars(&f.text, 320))
                 )?;
-                write!(w, "<div class=\"where\">{} · sentence {}", escape(&f.doc_id), f.sentence_id)?;
+                write!(
+                    w,
+                    "<div class=\"where\">{} · sentence {}",
+                    escape(&f.doc_id),
+                    f.sentence_id
+                )?;
                 if !f.attribution.is_empty() {
                     write!(w, " · attributed to {}", escape(&f.attribution))?;
                 }
-                write!(w, "</div></div></li>\n")?;
+                writeln!(w, "</div></div></li>")?;
             }
-            write!(w, "</ol>\n")?;
+            writeln!(w, "</ol>")?;
         }
     }
 
@@ -614,24 +700,24 @@ pub(crate) fn write_index(
     if !rows.is_empty() {
         write!(w, " {}–{}", first_doc, first_doc + rows.len() - 1)?;
     }
-    write!(w, "</h2>\n")?;
+    writeln!(w, "</h2>")?;
     pagination(w, page, pages)?;
     if rows.is_empty() {
-        write!(w, "<p class=\"nodata\">No documents.</p>\n")?;
+        writeln!(w, "<p class=\"nodata\">No documents.</p>")?;
     } else {
-        write!(
+        writeln!(
             w,
-            "<table class=\"docs\"><thead><tr><th class=\"num\">#</th><th>Document</th><th>Status</th><th class=\"num\">Sentences</th><th class=\"num\">Fact</th><th class=\"num\">Spec.</th><th class=\"num\">Opinion</th><th class=\"num\">Check-worthy</th><th class=\"num\">Entities</th></tr></thead>\n<tbody>\n"
+            "<table class=\"docs\"><thead><tr><th class=\"num\">#</th><th>Document</th><th>Status</th><th class=\"num\">Sentences</th><th class=\"num\">Fact</th><th class=\"num\">Spec.</th><th class=\"num\">Opinion</th><th class=\"num\">Check-worthy</th><th class=\"num\">Entities</th></tr></thead>\n<tbody>"
         )?;
         for r in rows {
             w.write_all(r.as_bytes())?;
         }
-        write!(w, "</tbody></table>\n")?;
+        writeln!(w, "</tbody></table>")?;
     }
     pagination(w, page, pages)?;
-    write!(
+    writeln!(
         w,
-        "</main>\n<footer class=\"wrap\">Static report generated by claimscan from sentences.csv, entities.csv and documents.csv; {DOCS_PER_INDEX_PAGE} documents per index page. Nothing on these pages is loaded from the network.</footer>\n</body>\n</html>\n"
+        "</main>\n<footer class=\"wrap\">Static report generated by claimscan from sentences.csv, entities.csv and documents.csv; {DOCS_PER_INDEX_PAGE} documents per index page. Nothing on these pages is loaded from the network.</footer>\n</body>\n</html>"
     )
 }
 

@@ -73,7 +73,10 @@ pub enum ReportError {
 
 impl ReportError {
     fn io(path: &Path, source: std::io::Error) -> Self {
-        ReportError::Io { path: path.to_path_buf(), source }
+        ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -102,7 +105,10 @@ pub fn write_report(out_dir: &Path) -> Result<PathBuf, ReportError> {
         &sents_path,
         &["doc_id", "sentence_id", "start", "end", "text", "label"],
     )?;
-    let mut ents = Rows::<EntityRec>::open(&ents_path, &["doc_id", "sentence_id", "start", "end", "text", "type"])?;
+    let mut ents = Rows::<EntityRec>::open(
+        &ents_path,
+        &["doc_id", "sentence_id", "start", "end", "text", "type"],
+    )?;
 
     let pages = total_docs.div_ceil(DOCS_PER_INDEX_PAGE).max(1);
     let mut totals = Totals::default();
@@ -156,18 +162,29 @@ pub fn write_report(out_dir: &Path) -> Result<PathBuf, ReportError> {
         return Err(ReportError::Inconsistent {
             path: sents_path,
             line,
-            message: format!("sentence row for document {:?} matches no document in documents.csv order", s.doc_id),
+            message: format!(
+                "sentence row for document {:?} matches no document in documents.csv order",
+                s.doc_id
+            ),
         });
     }
     if let Some((line, e)) = ents.next()? {
         return Err(ReportError::Inconsistent {
             path: ents_path,
             line,
-            message: format!("entity row for document {:?} matches no sentence in documents.csv order", e.doc_id),
+            message: format!(
+                "entity row for document {:?} matches no sentence in documents.csv order",
+                e.doc_id
+            ),
         });
     }
 
-    let overview = html::Overview { run: &run, totals: &totals, top: top.into_sorted(), total_docs };
+    let overview = html::Overview {
+        run: &run,
+        totals: &totals,
+        top: top.into_sorted(),
+        total_docs,
+    };
     write_index_page(&partial, 1, pages, &first_page_rows, Some(&overview))?;
 
     install(&partial, &out_dir.join(REPORT_DIR))?;
@@ -196,13 +213,20 @@ fn write_index_page(
     overview: Option<&html::Overview<'_>>,
 ) -> Result<(), ReportError> {
     let first_doc = (page - 1) * DOCS_PER_INDEX_PAGE + 1;
-    write_file(&dir.join(index_file_name(page)), |w| html::write_index(w, page, pages, first_doc, rows, overview))
+    write_file(&dir.join(index_file_name(page)), |w| {
+        html::write_index(w, page, pages, first_doc, rows, overview)
+    })
 }
 
-fn write_file(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), ReportError> {
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
     let file = fs::File::create(path).map_err(|e| ReportError::io(path, e))?;
     let mut w = BufWriter::new(file);
-    body(&mut w).and_then(|_| w.flush()).map_err(|e| ReportError::io(path, e))
+    body(&mut w)
+        .and_then(|_| w.flush())
+        .map_err(|e| ReportError::io(path, e))
 }
 
 fn remove_dir_if_exists(path: &Path) -> Result<(), ReportError> {
@@ -339,7 +363,9 @@ struct Rows<T> {
 
 impl<T: DeserializeOwned> Rows<T> {
     fn open(path: &Path, required: &[&str]) -> Result<Self, ReportError> {
-        let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| csv_error(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(path)
+            .map_err(|e| csv_error(path, e))?;
         let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
         // Checked up front so that a wrong file gives one clear message instead of a
         // serde error on its first data row.
@@ -352,7 +378,13 @@ impl<T: DeserializeOwned> Rows<T> {
                 });
             }
         }
-        Ok(Rows { path: path.to_path_buf(), reader, headers, record: csv::StringRecord::new(), peeked: None })
+        Ok(Rows {
+            path: path.to_path_buf(),
+            reader,
+            headers,
+            record: csv::StringRecord::new(),
+            peeked: None,
+        })
     }
 
     fn peek(&mut self) -> Result<Option<&(u64, T)>, ReportError> {
@@ -370,43 +402,66 @@ impl<T: DeserializeOwned> Rows<T> {
     }
 
     fn read(&mut self) -> Result<Option<(u64, T)>, ReportError> {
-        if !self.reader.read_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
+        if !self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|e| csv_error(&self.path, e))?
+        {
             return Ok(None);
         }
         let line = self.record.position().map_or(0, |p| p.line());
-        let row = self.record.deserialize(Some(&self.headers)).map_err(|e| ReportError::Csv {
-            path: self.path.clone(),
-            line,
-            message: deserialize_message(&e),
-        })?;
+        let row = self
+            .record
+            .deserialize(Some(&self.headers))
+            .map_err(|e| ReportError::Csv {
+                path: self.path.clone(),
+                line,
+                message: deserialize_message(&e),
+            })?;
         Ok(Some((line, row)))
     }
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> ReportError {
     let line = e.position().map_or(0, |p| p.line());
+    let message = deserialize_message(&e);
     match e.into_kind() {
         csv::ErrorKind::Io(source) => ReportError::io(path, source),
-        kind => ReportError::Csv { path: path.to_path_buf(), line, message: csv::Error::from(kind).to_string() },
+        _ => ReportError::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
+        },
     }
 }
 
-/// The csv crate's own message repeats the position; the kind alone reads better after ours.
+/// The csv crate's own message repeats the position, which ours already names; keep the rest.
 fn deserialize_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Deserialize { err, .. } => match err.field() {
             Some(i) => format!("field {}: {}", i + 1, err.kind()),
             None => err.kind().to_string(),
         },
+        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("found {len} fields, but the header has {expected_len}")
+        }
         _ => e.to_string(),
     }
 }
 
 fn count_rows(path: &Path) -> Result<usize, ReportError> {
-    let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| csv_error(path, e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| csv_error(path, e))?;
     let mut record = csv::ByteRecord::new();
     let mut n = 0;
-    while reader.read_byte_record(&mut record).map_err(|e| csv_error(path, e))? {
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
         n += 1;
     }
     Ok(n)
@@ -415,23 +470,29 @@ fn count_rows(path: &Path) -> Result<usize, ReportError> {
 /// Takes the next document's sentence rows: those with its doc id, with rising sentence ids
 /// (a repeated id means a second document under the same id), at most as many as
 /// documents.csv says when it says.
-fn take_sentences(rows: &mut Rows<SentenceRec>, doc: &DocumentRec) -> Result<Vec<SentenceRec>, ReportError> {
+fn take_sentences(
+    rows: &mut Rows<SentenceRec>,
+    doc: &DocumentRec,
+) -> Result<Vec<SentenceRec>, ReportError> {
     let mut out: Vec<SentenceRec> = Vec::new();
     while let Some((_, s)) = rows.peek()? {
-        let rising = out.last().is_none_or(|prev| s.sentence_id > prev.sentence_id);
+        let rising = out
+            .last()
+            .is_none_or(|prev| s.sentence_id > prev.sentence_id);
         let room = doc.sentences.is_none_or(|n| out.len() < n);
         if s.doc_id != doc.doc_id || !rising || !room {
             break;
         }
-        if let Some((_, s)) = rows.next()? {
+        if let Some((_, mut s)) = rows.next()? {
+            undo_excel_safe(&mut s.text, s.end.saturating_sub(s.start));
             out.push(s);
         }
     }
     Ok(out)
 }
 
-/// Takes the next document's entity rows: its doc id, non-decreasing sentence ids that belong
-/// to the sentences just taken, and at most the count in documents.csv when it has one.
+/// Takes the next document's entity rows: its doc id, sentence ids that belong to the
+/// sentences just taken, and at most the count in documents.csv when it has one.
 fn take_entities(
     rows: &mut Rows<EntityRec>,
     doc: &DocumentRec,
@@ -442,17 +503,37 @@ fn take_entities(
     };
     let mut out: Vec<EntityRec> = Vec::new();
     while let Some((_, e)) = rows.peek()? {
-        let ordered = out.last().is_none_or(|prev| e.sentence_id >= prev.sentence_id);
+        // Without a count from documents.csv, a falling sentence id is the only sign that a
+        // second document with the same id has begun; with a count, order inside is free.
+        let ordered = doc.entities.is_some()
+            || out
+                .last()
+                .is_none_or(|prev| e.sentence_id >= prev.sentence_id);
         let inside = (first.sentence_id..=last.sentence_id).contains(&e.sentence_id);
         let room = doc.entities.is_none_or(|n| out.len() < n);
         if e.doc_id != doc.doc_id || !ordered || !inside || !room {
             break;
         }
-        if let Some((_, e)) = rows.next()? {
+        if let Some((_, mut e)) = rows.next()? {
+            undo_excel_safe(&mut e.text, e.end.saturating_sub(e.start));
             out.push(e);
         }
     }
     Ok(out)
+}
+
+/// `annotate --excel-safe` puts `'` before cells starting with `=`, `+`, `-` or `@`. The offsets
+/// still count the original text, so the quote is dropped when the text is exactly one
+/// character longer than its span; otherwise entity placement would shift by one.
+fn undo_excel_safe(text: &mut String, span_chars: usize) {
+    let mut chars = text.chars();
+    let quoted = chars.next() == Some('\'')
+        && chars
+            .next()
+            .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@'));
+    if quoted && text.chars().count() == span_chars + 1 {
+        text.remove(0);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,7 +552,11 @@ pub(crate) struct DocCounts {
 
 impl DocCounts {
     fn of(sentences: &[SentenceRec], entities: usize) -> Self {
-        let mut c = DocCounts { sentences: sentences.len(), entities, ..Default::default() };
+        let mut c = DocCounts {
+            sentences: sentences.len(),
+            entities,
+            ..Default::default()
+        };
         for s in sentences {
             match s.label_kind() {
                 Some("fact") => c.fact += 1,
@@ -554,7 +639,11 @@ struct TopFacts {
 
 impl TopFacts {
     fn new(n: usize) -> Self {
-        TopFacts { n, heap: BinaryHeap::new(), items: Vec::new() }
+        TopFacts {
+            n,
+            heap: BinaryHeap::new(),
+            items: Vec::new(),
+        }
     }
 
     fn offer(&mut self, doc_no: usize, doc_id: &str, s: &SentenceRec) {
@@ -599,7 +688,10 @@ impl TopFacts {
         let mut keyed: Vec<(TopKey, usize)> = self.heap.into_iter().map(|Reverse(k)| k).collect();
         keyed.sort_by(|a, b| b.0.cmp(&a.0));
         let mut items = self.items;
-        keyed.into_iter().filter_map(|(_, slot)| items.get_mut(slot).and_then(Option::take)).collect()
+        keyed
+            .into_iter()
+            .filter_map(|(_, slot)| items.get_mut(slot).and_then(Option::take))
+            .collect()
     }
 }
 
@@ -615,8 +707,12 @@ pub(crate) struct RunInfo {
 
 impl RunInfo {
     fn read(path: &Path) -> Self {
-        let Ok(text) = fs::read_to_string(path) else { return RunInfo::default() };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return RunInfo::default() };
+        let Ok(text) = fs::read_to_string(path) else {
+            return RunInfo::default();
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return RunInfo::default();
+        };
         let s = |v: Option<&serde_json::Value>| v.and_then(|x| x.as_str()).map(str::to_string);
         RunInfo {
             version: s(v.get("version")),
@@ -624,7 +720,11 @@ impl RunInfo {
             inputs: v
                 .get("inputs")
                 .and_then(|i| i.as_array())
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default(),
             elapsed_seconds: v.get("elapsed_seconds").and_then(|x| x.as_f64()),
         }

@@ -134,6 +134,9 @@ enum EvalCommand {
         /// Rows to score: `dev` keeps only the held-out part of the Wikipedia uncertainty file.
         #[arg(long, value_enum, default_value_t = SplitArg::Dev)]
         split: SplitArg,
+        /// Decide as `annotate` does: head probability plus the cue evidence.
+        #[arg(long)]
+        with_cues: bool,
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
@@ -151,6 +154,7 @@ enum TaskArg {
 enum SplitArg {
     All,
     Dev,
+    Calibration,
 }
 
 #[derive(clap::Args)]
@@ -313,6 +317,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             task,
             file,
             split,
+            with_cues,
             models,
         } => {
             let task = match task {
@@ -323,10 +328,11 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             let split = match split {
                 SplitArg::All => EvalSplit::All,
                 SplitArg::Dev => EvalSplit::Dev,
+                SplitArg::Calibration => EvalSplit::Calibration,
             };
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
             let model = ClaimModel::load(&models_dir(models))?;
-            let s = labels::evaluate(&model, task, &examples)?;
+            let s = labels::evaluate(&model, task, &examples, with_cues)?;
             println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
             println!(
                 "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}",

@@ -12,19 +12,29 @@ fn eval(args: &[&str]) -> String {
     let mut all = vec!["eval"];
     all.extend_from_slice(args);
     let out = claimscan(&all);
-    assert!(out.status.success(), "claimscan {all:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "claimscan {all:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// The last tab-separated field of the line that starts with `prefix`.
 fn last_field(stdout: &str, prefix: &str) -> f64 {
-    let line = stdout.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} in {stdout}"));
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {stdout}"));
     line.rsplit(['\t', ' ']).next().unwrap().parse().unwrap()
 }
 
 #[test]
 fn segmentation_f1_on_ud_dev() {
-    for (file, floor) in [("en_ewt-ud-dev.conllu", 0.88), ("en_gum-ud-dev.conllu", 0.95)] {
+    for (file, floor) in [
+        ("en_ewt-ud-dev.conllu", 0.88),
+        ("en_gum-ud-dev.conllu", 0.95),
+    ] {
         let path = shared_data().join("segmentation").join(file);
         let out = eval(&["segment", path.to_str().unwrap()]);
         let f1 = last_field(&out, path.to_str().unwrap());
@@ -36,26 +46,52 @@ fn segmentation_f1_on_ud_dev() {
 fn entity_span_f1_on_a_slice_of_conll_dev() {
     // The first 60 documents of eng.testa (about a quarter of it) keep the test quick.
     let full = std::fs::read_to_string(shared_data().join("ner/eng.testa")).unwrap();
-    let slice: String = full.split("-DOCSTART-").take(61).collect::<Vec<_>>().join("-DOCSTART-");
+    let slice: String = full
+        .split("-DOCSTART-")
+        .take(61)
+        .collect::<Vec<_>>()
+        .join("-DOCSTART-");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("testa-slice.conll");
     std::fs::write(&path, slice).unwrap();
     let out = eval(&["ner", path.to_str().unwrap()]);
     let f1 = last_field(&out, "ALL");
-    assert!(f1 >= NER_FLOOR, "entity span F1 {f1} below {NER_FLOOR}\n{out}");
+    assert!(
+        f1 >= NER_FLOOR,
+        "entity span F1 {f1} below {NER_FLOOR}\n{out}"
+    );
 }
 
 #[test]
 fn sentence_heads_on_dev_data() {
     let data = shared_data();
     let cases = [
-        ("opinion", data.join("subjectivity/dev_en.tsv"), OPINION_FLOOR),
-        ("speculation", data.join("uncertainty/wiki_weasel_train.csv"), SPECULATION_FLOOR),
-        ("checkworthy", data.join("checkworthiness/CT24_checkworthy_english_dev.tsv"), CHECKWORTHY_FLOOR),
+        (
+            "opinion",
+            data.join("subjectivity/dev_en.tsv"),
+            OPINION_FLOOR,
+        ),
+        (
+            "speculation",
+            data.join("uncertainty/wiki_weasel_train.csv"),
+            SPECULATION_FLOOR,
+        ),
+        (
+            "checkworthy",
+            data.join("checkworthiness/CT24_checkworthy_english_dev.tsv"),
+            CHECKWORTHY_FLOOR,
+        ),
     ];
     for (task, file, floor) in cases {
         let out = eval(&["labels", "--task", task, file.to_str().unwrap()]);
-        let score = last_field(&out, if task == "opinion" { "macro-F1" } else { "F1 (positive class)" });
+        let score = last_field(
+            &out,
+            if task == "opinion" {
+                "macro-F1"
+            } else {
+                "F1 (positive class)"
+            },
+        );
         assert!(score >= floor, "{task}: {score} below {floor}\n{out}");
     }
 }

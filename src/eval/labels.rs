@@ -17,6 +17,8 @@ pub enum EvalSplit {
     /// Only the held-out dev rows of a file that has no official dev split (the Wikipedia
     /// uncertainty file: see [`datasets::weasel_split`]).
     Dev,
+    /// Only the calibration rows of a training file (used to choose decision settings).
+    Calibration,
 }
 
 /// Scores of one evaluation.
@@ -83,11 +85,14 @@ pub fn score(task: Task, gold: &[bool], predicted: &[bool]) -> LabelScores {
     }
 }
 
-/// Runs the model over `examples` and scores the head of `task`.
+/// Runs the model over `examples` and scores the head of `task`. With `with_cues`, the
+/// decision is the annotate pipeline's (head plus cue evidence, see
+/// [`crate::classify::with_cue_evidence`]); without, the head's own.
 pub fn evaluate(
     model: &ClaimModel,
     task: Task,
     examples: &[Example],
+    with_cues: bool,
 ) -> anyhow::Result<LabelScores> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let embeddings = model.embed(&texts)?;
@@ -100,7 +105,22 @@ pub fn evaluate(
         Task::Speculation => speculation,
         _ => checkworthy,
     };
-    let predicted: Vec<bool> = probs.iter().map(|&p| p >= 0.5).collect();
+    let predicted: Vec<bool> = probs
+        .iter()
+        .zip(examples)
+        .map(|(&p, ex)| {
+            if !with_cues {
+                return p;
+            }
+            let found = crate::classify::cues::find_cues(&ex.text);
+            match task {
+                Task::Opinion => crate::classify::with_cue_evidence(p, 0.5, &found).0,
+                Task::Speculation => crate::classify::with_cue_evidence(0.5, p, &found).1,
+                _ => p,
+            }
+        })
+        .map(|p| p >= 0.5)
+        .collect();
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     Ok(score(task, &gold, &predicted))
 }

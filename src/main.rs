@@ -92,6 +92,12 @@ struct AnnotateArgs {
     /// formulas. Off by default: such cells no longer match the source text exactly.
     #[arg(long)]
     excel_safe: bool,
+    /// Distinct sentences whose results are kept to answer exact duplicates without the encoder.
+    #[arg(long, default_value_t = pipeline::SCORE_CACHE_LIMIT, hide_short_help = true)]
+    cache_sentences: usize,
+    /// Output files: csv, jsonl, or csv,jsonl (JSONL nests each sentence's entities too).
+    #[arg(long, default_value = "csv", value_name = "LIST")]
+    format: claimscan::output::Formats,
     /// Also write the HTML report into OUT/report/.
     #[arg(long)]
     html: bool,
@@ -249,6 +255,8 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         resume: args.resume,
         excel_safe: args.excel_safe,
         chunk_documents: args.chunk_documents,
+        formats: args.format,
+        cache_sentences: args.cache_sentences,
     };
     let report = pipeline::annotate(&opts)?;
     if args.html {

@@ -125,7 +125,8 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeEr
         dir: out_dir.to_path_buf(),
         source,
     };
-    let mut out = CsvOutputs::create(out_dir, None, false).map_err(out_err)?;
+    let mut out =
+        CsvOutputs::create(out_dir, None, false, output::Formats::default()).map_err(out_err)?;
     let mut summary = MergeSummary {
         shards: shards.len(),
         ..Default::default()

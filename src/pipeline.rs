@@ -29,9 +29,11 @@ use crate::segment;
 pub const CHUNK_DOCUMENTS: usize = 256;
 /// Bytes of text read before the chunk is processed, whatever the document count.
 const CHUNK_BYTES: usize = 4 << 20;
-/// Distinct sentences whose scores are remembered across chunks (duplicate boilerplate,
+/// Sentences tokenised and encoded together at most.
+const ANALYSIS_SLICE: usize = 4096;
+/// Distinct sentences whose scores are remembered, by default across chunks (duplicate boilerplate,
 /// repeated wire copy). Cleared when full so memory stays bounded.
-const SCORE_CACHE_LIMIT: usize = 20_000;
+pub const SCORE_CACHE_LIMIT: usize = 20_000;
 
 /// Everything `claimscan annotate` needs.
 #[derive(Debug, Clone)]
@@ -56,6 +58,10 @@ pub struct AnnotateOptions {
     pub excel_safe: bool,
     /// Documents per chunk (and per checkpoint).
     pub chunk_documents: usize,
+    /// Which files to write.
+    pub formats: output::Formats,
+    /// Distinct sentences whose model results are kept for duplicates (bounded memory).
+    pub cache_sentences: usize,
 }
 
 /// One of `n` deterministic partitions of the documents, by a hash of the document id.
@@ -121,14 +127,15 @@ struct Checkpoint {
 
 fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
     format!(
-        "model={model};version={};format={};id={};text={};strict={};shard={:?};excel={}",
+        "model={model};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
         env!("CARGO_PKG_VERSION"),
         opts.input.format,
         opts.input.id_field,
         opts.input.text_field,
         opts.input.strict_utf8,
         opts.shard,
-        opts.excel_safe
+        opts.excel_safe,
+        opts.formats
     )
 }
 
@@ -257,9 +264,9 @@ fn analyse(doc: Document) -> Analysed {
 }
 
 /// Remembers the model's analysis of sentence texts already seen in this run.
-#[derive(Default)]
 struct AnalysisCache {
     scores: HashMap<String, SentenceAnalysis>,
+    limit: usize,
 }
 
 impl AnalysisCache {
@@ -270,6 +277,10 @@ impl AnalysisCache {
         texts: &[&str],
         counts: &mut RunCounts,
     ) -> Result<Vec<SentenceAnalysis>, ModelError> {
+        // Make room first: everything this chunk needs must stay in the cache until it is read.
+        if self.scores.len() + texts.len() > self.limit {
+            self.scores.clear();
+        }
         let mut missing: Vec<&str> = Vec::new();
         let mut seen_in_chunk: HashMap<&str, ()> = HashMap::new();
         for &t in texts {
@@ -278,17 +289,22 @@ impl AnalysisCache {
             }
         }
         counts.cached_sentences += texts.len() - missing.len();
-        if self.scores.len() + missing.len() > SCORE_CACHE_LIMIT {
-            self.scores.clear();
+        // Slices bound the memory of tokenised text when one document holds a huge number of
+        // sentences; the results do not depend on the slicing (fixed-shape batches).
+        for slice in missing.chunks(ANALYSIS_SLICE) {
+            let analysed = model.analyse(slice)?;
+            for (t, a) in slice.iter().zip(analysed) {
+                self.scores.insert((*t).to_string(), a);
+            }
         }
-        let analysed = model.analyse(&missing)?;
-        for (t, a) in missing.iter().zip(analysed) {
-            self.scores.insert((*t).to_string(), a);
-        }
-        Ok(texts
+        texts
             .iter()
-            .filter_map(|t| self.scores.get(*t).cloned())
-            .collect())
+            .map(|t| {
+                self.scores.get(*t).cloned().ok_or_else(|| {
+                    ModelError::Runtime(format!("no analysis for sentence {t:?} (cache bug)"))
+                })
+            })
+            .collect()
     }
 }
 
@@ -339,6 +355,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         &opts.out_dir,
         resume_from.as_ref().map(|c| c.lengths),
         opts.excel_safe,
+        opts.formats,
     )
     .map_err(out_err)?;
 
@@ -348,7 +365,10 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         .map(|c| c.counts.clone())
         .unwrap_or_default();
     let sentences_before = counts.sentences;
-    let mut cache = AnalysisCache::default();
+    let mut cache = AnalysisCache {
+        scores: HashMap::new(),
+        limit: opts.cache_sentences,
+    };
     let mut digest = Sha256::new();
     let mut items = input::read_documents(sources, &opts.input)
         .enumerate()
@@ -559,7 +579,27 @@ fn write_item(
             Label::Opinion => row.opinions += 1,
         }
         let s = &label.scores;
-        out.sentence(&SentenceRow {
+        let entity_rows: Vec<EntityRow> = ents
+            .iter()
+            .filter_map(|e| {
+                let (start, end) = (span.start + e.start, span.start + e.end);
+                // Stages promise char-boundary offsets inside the sentence; a row that broke
+                // that promise is dropped rather than allowed to take the run down.
+                let text = a.doc.text.get(start..end).filter(|_| end <= span.end)?;
+                Some(EntityRow {
+                    doc_id: a.doc.id.clone(),
+                    sentence_id: i,
+                    start: chars.char_of(start),
+                    end: chars.char_of(end),
+                    text: text.to_string(),
+                    kind: e.kind.as_str(),
+                    confidence: e.confidence,
+                    source: e.source.as_str(),
+                    normalized: e.normalized.clone(),
+                })
+            })
+            .collect();
+        let sentence_row = SentenceRow {
             doc_id: a.doc.id.clone(),
             sentence_id: i,
             start: chars.char_of(span.start),
@@ -574,22 +614,12 @@ fn write_item(
             attribution: label.attribution.clone(),
             checkworthy: s.checkworthy,
             block: span.block.as_str(),
-        })?;
-        for e in &ents {
-            let (start, end) = (span.start + e.start, span.start + e.end);
-            out.entity(&EntityRow {
-                doc_id: a.doc.id.clone(),
-                sentence_id: i,
-                start: chars.char_of(start),
-                end: chars.char_of(end),
-                text: a.doc.text[start..end].to_string(),
-                kind: e.kind.as_str(),
-                confidence: e.confidence,
-                source: e.source.as_str(),
-                normalized: e.normalized.clone(),
-            })?;
+        };
+        out.sentence(&sentence_row, &entity_rows)?;
+        for e in &entity_rows {
+            out.entity(e)?;
         }
-        row.entities += ents.len();
+        row.entities += entity_rows.len();
     }
     match row.status {
         DocStatus::Ok => counts.ok += 1,

@@ -296,3 +296,61 @@ fn same_output_whatever_the_thread_count() {
         );
     }
 }
+
+#[test]
+fn jsonl_output_has_the_csv_fields_and_nested_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    fs::write(
+        &input,
+        "The ministry in Lisbon said prices rose 2.5% in March 2024. Rates may fall next year.",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    annotate(&out, &["--format", "csv,jsonl", input.to_str().unwrap()], 0);
+    let csv_rows = read_csv(&out.join("sentences.csv")).rows;
+    let lines: Vec<serde_json::Value> = fs::read_to_string(out.join("sentences.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), csv_rows.len());
+    for (json, row) in lines.iter().zip(&csv_rows) {
+        for field in SENTENCE_COLUMNS.split(',') {
+            let value = match &json[field] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) if row[field].contains('.') => {
+                    format!("{:.4}", n.as_f64().unwrap())
+                }
+                other => other.to_string(),
+            };
+            assert_eq!(value, row[field], "field {field}");
+        }
+    }
+    let nested: usize = lines
+        .iter()
+        .map(|l| l["entities"].as_array().unwrap().len())
+        .sum();
+    let entity_lines = fs::read_to_string(out.join("entities.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(nested, entity_lines);
+    assert_eq!(entity_lines, read_csv(&out.join("entities.csv")).rows.len());
+    assert!(lines[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["normalized"] == "2024-03"));
+    assert_eq!(
+        fs::read_to_string(out.join("documents.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+
+    let only = dir.path().join("only-jsonl");
+    annotate(&only, &["--format", "jsonl", input.to_str().unwrap()], 0);
+    assert!(only.join("sentences.jsonl").is_file() && !only.join("sentences.csv").exists());
+}

@@ -191,3 +191,35 @@ fn excel_safe_prefixes_formula_cells_only_when_asked() {
     assert!(rows[0]["text"].starts_with("'=HYPERLINK"));
     assert!(rows[1]["text"].starts_with("'-5 degrees"));
 }
+
+#[test]
+fn a_small_duplicate_cache_changes_nothing_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    make_corpus(&corpus, 20);
+    // Repeated wire copy: the same sentences in several documents.
+    fs::write(
+        corpus.join("zz-copy.txt"),
+        fs::read_to_string(corpus.join("doc-003.txt")).unwrap(),
+    )
+    .unwrap();
+    let big = dir.path().join("big-cache");
+    annotate(
+        &big,
+        &["--chunk-documents", "3", corpus.to_str().unwrap()],
+        0,
+    );
+    let small = dir.path().join("small-cache");
+    annotate(
+        &small,
+        &[
+            "--chunk-documents",
+            "3",
+            "--cache-sentences",
+            "5",
+            corpus.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert_same_outputs(&big, &small);
+}

@@ -238,6 +238,108 @@ pub fn excel_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Which output files a run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// sentences.csv, entities.csv, documents.csv
+    pub csv: bool,
+    /// sentences.jsonl (entities nested per sentence as well), entities.jsonl, documents.jsonl
+    pub jsonl: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats {
+            csv: true,
+            jsonl: false,
+        }
+    }
+}
+
+impl std::str::FromStr for Formats {
+    type Err = String;
+
+    /// Parses a comma-separated list of `csv` and `jsonl`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut f = Formats {
+            csv: false,
+            jsonl: false,
+        };
+        for part in s.split(',').map(str::trim) {
+            match part {
+                "csv" => f.csv = true,
+                "jsonl" => f.jsonl = true,
+                other => {
+                    return Err(format!(
+                        "unknown output format `{other}` (use csv, jsonl or csv,jsonl)"
+                    ))
+                }
+            }
+        }
+        if !f.csv && !f.jsonl {
+            return Err("no output format given (use csv, jsonl or csv,jsonl)".into());
+        }
+        Ok(f)
+    }
+}
+
+/// A JSON Lines file being written under a fixed temporary name, like [`PendingCsv`].
+struct PendingJsonl {
+    writer: std::io::BufWriter<File>,
+    partial: PathBuf,
+    final_path: PathBuf,
+}
+
+impl PendingJsonl {
+    fn open(dir: &Path, name: &str, resume_at: Option<u64>) -> std::io::Result<Self> {
+        let partial = dir.join(format!(".{name}.partial"));
+        let final_path = dir.join(name);
+        let file = match resume_at {
+            Some(len) => {
+                let mut f = OpenOptions::new().read(true).write(true).open(&partial)?;
+                f.set_len(len)?;
+                f.seek(SeekFrom::End(0))?;
+                f
+            }
+            None => File::create(&partial)?,
+        };
+        Ok(PendingJsonl {
+            writer: std::io::BufWriter::new(file),
+            partial,
+            final_path,
+        })
+    }
+
+    fn line(&mut self, value: &serde_json::Value) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.writer, value).map_err(std::io::Error::other)?;
+        self.writer.write_all(b"\n")
+    }
+
+    fn checkpoint(&mut self) -> std::io::Result<u64> {
+        self.writer.flush()?;
+        let file = self.writer.get_ref();
+        file.sync_data()?;
+        Ok(file.metadata()?.len())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.checkpoint()?;
+        std::fs::rename(&self.partial, &self.final_path)
+    }
+}
+
+/// JSON number of a probability with the same precision as the CSV.
+fn prob_json(p: f64) -> serde_json::Value {
+    serde_json::json!((p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0)
+}
+
+fn entity_json(r: &EntityRow) -> serde_json::Value {
+    serde_json::json!({
+        "doc_id": r.doc_id, "sentence_id": r.sentence_id, "start": r.start, "end": r.end, "text": r.text,
+        "type": r.kind, "confidence": prob_json(r.confidence), "source": r.source, "normalized": r.normalized,
+    })
+}
+
 /// The three CSV outputs, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFile {
@@ -278,13 +380,15 @@ pub struct PartialLengths {
     pub entities: u64,
     /// documents.csv
     pub documents: u64,
+    /// sentences.jsonl, entities.jsonl, documents.jsonl (when written)
+    #[serde(default)]
+    pub jsonl: [u64; 3],
 }
 
-/// The three CSV outputs of a run, written atomically.
+/// The output files of a run (CSV, and JSONL when asked), written atomically.
 pub struct CsvOutputs {
-    sentences: PendingCsv,
-    entities: PendingCsv,
-    documents: PendingCsv,
+    csv: Option<[PendingCsv; 3]>,
+    jsonl: Option<[PendingJsonl; 3]>,
     dir: PathBuf,
     excel_safe: bool,
 }
@@ -296,27 +400,46 @@ impl CsvOutputs {
         dir: &Path,
         resume: Option<PartialLengths>,
         excel_safe: bool,
+        formats: Formats,
     ) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
+        let csv = if formats.csv {
+            Some([
+                PendingCsv::open(
+                    dir,
+                    "sentences.csv",
+                    SENTENCE_COLUMNS,
+                    resume.map(|r| r.sentences),
+                )?,
+                PendingCsv::open(
+                    dir,
+                    "entities.csv",
+                    ENTITY_COLUMNS,
+                    resume.map(|r| r.entities),
+                )?,
+                PendingCsv::open(
+                    dir,
+                    "documents.csv",
+                    DOCUMENT_COLUMNS,
+                    resume.map(|r| r.documents),
+                )?,
+            ])
+        } else {
+            None
+        };
+        let jsonl = if formats.jsonl {
+            let at = |i: usize| resume.map(|r| r.jsonl[i]);
+            Some([
+                PendingJsonl::open(dir, "sentences.jsonl", at(0))?,
+                PendingJsonl::open(dir, "entities.jsonl", at(1))?,
+                PendingJsonl::open(dir, "documents.jsonl", at(2))?,
+            ])
+        } else {
+            None
+        };
         Ok(CsvOutputs {
-            sentences: PendingCsv::open(
-                dir,
-                "sentences.csv",
-                SENTENCE_COLUMNS,
-                resume.map(|r| r.sentences),
-            )?,
-            entities: PendingCsv::open(
-                dir,
-                "entities.csv",
-                ENTITY_COLUMNS,
-                resume.map(|r| r.entities),
-            )?,
-            documents: PendingCsv::open(
-                dir,
-                "documents.csv",
-                DOCUMENT_COLUMNS,
-                resume.map(|r| r.documents),
-            )?,
+            csv,
+            jsonl,
             dir: dir.to_path_buf(),
             excel_safe,
         })
@@ -330,84 +453,135 @@ impl CsvOutputs {
         }
     }
 
-    /// Appends one sentence row.
-    pub fn sentence(&mut self, r: &SentenceRow) -> std::io::Result<()> {
-        let fields = [
-            self.cell(&r.doc_id).into_owned(),
-            r.sentence_id.to_string(),
-            r.start.to_string(),
-            r.end.to_string(),
-            self.cell(&r.text).into_owned(),
-            r.label.to_string(),
-            prob(r.confidence),
-            prob(r.p_fact),
-            prob(r.p_speculation),
-            prob(r.p_opinion),
-            self.cell(&r.cues).into_owned(),
-            self.cell(&r.attribution).into_owned(),
-            prob(r.checkworthy),
-            r.block.to_string(),
-        ];
-        self.sentences.row(fields)
+    /// Appends one sentence row; `entities` are the sentence's entities, nested in JSONL.
+    pub fn sentence(&mut self, r: &SentenceRow, entities: &[EntityRow]) -> std::io::Result<()> {
+        if self.csv.is_some() {
+            let fields = [
+                self.cell(&r.doc_id).into_owned(),
+                r.sentence_id.to_string(),
+                r.start.to_string(),
+                r.end.to_string(),
+                self.cell(&r.text).into_owned(),
+                r.label.to_string(),
+                prob(r.confidence),
+                prob(r.p_fact),
+                prob(r.p_speculation),
+                prob(r.p_opinion),
+                self.cell(&r.cues).into_owned(),
+                self.cell(&r.attribution).into_owned(),
+                prob(r.checkworthy),
+                r.block.to_string(),
+            ];
+            if let Some(files) = self.csv.as_mut() {
+                files[0].row(fields)?;
+            }
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            files[0].line(&serde_json::json!({
+                "doc_id": r.doc_id, "sentence_id": r.sentence_id, "start": r.start, "end": r.end, "text": r.text,
+                "label": r.label, "confidence": prob_json(r.confidence), "p_fact": prob_json(r.p_fact),
+                "p_speculation": prob_json(r.p_speculation), "p_opinion": prob_json(r.p_opinion), "cues": r.cues,
+                "attribution": r.attribution, "checkworthy": prob_json(r.checkworthy), "block": r.block,
+                "entities": entities.iter().map(entity_json).collect::<Vec<_>>(),
+            }))?;
+        }
+        Ok(())
     }
 
     /// Appends one entity row.
     pub fn entity(&mut self, r: &EntityRow) -> std::io::Result<()> {
-        let fields = [
-            self.cell(&r.doc_id).into_owned(),
-            r.sentence_id.to_string(),
-            r.start.to_string(),
-            r.end.to_string(),
-            self.cell(&r.text).into_owned(),
-            r.kind.to_string(),
-            prob(r.confidence),
-            r.source.to_string(),
-            self.cell(&r.normalized).into_owned(),
-        ];
-        self.entities.row(fields)
+        if self.csv.is_some() {
+            let fields = [
+                self.cell(&r.doc_id).into_owned(),
+                r.sentence_id.to_string(),
+                r.start.to_string(),
+                r.end.to_string(),
+                self.cell(&r.text).into_owned(),
+                r.kind.to_string(),
+                prob(r.confidence),
+                r.source.to_string(),
+                self.cell(&r.normalized).into_owned(),
+            ];
+            if let Some(files) = self.csv.as_mut() {
+                files[1].row(fields)?;
+            }
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            files[1].line(&entity_json(r))?;
+        }
+        Ok(())
     }
 
     /// Appends one document row.
     pub fn document(&mut self, r: &DocumentRow) -> std::io::Result<()> {
-        let fields = [
-            self.cell(&r.doc_id).into_owned(),
-            self.cell(&r.source).into_owned(),
-            r.status.as_str().to_string(),
-            self.cell(&r.error).into_owned(),
-            self.cell(&r.warning).into_owned(),
-            r.sentences.to_string(),
-            r.facts.to_string(),
-            r.speculations.to_string(),
-            r.opinions.to_string(),
-            r.entities.to_string(),
-            r.input_index.to_string(),
-        ];
-        self.documents.row(fields)
+        if self.csv.is_some() {
+            let fields = [
+                self.cell(&r.doc_id).into_owned(),
+                self.cell(&r.source).into_owned(),
+                r.status.as_str().to_string(),
+                self.cell(&r.error).into_owned(),
+                self.cell(&r.warning).into_owned(),
+                r.sentences.to_string(),
+                r.facts.to_string(),
+                r.speculations.to_string(),
+                r.opinions.to_string(),
+                r.entities.to_string(),
+                r.input_index.to_string(),
+            ];
+            if let Some(files) = self.csv.as_mut() {
+                files[2].row(fields)?;
+            }
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            files[2].line(&serde_json::json!({
+                "doc_id": r.doc_id, "source": r.source, "status": r.status.as_str(), "error": r.error,
+                "warning": r.warning, "sentences": r.sentences, "facts": r.facts, "speculations": r.speculations,
+                "opinions": r.opinions, "entities": r.entities, "input_index": r.input_index,
+            }))?;
+        }
+        Ok(())
     }
 
-    /// Appends a row copied verbatim from another run's output (used by `claimscan merge`).
+    /// Appends a CSV row copied verbatim from another run's output (used by `claimscan merge`).
     pub fn raw(&mut self, file: OutputFile, record: &csv::StringRecord) -> std::io::Result<()> {
+        let Some(files) = self.csv.as_mut() else {
+            return Ok(());
+        };
         match file {
-            OutputFile::Sentences => self.sentences.row(record),
-            OutputFile::Entities => self.entities.row(record),
-            OutputFile::Documents => self.documents.row(record),
+            OutputFile::Sentences => files[0].row(record),
+            OutputFile::Entities => files[1].row(record),
+            OutputFile::Documents => files[2].row(record),
         }
     }
 
     /// Makes everything written so far durable; returns the lengths to resume from.
     pub fn checkpoint(&mut self) -> std::io::Result<PartialLengths> {
-        Ok(PartialLengths {
-            sentences: self.sentences.checkpoint()?,
-            entities: self.entities.checkpoint()?,
-            documents: self.documents.checkpoint()?,
-        })
+        let mut lengths = PartialLengths::default();
+        if let Some(files) = self.csv.as_mut() {
+            lengths.sentences = files[0].checkpoint()?;
+            lengths.entities = files[1].checkpoint()?;
+            lengths.documents = files[2].checkpoint()?;
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            for (slot, file) in lengths.jsonl.iter_mut().zip(files.iter_mut()) {
+                *slot = file.checkpoint()?;
+            }
+        }
+        Ok(lengths)
     }
 
     /// Flushes everything and moves the files to their final names.
     pub fn finish(self) -> std::io::Result<PathBuf> {
-        self.sentences.finish()?;
-        self.entities.finish()?;
-        self.documents.finish()?;
+        if let Some(files) = self.csv {
+            for f in files {
+                f.finish()?;
+            }
+        }
+        if let Some(files) = self.jsonl {
+            for f in files {
+                f.finish()?;
+            }
+        }
         Ok(self.dir)
     }
 }

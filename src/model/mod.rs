@@ -257,9 +257,13 @@ impl ClaimModel {
         let mut out: Vec<Option<SentenceAnalysis>> = (0..texts.len()).map(|_| None).collect();
         for (padded, chunk) in bucketed_batches(&tokenized, BATCH_SIZE) {
             let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-            let encoded =
-                self.encoder
-                    .forward_shaped(&batch, padded, BATCH_SIZE, self.device(), false)?;
+            let encoded = self.encoder.forward_shaped(
+                &batch,
+                padded,
+                rows_for(padded),
+                self.device(),
+                false,
+            )?;
             let [op, sp, cw] = self
                 .heads
                 .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
@@ -301,6 +305,15 @@ pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<
 
 /// Sentences are padded up to a multiple of this many word pieces.
 pub const LENGTH_BUCKET: usize = 8;
+/// Word pieces per inference batch above which fewer rows are used: long sentences come in
+/// smaller batches, so the attention tensors (rows × heads × length²) stay small.
+pub const BATCH_TOKENS: usize = 4096;
+
+/// Rows of an inference batch of sentences padded to `padded` word pieces: a function of the
+/// length alone, so the batch shape (and so every result) stays independent of the input.
+pub fn rows_for(padded: usize) -> usize {
+    (BATCH_TOKENS / padded.max(1)).clamp(4, BATCH_SIZE)
+}
 
 /// Batches for inference: sentences grouped by padded length (a multiple of
 /// [`LENGTH_BUCKET`]), at most `batch_size` per batch. Returns `(padded length, indices)`.
@@ -313,7 +326,9 @@ pub fn bucketed_batches(items: &[Tokenized], batch_size: usize) -> Vec<(usize, V
     let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
     for i in order {
         match out.last_mut() {
-            Some((len, batch)) if *len == bucket(i) && batch.len() < batch_size.max(1) => {
+            Some((len, batch))
+                if *len == bucket(i) && batch.len() < batch_size.max(1).min(rows_for(*len)) =>
+            {
                 batch.push(i)
             }
             _ => out.push((bucket(i), vec![i])),

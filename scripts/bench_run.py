@@ -310,7 +310,7 @@ def main():
                                           for r in b.rows if r["system"] == "claimscan") + ".",
         f"{args.scale}× corpus: {args.scale} copies; every copy after the first has a marker word inserted "
         "after the first token of each sentence (one word piece), so the copies do not hit the cache and the "
-        f"run encodes ~{args.scale}× the sentences, and claimscan's score cache (up to 200,000 distinct "
+        f"run encodes ~{args.scale}× the sentences, and claimscan's score cache (up to 20,000 distinct "
         f"sentences) grows with it. '{args.scale}x-same': {args.scale} identical copies — all but the first "
         "answered from the cache, which does not grow — so the two scaled rows separate the cache's memory "
         "from everything else.",

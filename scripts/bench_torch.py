@@ -77,8 +77,20 @@ class Tokenised:
 class Bert:
     """BERT encoder over a dict of fp32 tensors named as Hugging Face's BertModel."""
 
-    def __init__(self, w, cfg, attention):
+    def __init__(self, w, cfg, attention, int8=False):
         self.w = w
+        self.int8 = None
+        if int8:
+            # PyTorch's own dynamic int8 quantisation (torch.ao, FBGEMM) of every encoder linear.
+            names = sorted({k[: -len(".weight")] for k in w if k.startswith("encoder.") and k.endswith(".weight")
+                            and w[k].dim() == 2})
+            mods = torch.nn.ModuleDict()
+            for name in names:
+                lin = torch.nn.Linear(w[name + ".weight"].shape[1], w[name + ".weight"].shape[0])
+                lin.weight.data.copy_(w[name + ".weight"])
+                lin.bias.data.copy_(w[name + ".bias"])
+                mods[name.replace(".", "_")] = lin
+            self.int8 = torch.ao.quantization.quantize_dynamic(mods, {torch.nn.Linear}, dtype=torch.qint8)
         self.layers = cfg["num_hidden_layers"]
         self.heads = cfg["num_attention_heads"]
         self.eps = cfg["layer_norm_eps"]
@@ -89,6 +101,8 @@ class Bert:
         return F.layer_norm(x, (self.hidden,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
 
     def lin(self, x, name):
+        if self.int8 is not None and name.startswith("encoder."):
+            return self.int8[name.replace(".", "_")](x)
         return F.linear(x, self.w[name + ".weight"], self.w[name + ".bias"])
 
     def __call__(self, ids, mask):
@@ -159,6 +173,7 @@ def main():
     ap.add_argument("--attention", choices=["sdpa", "eager"], default="sdpa")
     ap.add_argument("--no-dedup", action="store_true", help="encode every row, duplicates too")
     ap.add_argument("--check", action="store_true", help="compare probabilities with claimscan's")
+    ap.add_argument("--int8", action="store_true", help="dynamic int8 quantisation of the encoder's linears")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -172,7 +187,7 @@ def main():
     tok.no_padding()
     tok.enable_truncation(MAX_TOKENS)
     weights = {k: v.float() for k, v in load_file(os.path.join(trained, "model.safetensors")).items()}
-    bert = Bert(weights, cfg, args.attention)
+    bert = Bert(weights, cfg, args.attention, args.int8)
     heads = {name: (weights[f"claimscan.sentence.{name}.weight"], weights[f"claimscan.sentence.{name}.bias"])
              for name in ("opinion", "speculation", "checkworthy")}
     shape_emb = weights["claimscan.ner.shape.weight"]
@@ -220,7 +235,7 @@ def main():
     t_done = time.perf_counter()
 
     report = {
-        "system": "pytorch-" + args.attention,
+        "system": "pytorch-" + args.attention + ("-int8" if args.int8 else ""),
         "torch": torch.__version__,
         "threads": args.threads,
         "attention": args.attention,

@@ -7,6 +7,7 @@
 //! names, and [`output`] writes the CSV files. [`pipeline`] wires them together.
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod classify;
 pub mod datasets;
 pub mod document;

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use claimscan::eval::labels::{self, EvalSplit};
 use claimscan::input::{InputFormat, InputOptions};
-use claimscan::model::ClaimModel;
+use claimscan::model::{ClaimModel, Precision};
 use claimscan::pipeline::{self, AnnotateOptions};
 use claimscan::train::{self, Task, TrainOptions};
 
@@ -50,6 +50,21 @@ enum Command {
     },
     /// Fine-tune the encoder and all heads on the labelled data (writes models/claimscan/).
     Train(TrainArgs),
+    /// Refit one sentence head's decision threshold and temperature on a labelled file
+    /// (weights unchanged); prints a two-fold cross-fitted score.
+    Calibrate {
+        /// Which head.
+        #[arg(long, value_enum)]
+        task: TaskArg,
+        /// The labelled file (CheckThat! TSV or CoNLL-2010 CSV).
+        file: PathBuf,
+        /// Rows of the file to fit on.
+        #[arg(long, value_enum, default_value_t = SplitArg::All)]
+        split: SplitArg,
+        /// Directory holding the models (model.json there is rewritten).
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -104,6 +119,12 @@ struct AnnotateArgs {
     /// Documents per processing chunk and checkpoint (memory vs. checkpoint frequency).
     #[arg(long, default_value_t = pipeline::CHUNK_DOCUMENTS, hide_short_help = true)]
     chunk_documents: usize,
+    /// Arithmetic of the encoder: fp32 (reference), int8 (FBGEMM, faster) or bf16.
+    #[arg(long, default_value = "fp32")]
+    precision: Precision,
+    /// Sentences labelled and written together (bounds the memory of a huge document).
+    #[arg(long, default_value_t = pipeline::SENTENCE_WINDOW, hide = true)]
+    window_sentences: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,6 +150,9 @@ enum EvalCommand {
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
+        /// Arithmetic of the encoder: fp32 (reference), int8 (FBGEMM, faster) or bf16.
+        #[arg(long, default_value = "fp32")]
+        precision: Precision,
     },
     /// Score a sentence head on its labelled data.
     Labels {
@@ -146,6 +170,9 @@ enum EvalCommand {
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
+        /// Arithmetic of the encoder: fp32 (reference), int8 (FBGEMM, faster) or bf16.
+        #[arg(long, default_value = "fp32")]
+        precision: Precision,
     },
 }
 
@@ -161,6 +188,43 @@ enum SplitArg {
     All,
     Dev,
     Calibration,
+}
+
+impl From<TaskArg> for Task {
+    fn from(t: TaskArg) -> Task {
+        match t {
+            TaskArg::Opinion => Task::Opinion,
+            TaskArg::Speculation => Task::Speculation,
+            TaskArg::Checkworthy => Task::Checkworthy,
+        }
+    }
+}
+
+impl From<SplitArg> for EvalSplit {
+    fn from(s: SplitArg) -> EvalSplit {
+        match s {
+            SplitArg::All => EvalSplit::All,
+            SplitArg::Dev => EvalSplit::Dev,
+            SplitArg::Calibration => EvalSplit::Calibration,
+        }
+    }
+}
+
+fn calibrate_cmd(
+    task: Task,
+    file: &std::path::Path,
+    split: EvalSplit,
+    models: PathBuf,
+) -> anyhow::Result<ExitCode> {
+    let examples = labels::read_examples(task, file, split).map_err(anyhow::Error::msg)?;
+    let mut model = ClaimModel::load(&models)?;
+    let r = claimscan::calibrate::recalibrate(&mut model, &models, task, &examples)?;
+    println!("{}", serde_json::to_string_pretty(&r)?);
+    eprintln!(
+        "calibrate: {} {} on {} rows: {:.4} before, {:.4} cross-fitted (two folds), {:.4} in-sample",
+        r.task, r.measure, r.examples, r.score_before, r.cross_fitted_score, r.in_sample_score
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(clap::Args)]
@@ -201,6 +265,12 @@ fn main() -> ExitCode {
             Command::Annotate(args) => annotate(args),
             Command::Eval(cmd) => eval(cmd),
             Command::Train(args) => train_cmd(args),
+            Command::Calibrate {
+                task,
+                file,
+                split,
+                models,
+            } => calibrate_cmd(task.into(), &file, split.into(), models_dir(models)),
             Command::Report { out_dir } => claimscan::report::write_report(&out_dir)
                 .map(|index| {
                     eprintln!("claimscan: report written to {}", index.display());
@@ -257,6 +327,8 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         chunk_documents: args.chunk_documents,
         formats: args.format,
         cache_sentences: args.cache_sentences,
+        window_sentences: args.window_sentences,
+        precision: args.precision,
     };
     let report = pipeline::annotate(&opts)?;
     if args.html {
@@ -300,8 +372,12 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                 s.f1()
             );
         }
-        EvalCommand::Ner { file, models } => {
-            let model = ClaimModel::load(&models_dir(models))?;
+        EvalCommand::Ner {
+            file,
+            models,
+            precision,
+        } => {
+            let model = ClaimModel::load_with(&models_dir(models), precision)?;
             let s = claimscan::eval::ner::evaluate_file(&model, &file)?;
             println!("type\tgold\tpredicted\tcorrect\tprecision\trecall\tf1");
             for (kind, c) in s
@@ -327,19 +403,11 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             split,
             with_cues,
             models,
+            precision,
         } => {
-            let task = match task {
-                TaskArg::Opinion => Task::Opinion,
-                TaskArg::Speculation => Task::Speculation,
-                TaskArg::Checkworthy => Task::Checkworthy,
-            };
-            let split = match split {
-                SplitArg::All => EvalSplit::All,
-                SplitArg::Dev => EvalSplit::Dev,
-                SplitArg::Calibration => EvalSplit::Calibration,
-            };
+            let (task, split) = (task.into(), split.into());
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
-            let model = ClaimModel::load(&models_dir(models))?;
+            let model = ClaimModel::load_with(&models_dir(models), precision)?;
             let s = labels::evaluate(&model, task, &examples, with_cues)?;
             println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
             println!(

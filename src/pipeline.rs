@@ -20,7 +20,7 @@ use crate::classify::{self, Label, SentenceLabel};
 use crate::document::{CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
-use crate::model::{ClaimModel, ModelError, SentenceAnalysis};
+use crate::model::{ClaimModel, ModelError, Precision, SentenceAnalysis};
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
 
@@ -31,6 +31,9 @@ pub const CHUNK_DOCUMENTS: usize = 256;
 const CHUNK_BYTES: usize = 4 << 20;
 /// Sentences tokenised and encoded together at most.
 const ANALYSIS_SLICE: usize = 4096;
+/// Sentences labelled and written together, by default: bounds the memory a huge document
+/// needs. The output does not depend on it.
+pub const SENTENCE_WINDOW: usize = 16_384;
 /// Distinct sentences whose scores are remembered, by default across chunks (duplicate boilerplate,
 /// repeated wire copy). Cleared when full so memory stays bounded.
 pub const SCORE_CACHE_LIMIT: usize = 20_000;
@@ -62,6 +65,10 @@ pub struct AnnotateOptions {
     pub formats: output::Formats,
     /// Distinct sentences whose model results are kept for duplicates (bounded memory).
     pub cache_sentences: usize,
+    /// Sentences labelled and written together (see [`SENTENCE_WINDOW`]).
+    pub window_sentences: usize,
+    /// Arithmetic of the encoder.
+    pub precision: Precision,
 }
 
 /// One of `n` deterministic partitions of the documents, by a hash of the document id.
@@ -127,7 +134,8 @@ struct Checkpoint {
 
 fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
     format!(
-        "model={model};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
+        "model={model};precision={};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
+        opts.precision,
         env!("CARGO_PKG_VERSION"),
         opts.input.format,
         opts.input.id_field,
@@ -231,35 +239,47 @@ pub struct RunReport {
     pub elapsed_seconds: f64,
     /// Sentences per second over the whole run.
     pub sentences_per_second: f64,
+    /// Peak resident memory of the process in MB (from getrusage), when the OS reports it.
+    pub peak_memory_mb: Option<f64>,
 }
 
-/// A document after the CPU stages, waiting for its model scores.
-struct Analysed {
+/// A document after segmentation, waiting for its sentences to be analysed.
+struct Segmented {
     doc: Document,
     spans: Vec<SentenceSpan>,
-    entities: Vec<Vec<EntityMention>>,
 }
 
-/// An input item after the CPU stages.
+/// An input item after segmentation.
 enum Pending {
-    Doc(Analysed),
+    Doc(Segmented),
     Failed(input::FailedInput),
 }
 
-fn analyse(doc: Document) -> Analysed {
+fn segment_document(doc: Document) -> Segmented {
     let spans = if doc.presplit {
         segment::split_lines(&doc.text)
     } else {
         segment::segment(&doc.text)
     };
-    let entities = spans
-        .iter()
-        .map(|s| entities::rule_entities(&doc.text[s.start..s.end]))
-        .collect();
-    Analysed {
-        doc,
-        spans,
-        entities,
+    Segmented { doc, spans }
+}
+
+/// One sentence after every stage: its label and its merged entities (byte offsets into the
+/// sentence).
+struct LabelledSentence {
+    label: SentenceLabel,
+    entities: Vec<EntityMention>,
+}
+
+/// Labels one sentence from its model analysis and finds its entities.
+fn label_and_extract(text: &str, analysis: SentenceAnalysis) -> LabelledSentence {
+    LabelledSentence {
+        label: classify::label_sentence(text, analysis.scores),
+        entities: entities::merge(
+            text,
+            entities::from_model(analysis.entities),
+            entities::rule_entities(text),
+        ),
     }
 }
 
@@ -339,7 +359,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         .map_err(|e| AnnotateError::Threads(e.to_string()))?;
 
     let sources = input::discover(&opts.inputs, &opts.input)?;
-    let model = ClaimModel::load(&opts.models_dir)?;
+    let model = ClaimModel::load_with(&opts.models_dir, opts.precision)?;
     let out_err = |source: std::io::Error| AnnotateError::Output {
         dir: opts.out_dir.clone(),
         source,
@@ -412,37 +432,42 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             chunk
                 .into_par_iter()
                 .map(|(seq, item)| match item {
-                    InputItem::Document(doc) => (seq, Pending::Doc(analyse(doc))),
+                    InputItem::Document(doc) => (seq, Pending::Doc(segment_document(doc))),
                     InputItem::Failed(f) => (seq, Pending::Failed(f)),
                 })
                 .collect()
         });
-        let texts: Vec<&str> = pending
+        // Sentences go through the model and out to the files in windows, so that one huge
+        // document costs the memory of a window of sentences, not of all its sentences.
+        let sentence_refs: Vec<(usize, usize)> = pending
             .iter()
-            .filter_map(|(_, p)| match p {
-                Pending::Doc(a) => Some(a),
+            .enumerate()
+            .filter_map(|(d, (_, p))| match p {
+                Pending::Doc(s) => Some((d, s.spans.len())),
                 Pending::Failed(_) => None,
             })
-            .flat_map(|a| a.spans.iter().map(|s| &a.doc.text[s.start..s.end]))
+            .flat_map(|(d, n)| (0..n).map(move |i| (d, i)))
             .collect();
-        let analysed = cache.resolve(&model, &texts, &mut counts)?;
-        counts.truncated_sentences += analysed.iter().filter(|a| a.truncated).count();
-        let labelled: Vec<(SentenceLabel, Vec<EntityMention>)> = pool.install(|| {
-            texts
-                .par_iter()
-                .zip(analysed)
-                .map(|(t, a)| {
-                    (
-                        classify::label_sentence(t, a.scores),
-                        entities::from_model(a.entities),
-                    )
-                })
-                .collect()
-        });
-        let mut next = labelled.into_iter();
-        for (seq, p) in pending {
-            write_item(&mut outputs, seq, p, &mut next, &mut counts).map_err(out_err)?;
+        let mut writer = ChunkWriter::new(&pending);
+        for window in sentence_refs.chunks(opts.window_sentences.max(1)) {
+            let texts: Vec<&str> = window.iter().map(|&(d, i)| writer.text(d, i)).collect();
+            let analysed = cache.resolve(&model, &texts, &mut counts)?;
+            counts.truncated_sentences += analysed.iter().filter(|a| a.truncated).count();
+            let labelled: Vec<LabelledSentence> = pool.install(|| {
+                texts
+                    .par_iter()
+                    .zip(analysed)
+                    .map(|(t, a)| label_and_extract(t, a))
+                    .collect()
+            });
+            for (&(d, i), sentence) in window.iter().zip(labelled) {
+                writer
+                    .sentence(&mut outputs, &mut counts, d, i, sentence)
+                    .map_err(out_err)?;
+            }
         }
+        writer.finish(&mut outputs, &mut counts).map_err(out_err)?;
+        drop(pending);
         let checkpoint = Checkpoint {
             fingerprint: print.clone(),
             items_done,
@@ -483,6 +508,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         sentences_per_second: (counts.sentences - sentences_before) as f64 / elapsed.max(1e-9),
         counts,
         elapsed_seconds: elapsed,
+        peak_memory_mb: peak_memory_mb(),
     };
     output::write_json_atomic(&opts.out_dir.join("run.json"), &report).map_err(out_err)?;
     Ok(report)
@@ -497,6 +523,25 @@ fn release_freed_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// Peak resident set size of this process so far, in MB.
+fn peak_memory_mb() -> Option<f64> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is always valid.
+        let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+        if rc == 0 {
+            // SAFETY: rc == 0 means the kernel wrote the whole struct.
+            let usage = unsafe { usage.assume_init() };
+            // Linux reports ru_maxrss in kilobytes.
+            return Some(usage.ru_maxrss as f64 / 1024.0);
+        }
+        None
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 /// Reads the checkpoint of an interrupted run, if there is one that matches this run.
@@ -535,75 +580,83 @@ fn read_checkpoint(
     Ok(Some(checkpoint))
 }
 
-fn write_item(
-    out: &mut CsvOutputs,
-    input_index: usize,
-    item: Pending,
-    labels: &mut impl Iterator<Item = (SentenceLabel, Vec<EntityMention>)>,
-    counts: &mut RunCounts,
-) -> std::io::Result<()> {
-    counts.documents += 1;
-    let a = match item {
-        Pending::Failed(f) => {
-            counts.errors += 1;
-            return out.document(&DocumentRow {
-                doc_id: f.id,
-                source: f.source,
-                status: DocStatus::Error,
-                error: f.error,
-                warning: String::new(),
-                sentences: 0,
-                facts: 0,
-                speculations: 0,
-                opinions: 0,
-                entities: 0,
-                input_index,
-            });
+/// Writes a chunk's rows in input order as its sentences come back from the model: each
+/// sentence as it arrives, each document's row once its last sentence is out.
+struct ChunkWriter<'a> {
+    pending: &'a [(usize, Pending)],
+    /// Documents before this position have their rows written.
+    next_document: usize,
+    /// The document whose sentences are being written.
+    open: Option<OpenDocument<'a>>,
+}
+
+/// The document row being filled while its sentences are written.
+struct OpenDocument<'a> {
+    position: usize,
+    row: DocumentRow,
+    chars: CharOffsets<'a>,
+}
+
+impl<'a> ChunkWriter<'a> {
+    fn new(pending: &'a [(usize, Pending)]) -> Self {
+        ChunkWriter {
+            pending,
+            next_document: 0,
+            open: None,
         }
-        Pending::Doc(a) => a,
-    };
-    let chars = CharOffsets::new(&a.doc.text);
-    let mut row = DocumentRow {
-        doc_id: a.doc.id.clone(),
-        source: a.doc.source.clone(),
-        status: if a.doc.text.trim().is_empty() {
-            DocStatus::Empty
-        } else {
-            DocStatus::Ok
-        },
-        error: String::new(),
-        warning: a.doc.warnings.join("; "),
-        sentences: a.spans.len(),
-        facts: 0,
-        speculations: 0,
-        opinions: 0,
-        entities: 0,
-        input_index,
-    };
-    for (i, (span, rule_ents)) in a.spans.iter().zip(a.entities).enumerate() {
-        let Some((label, model_ents)) = labels.next() else {
-            break;
+    }
+
+    /// Text of sentence `i` of the document at `position` in the chunk.
+    fn text(&self, position: usize, i: usize) -> &'a str {
+        match &self.pending[position].1 {
+            Pending::Doc(s) => &s.doc.text[s.spans[i].start..s.spans[i].end],
+            Pending::Failed(_) => "",
+        }
+    }
+
+    /// Writes sentence `i` of the document at `position`, first closing every document before it.
+    fn sentence(
+        &mut self,
+        out: &mut CsvOutputs,
+        counts: &mut RunCounts,
+        position: usize,
+        i: usize,
+        sentence: LabelledSentence,
+    ) -> std::io::Result<()> {
+        self.close_before(out, counts, position)?;
+        let (input_index, Pending::Doc(seg)) = &self.pending[position] else {
+            return Ok(());
         };
-        let ents = entities::merge(&a.doc.text[span.start..span.end], model_ents, rule_ents);
+        let open = match &mut self.open {
+            Some(open) if open.position == position => open,
+            slot => slot.insert(OpenDocument {
+                position,
+                row: document_row(*input_index, seg),
+                chars: CharOffsets::new(&seg.doc.text),
+            }),
+        };
+        let span = seg.spans[i];
+        let text = &seg.doc.text;
+        let label = &sentence.label;
         match label.label {
-            Label::Fact => row.facts += 1,
-            Label::Speculation => row.speculations += 1,
-            Label::Opinion => row.opinions += 1,
+            Label::Fact => open.row.facts += 1,
+            Label::Speculation => open.row.speculations += 1,
+            Label::Opinion => open.row.opinions += 1,
         }
-        let s = &label.scores;
-        let entity_rows: Vec<EntityRow> = ents
+        let entity_rows: Vec<EntityRow> = sentence
+            .entities
             .iter()
             .filter_map(|e| {
                 let (start, end) = (span.start + e.start, span.start + e.end);
                 // Stages promise char-boundary offsets inside the sentence; a row that broke
                 // that promise is dropped rather than allowed to take the run down.
-                let text = a.doc.text.get(start..end).filter(|_| end <= span.end)?;
+                let entity_text = text.get(start..end).filter(|_| end <= span.end)?;
                 Some(EntityRow {
-                    doc_id: a.doc.id.clone(),
+                    doc_id: seg.doc.id.clone(),
                     sentence_id: i,
-                    start: chars.char_of(start),
-                    end: chars.char_of(end),
-                    text: text.to_string(),
+                    start: open.chars.char_of(start),
+                    end: open.chars.char_of(end),
+                    text: entity_text.to_string(),
                     kind: e.kind.as_str(),
                     confidence: e.confidence,
                     source: e.source.as_str(),
@@ -611,12 +664,13 @@ fn write_item(
                 })
             })
             .collect();
+        let s = &label.scores;
         let sentence_row = SentenceRow {
-            doc_id: a.doc.id.clone(),
+            doc_id: seg.doc.id.clone(),
             sentence_id: i,
-            start: chars.char_of(span.start),
-            end: chars.char_of(span.end),
-            text: a.doc.text[span.start..span.end].to_string(),
+            start: open.chars.char_of(span.start),
+            end: open.chars.char_of(span.end),
+            text: text[span.start..span.end].to_string(),
             label: label.label.as_str(),
             confidence: label.confidence(),
             p_fact: s.p_fact,
@@ -631,8 +685,77 @@ fn write_item(
         for e in &entity_rows {
             out.entity(e)?;
         }
-        row.entities += entity_rows.len();
+        open.row.entities += entity_rows.len();
+        Ok(())
     }
+
+    /// Writes the rows of every document before `position` not yet written.
+    fn close_before(
+        &mut self,
+        out: &mut CsvOutputs,
+        counts: &mut RunCounts,
+        position: usize,
+    ) -> std::io::Result<()> {
+        while self.next_document < position {
+            let row = match self.open.take() {
+                Some(open) if open.position == self.next_document => open.row,
+                other => {
+                    self.open = other;
+                    match &self.pending[self.next_document] {
+                        (input_index, Pending::Doc(seg)) => document_row(*input_index, seg),
+                        (input_index, Pending::Failed(f)) => DocumentRow {
+                            doc_id: f.id.clone(),
+                            source: f.source.clone(),
+                            status: DocStatus::Error,
+                            error: f.error.clone(),
+                            warning: String::new(),
+                            sentences: 0,
+                            facts: 0,
+                            speculations: 0,
+                            opinions: 0,
+                            entities: 0,
+                            input_index: *input_index,
+                        },
+                    }
+                }
+            };
+            count_document(counts, &row);
+            out.document(&row)?;
+            self.next_document += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows of the documents left.
+    fn finish(mut self, out: &mut CsvOutputs, counts: &mut RunCounts) -> std::io::Result<()> {
+        self.close_before(out, counts, self.pending.len())
+    }
+}
+
+/// The row of a segmented document before its sentences are counted.
+fn document_row(input_index: usize, seg: &Segmented) -> DocumentRow {
+    DocumentRow {
+        doc_id: seg.doc.id.clone(),
+        source: seg.doc.source.clone(),
+        status: if seg.doc.text.trim().is_empty() {
+            DocStatus::Empty
+        } else {
+            DocStatus::Ok
+        },
+        error: String::new(),
+        warning: seg.doc.warnings.join("; "),
+        sentences: seg.spans.len(),
+        facts: 0,
+        speculations: 0,
+        opinions: 0,
+        entities: 0,
+        input_index,
+    }
+}
+
+/// Adds a finished document row to the run counts.
+fn count_document(counts: &mut RunCounts, row: &DocumentRow) {
+    counts.documents += 1;
     match row.status {
         DocStatus::Ok => counts.ok += 1,
         DocStatus::Empty => counts.empty += 1,
@@ -643,5 +766,4 @@ fn write_item(
     counts.speculations += row.speculations;
     counts.opinions += row.opinions;
     counts.entities += row.entities;
-    out.document(&row)
 }

@@ -13,9 +13,9 @@ use std::time::Instant;
 use serde_json::json;
 use tch::{nn::OptimizerConfig, Device, Tensor};
 
+use crate::calibrate;
 use crate::datasets::{self, Example, Split};
 use crate::model::encoder::Tokenized;
-use crate::model::heads::Calibration;
 use crate::model::ner::tag_index;
 use crate::model::{ClaimModel, ModelError};
 
@@ -187,52 +187,12 @@ fn make_batches(
     batches
 }
 
-fn best_offset(logits: &[f64], gold: &[bool], macro_average: bool) -> f64 {
-    let mut candidates: Vec<f64> = logits.to_vec();
-    candidates.sort_by(f64::total_cmp);
-    candidates.dedup();
-    let mut best = (f64::MIN, 0.0);
-    for &c in candidates.iter().step_by((candidates.len() / 400).max(1)) {
-        let pred: Vec<bool> = logits.iter().map(|&z| z >= c).collect();
-        let score = if macro_average {
-            datasets::macro_f1(gold, &pred)
-        } else {
-            datasets::class_scores(gold, &pred, true).f1
-        };
-        if score > best.0 {
-            best = (score, c);
-        }
-    }
-    best.1
-}
-
-fn best_temperature(logits: &[f64], gold: &[bool], offset: f64) -> f64 {
-    let nll = |t: f64| -> f64 {
-        let c = Calibration {
-            offset,
-            temperature: t,
-        };
-        logits
-            .iter()
-            .zip(gold)
-            .map(|(&z, &g)| {
-                let p = c.probability(z).clamp(1e-7, 1.0 - 1e-7);
-                if g {
-                    -p.ln()
-                } else {
-                    -(1.0 - p).ln()
-                }
-            })
-            .sum()
-    };
-    (1..=100)
-        .map(|i| 0.1 * i as f64)
-        .min_by(|a, b| nll(*a).total_cmp(&nll(*b)))
-        .unwrap_or(1.0)
-}
-
 /// Raw logits of one sentence head for `texts`.
-fn head_logits(model: &ClaimModel, task: Task, texts: &[&str]) -> Result<Vec<f64>, ModelError> {
+pub(crate) fn head_logits(
+    model: &ClaimModel,
+    task: Task,
+    texts: &[&str],
+) -> Result<Vec<f64>, ModelError> {
     let embeddings = model.embed(texts)?;
     let _g = tch::no_grad_guard();
     let l = model.heads.logits(&embeddings);
@@ -402,11 +362,7 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         };
         let (cal_texts, cal_gold) = pick(Split::Calibration);
         let cal_logits = head_logits(&model, task, &cal_texts)?;
-        let offset = best_offset(&cal_logits, &cal_gold, task == Task::Opinion);
-        let calibration = Calibration {
-            offset,
-            temperature: best_temperature(&cal_logits, &cal_gold, offset),
-        };
+        let calibration = calibrate::fit(task, &cal_logits, &cal_gold);
         match task {
             Task::Opinion => model.meta.calibration.opinion = calibration,
             Task::Speculation => model.meta.calibration.speculation = calibration,

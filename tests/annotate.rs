@@ -268,32 +268,29 @@ fn jsonl_and_csv_inputs_use_their_id_fields() {
 fn same_output_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = root().join("corpus");
-    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
-    annotate(
-        &one,
-        &[
-            "--threads",
-            "1",
-            corpus.to_str().unwrap(),
-            sample_article().to_str().unwrap(),
-        ],
-        0,
-    );
-    annotate(
-        &two,
-        &[
-            "--threads",
-            "2",
-            corpus.to_str().unwrap(),
-            sample_article().to_str().unwrap(),
-        ],
-        0,
-    );
-    for f in ["sentences.csv", "entities.csv", "documents.csv"] {
-        assert!(
-            fs::read(one.join(f)).unwrap() == fs::read(two.join(f)).unwrap(),
-            "{f} differs between 1 and 2 threads"
-        );
+    for precision in ["fp32", "int8"] {
+        let one = dir.path().join(format!("one-{precision}"));
+        let two = dir.path().join(format!("two-{precision}"));
+        for (out, threads) in [(&one, "1"), (&two, "2")] {
+            annotate(
+                out,
+                &[
+                    "--threads",
+                    threads,
+                    "--precision",
+                    precision,
+                    corpus.to_str().unwrap(),
+                    sample_article().to_str().unwrap(),
+                ],
+                0,
+            );
+        }
+        for f in ["sentences.csv", "entities.csv", "documents.csv"] {
+            assert!(
+                fs::read(one.join(f)).unwrap() == fs::read(two.join(f)).unwrap(),
+                "{f} differs between 1 and 2 threads ({precision})"
+            );
+        }
     }
 }
 

@@ -223,3 +223,103 @@ fn a_small_duplicate_cache_changes_nothing_in_the_output() {
     );
     assert_same_outputs(&big, &small);
 }
+
+#[test]
+fn sentence_windows_change_nothing_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    make_corpus(&corpus, 9);
+    // Documents without sentences and failed documents sit between windows too.
+    fs::write(corpus.join("doc-004-empty.txt"), "  \n\n ").unwrap();
+    fs::write(
+        corpus.join("doc-005-binary.txt"),
+        b"\x00\x01\x02ELF\x00\x00",
+    )
+    .unwrap();
+    // Windows of one sentence put every sentence alone in its batch: with int8 (whose
+    // activation ranges are taken per sentence) this also shows that a sentence's result does
+    // not depend on its batch mates.
+    for precision in ["fp32", "int8"] {
+        let reference = dir.path().join(format!("reference-{precision}"));
+        let c = corpus.to_str().unwrap();
+        annotate(&reference, &["--precision", precision, c], 1);
+        for window in ["1", "2", "7"] {
+            let out = dir.path().join(format!("window-{window}-{precision}"));
+            let args = ["--precision", precision, "--window-sentences", window, c];
+            annotate(&out, &args, 1);
+            assert_same_outputs(&reference, &out);
+        }
+    }
+}
+
+/// Peak memory the run recorded in its run.json.
+fn peak_memory_mb(out: &Path) -> f64 {
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    run["peak_memory_mb"]
+        .as_f64()
+        .expect("run.json reports peak_memory_mb on Linux")
+}
+
+#[test]
+fn a_50_mb_document_is_processed_in_bounded_memory() {
+    const SIZE: usize = 50 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    // The team's sample articles, with multi-byte characters, repeated up to 50 MB as one
+    // document (repeats keep the encoder's work small; segmentation, rules and output see
+    // every sentence).
+    let mut unit = String::new();
+    for name in ["central-bank-rates.txt", "port-expansion.txt"] {
+        unit.push_str(&fs::read_to_string(root().join("corpus").join(name)).unwrap());
+        unit.push_str("\n\nIn Zürich, the café’s owner said the 5 € fee “could rise”.\n\n");
+    }
+    let mut text = String::with_capacity(SIZE + unit.len());
+    while text.len() < SIZE {
+        text.push_str(&unit);
+    }
+    let huge = dir.path().join("huge.txt");
+    fs::write(&huge, &text).unwrap();
+    let small = dir.path().join("small.txt");
+    fs::write(&small, &unit).unwrap();
+
+    let small_out = dir.path().join("small-out");
+    annotate(&small_out, &[small.to_str().unwrap()], 0);
+    let huge_out = dir.path().join("huge-out");
+    annotate(&huge_out, &[huge.to_str().unwrap()], 0);
+
+    let docs = read_csv(&huge_out.join("documents.csv"));
+    assert_eq!(docs.rows.len(), 1);
+    assert_eq!(docs.rows[0]["status"], "ok");
+    let repeats = text.len() / unit.len();
+    let per_unit: usize = num(
+        &read_csv(&small_out.join("documents.csv")).rows[0],
+        "sentences",
+    );
+    let sentences: usize = num(&docs.rows[0], "sentences");
+    assert!(
+        sentences >= repeats * per_unit,
+        "{sentences} sentences for {repeats} copies of {per_unit}"
+    );
+    // Streamed, every row is there and the last one's offsets still point at its text.
+    let mut reader = csv::Reader::from_path(huge_out.join("sentences.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (start, end, text_col) = (col("start"), col("end"), col("text"));
+    let mut rows = 0;
+    let (mut record, mut last) = (csv::StringRecord::new(), csv::StringRecord::new());
+    while reader.read_record(&mut record).unwrap() {
+        rows += 1;
+        std::mem::swap(&mut record, &mut last);
+    }
+    assert_eq!(rows, sentences);
+    let (s, e): (usize, usize) = (last[start].parse().unwrap(), last[end].parse().unwrap());
+    let chars: String = text.chars().skip(s).take(e - s).collect();
+    assert_eq!(chars, &last[text_col]);
+
+    let growth = peak_memory_mb(&huge_out) - peak_memory_mb(&small_out);
+    let document_mb = text.len() as f64 / (1 << 20) as f64;
+    assert!(
+        growth < 3.0 * document_mb,
+        "a {document_mb:.0} MB document raised peak memory by {growth:.0} MB"
+    );
+}

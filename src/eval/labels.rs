@@ -17,7 +17,8 @@ pub enum EvalSplit {
     /// Only the held-out dev rows of a file that has no official dev split (the Wikipedia
     /// uncertainty file: see [`datasets::weasel_split`]).
     Dev,
-    /// Only the calibration rows of a training file (used to choose decision settings).
+    /// Only the calibration rows of a training file (used to choose decision settings): the
+    /// rows `claimscan train` held out of training for that purpose.
     Calibration,
 }
 
@@ -57,6 +58,19 @@ pub fn read_examples(task: Task, file: &Path, split: EvalSplit) -> Result<Vec<Ex
             .into_iter()
             .enumerate()
             .filter(|(i, _)| datasets::weasel_split(*i) == Split::Dev)
+            .map(|(_, e)| e)
+            .collect(),
+        (_, EvalSplit::Calibration) => all
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let split = if task == Task::Speculation {
+                    datasets::weasel_split(*i)
+                } else {
+                    datasets::calibration_split(*i)
+                };
+                split == Split::Calibration
+            })
             .map(|(_, e)| e)
             .collect(),
         _ => all,

@@ -8,6 +8,7 @@ use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
+use super::inference::{EncoderShape, InferenceEncoder, Precision};
 use super::{require_file, ModelError};
 
 /// Longest input, in word pieces including `[CLS]` and `[SEP]`. Longer sentences are cut at
@@ -25,6 +26,9 @@ pub struct Encoder {
     tokenizer: Tokenizer,
     model: BertModel<BertEmbeddings>,
     hidden_size: i64,
+    shape: EncoderShape,
+    /// The inference pass, once weights are loaded (see [`Encoder::prepare_inference`]).
+    inference: Option<InferenceEncoder>,
 }
 
 /// A tokenised sentence, ready to be batched.
@@ -123,7 +127,30 @@ impl Encoder {
             tokenizer,
             model,
             hidden_size: config.hidden_size,
+            shape: EncoderShape {
+                heads: config.num_attention_heads,
+                layers: config.num_hidden_layers as usize,
+                // rust-bert builds every BERT layer norm with this epsilon.
+                layer_norm_eps: 1e-12,
+            },
+            inference: None,
         })
+    }
+
+    /// Switches frozen forward passes to claimscan's own inference path (see
+    /// [`super::inference`]) with the weights now in `vars`. Call again after the weights change.
+    pub fn prepare_inference(
+        &mut self,
+        vars: &nn::VarStore,
+        precision: Precision,
+    ) -> Result<(), ModelError> {
+        self.inference = Some(InferenceEncoder::from_vars(vars, self.shape, precision)?);
+        Ok(())
+    }
+
+    /// Goes back to rust-bert's forward pass for every call (reference for tests).
+    pub fn drop_inference(&mut self) {
+        self.inference = None;
     }
 
     /// Width of the hidden states.
@@ -205,6 +232,7 @@ impl Encoder {
             .max(batch.iter().map(|t| t.len()).max().unwrap_or(0))
             .max(1);
         let rows = rows.max(batch.len());
+        let distinct_rows = batch.len();
         let Some(&first) = batch.first() else {
             return Err(ModelError::Runtime("empty batch".into()));
         };
@@ -229,12 +257,17 @@ impl Encoder {
         let ids = Tensor::from_slice(&ids).view(shape).to_device(device);
         let mask = Tensor::from_slice(&mask).view(shape).to_device(device);
         let shapes = Tensor::from_slice(&shapes).view(shape).to_device(device);
-        let output = self
-            .model
-            .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)
-            .map_err(|e| ModelError::Runtime(e.to_string()))?;
+        let hidden = match &self.inference {
+            Some(fast) if !train => fast.forward(&ids, &mask, distinct_rows),
+            _ => {
+                self.model
+                    .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)
+                    .map_err(|e| ModelError::Runtime(e.to_string()))?
+                    .hidden_state
+            }
+        };
         Ok(EncodedBatch {
-            hidden: output.hidden_state,
+            hidden,
             mask: mask.to_kind(Kind::Float),
             shapes,
         })

@@ -8,6 +8,7 @@
 
 pub mod encoder;
 pub mod heads;
+pub mod inference;
 pub mod ner;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use encoder::{Encoder, Tokenized};
 use heads::{HeadCalibration, SentenceHeads, SentenceScores};
+pub use inference::Precision;
 use ner::{ModelEntity, NerHead};
 
 /// Errors while loading or running a model. Messages name the file and say what to do.
@@ -163,8 +165,14 @@ impl ClaimModel {
         Ok(model)
     }
 
-    /// Loads the trained model from `models_dir/claimscan/`, frozen, on the CPU.
+    /// Loads the trained model from `models_dir/claimscan/`, frozen, on the CPU, with the
+    /// fp32 inference pass.
     pub fn load(models_dir: &Path) -> Result<Self, ModelError> {
+        Self::load_with(models_dir, Precision::Fp32)
+    }
+
+    /// Like [`ClaimModel::load`], with the inference pass at `precision`.
+    pub fn load_with(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
         let mut model = Self::build(models_dir, Device::Cpu)?;
         let dir = models_dir.join(MODEL_DIR);
         let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
@@ -185,6 +193,7 @@ impl ClaimModel {
         // Weights are stored in fp16 to keep the committed file small; compute in fp32.
         model.vars.float();
         model.vars.freeze();
+        model.encoder.prepare_inference(&model.vars, precision)?;
         Ok(model)
     }
 
@@ -197,11 +206,16 @@ impl ClaimModel {
         let saved = self.vars.save(dir.join(WEIGHTS_FILE));
         self.vars.float();
         saved?;
+        self.save_meta(models_dir)
+    }
+
+    /// Writes model.json (metadata and calibration) into `models_dir/claimscan/`.
+    pub fn save_meta(&self, models_dir: &Path) -> Result<(), ModelError> {
+        let path = models_dir.join(MODEL_DIR).join(META_FILE);
         let meta = serde_json::to_string_pretty(&self.meta)
             .map_err(|e| ModelError::Runtime(e.to_string()))?;
-        std::fs::write(dir.join(META_FILE), meta + "\n")
-            .map_err(|e| ModelError::Runtime(format!("cannot write model.json: {e}")))?;
-        Ok(())
+        std::fs::write(&path, meta + "\n")
+            .map_err(|e| ModelError::Runtime(format!("cannot write {}: {e}", path.display())))
     }
 
     /// The variable store (for optimisers).

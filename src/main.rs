@@ -142,6 +142,9 @@ enum EvalCommand {
     Segment {
         /// The .conllu file.
         file: PathBuf,
+        /// Also print up to N gold sentences that were not reproduced, with what was predicted.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        misses: usize,
     },
     /// Entity span precision, recall and F1 (conlleval, exact match) on a CoNLL-2003 file.
     Ner {
@@ -358,8 +361,16 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
 
 fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        EvalCommand::Segment { file } => {
-            let s = claimscan::eval::segment::score_conllu(&file).map_err(anyhow::Error::msg)?;
+        EvalCommand::Segment { file, misses } => {
+            let report = claimscan::eval::segment::report_conllu(&file, misses)
+                .map_err(anyhow::Error::msg)?;
+            for miss in &report.misses {
+                println!("MISS\tgold: {:?}", miss.gold);
+                for p in &miss.predicted {
+                    println!("\tpredicted: {p:?}");
+                }
+            }
+            let s = report.scores;
             println!("file\tgold\tpredicted\tcorrect\tprecision\trecall\tf1");
             println!(
                 "{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",

@@ -352,7 +352,11 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
                 .unwrap_or(1)
         })
         .max(1);
-    tch::set_num_threads(threads as i32);
+    // Parallelism comes from rayon (documents, then encoder batches, see
+    // `ClaimModel::analyse`); libtorch runs each batch on the worker's own thread. Measured
+    // faster than libtorch's intra-op threads for these small matrices, and it keeps each
+    // batch's arithmetic independent of the thread count.
+    tch::set_num_threads(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -451,7 +455,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         let mut writer = ChunkWriter::new(&pending);
         for window in sentence_refs.chunks(opts.window_sentences.max(1)) {
             let texts: Vec<&str> = window.iter().map(|&(d, i)| writer.text(d, i)).collect();
-            let analysed = cache.resolve(&model, &texts, &mut counts)?;
+            let analysed = pool.install(|| cache.resolve(&model, &texts, &mut counts))?;
             counts.truncated_sentences += analysed.iter().filter(|a| a.truncated).count();
             let labelled: Vec<LabelledSentence> = pool.install(|| {
                 texts

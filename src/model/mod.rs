@@ -262,49 +262,80 @@ impl ClaimModel {
     }
 
     /// One encoder pass per sentence, every head read from it. Results in input order.
+    ///
+    /// Batches run in parallel on the current rayon pool, each on one libtorch thread when the
+    /// caller has set `tch::set_num_threads(1)` (as `annotate` does): small matrix products
+    /// scale better across batches than inside one, and a batch's arithmetic then never
+    /// depends on the thread count.
     pub fn analyse(&self, texts: &[&str]) -> Result<Vec<SentenceAnalysis>, ModelError> {
-        let _guard = tch::no_grad_guard();
+        use rayon::prelude::*;
         let tokenized = texts
-            .iter()
+            .par_iter()
             .map(|t| self.encoder.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
+        let batches = bucketed_batches(&tokenized, BATCH_SIZE);
+        let analysed: Vec<Vec<(usize, SentenceAnalysis)>> = batches
+            .par_iter()
+            .map(|(padded, chunk)| self.analyse_batch(&tokenized, texts, *padded, chunk))
+            .collect::<Result<_, _>>()?;
         let mut out: Vec<Option<SentenceAnalysis>> = (0..texts.len()).map(|_| None).collect();
-        for (padded, chunk) in bucketed_batches(&tokenized, BATCH_SIZE) {
-            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-            let encoded = self.encoder.forward_shaped(
-                &batch,
-                padded,
-                rows_for(padded),
-                self.device(),
-                false,
-            )?;
-            let [op, sp, cw] = self
-                .heads
-                .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
-            let tag_probs = if self.meta.ner_trained {
-                Some(
-                    self.ner
-                        .logits(&encoded.hidden, &encoded.shapes, false)
-                        .softmax(-1, Kind::Float),
-                )
-            } else {
-                None
-            };
-            for (k, &i) in chunk.iter().enumerate() {
-                let entities = match &tag_probs {
-                    Some(p) => ner::decode(&tokenized[i], &p.get(k as i64), texts[i]),
-                    None => Vec::new(),
-                };
-                out[i] = Some(SentenceAnalysis {
-                    scores: heads::combine(op[k], sp[k], cw[k]),
-                    entities,
-                    truncated: tokenized[i].truncated,
-                });
-            }
+        for (i, a) in analysed.into_iter().flatten() {
+            out[i] = Some(a);
         }
         Ok(out.into_iter().flatten().collect())
     }
+
+    /// Runs one fixed-shape batch (`chunk` indexes `tokenized` and `texts`).
+    fn analyse_batch(
+        &self,
+        tokenized: &[Tokenized],
+        texts: &[&str],
+        padded: usize,
+        chunk: &[usize],
+    ) -> Result<Vec<(usize, SentenceAnalysis)>, ModelError> {
+        // Grad mode is per thread in libtorch: every worker sets its own.
+        let _guard = tch::no_grad_guard();
+        let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+        let encoded =
+            self.encoder
+                .forward_shaped(&batch, padded, rows_for(padded), self.device(), false)?;
+        let [op, sp, cw] = self
+            .heads
+            .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
+        let tag_probs = if self.meta.ner_trained {
+            Some(
+                self.ner
+                    .logits(&encoded.hidden, &encoded.shapes, false)
+                    .softmax(-1, Kind::Float),
+            )
+        } else {
+            None
+        };
+        let mut out = Vec::with_capacity(chunk.len());
+        for (k, &i) in chunk.iter().enumerate() {
+            let entities = match &tag_probs {
+                Some(p) => ner::decode(&tokenized[i], &p.get(k as i64), texts[i]),
+                None => Vec::new(),
+            };
+            out.push((
+                i,
+                SentenceAnalysis {
+                    scores: heads::combine(op[k], sp[k], cw[k]),
+                    entities,
+                    truncated: tokenized[i].truncated,
+                },
+            ));
+        }
+        Ok(out)
+    }
 }
+
+// SAFETY: tch marks tensors `Send` but not `Sync`, so the model could not be shared by the
+// rayon workers of `analyse`. Every `&self` path of `ClaimModel` only reads its tensors:
+// operations allocate their outputs, no-grad mode records no graph, and libtorch supports
+// concurrent reads of one tensor from several threads. Everything that changes weights
+// (loading, training, saving) takes `&mut self`.
+unsafe impl Sync for ClaimModel {}
 
 /// Indices of `items` grouped into batches of similar length (stable: ties keep input order,
 /// so batches never depend on anything but the input). Used for training and evaluation.

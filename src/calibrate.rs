@@ -99,8 +99,8 @@ fn measure(task: Task, cal: Calibration, logits: &[f64], gold: &[bool]) -> f64 {
     crate::eval::labels::score(task, gold, &pred).headline
 }
 
-/// Refits `task`'s calibration on `examples` and stores it in the model's model.json under
-/// `models_dir`. The weights are not touched.
+/// Refits `task`'s calibration (for the precision `model` runs at) on `examples` and stores
+/// it in the model's model.json under `models_dir`. The weights are not touched.
 pub fn recalibrate(
     model: &mut ClaimModel,
     models_dir: &Path,
@@ -111,9 +111,9 @@ pub fn recalibrate(
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     let logits = head_logits(model, task, &texts)?;
     let slot = match task {
-        Task::Opinion => &mut model.meta.calibration.opinion,
-        Task::Speculation => &mut model.meta.calibration.speculation,
-        Task::Checkworthy => &mut model.meta.calibration.checkworthy,
+        Task::Opinion => &mut model.calibration_mut().opinion,
+        Task::Speculation => &mut model.calibration_mut().speculation,
+        Task::Checkworthy => &mut model.calibration_mut().checkworthy,
         Task::Entities => anyhow::bail!("the entity head has no calibration"),
     };
     let previous = *slot;

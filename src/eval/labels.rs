@@ -113,7 +113,7 @@ pub fn evaluate(
     let _guard = tch::no_grad_guard();
     let [opinion, speculation, checkworthy] = model
         .heads
-        .task_probabilities(&embeddings, &model.meta.calibration)?;
+        .task_probabilities(&embeddings, model.calibration())?;
     let probs = match task {
         Task::Opinion => opinion,
         Task::Speculation => speculation,

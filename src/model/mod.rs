@@ -90,6 +90,11 @@ pub struct ModelMeta {
     pub base: String,
     /// Calibration of the sentence heads.
     pub calibration: HeadCalibration,
+    /// Calibration of the sentence heads under `--precision int8`, whose logits differ a
+    /// little from fp32's (fitted by `claimscan calibrate --precision int8`); when absent the
+    /// fp32 calibration is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_int8: Option<HeadCalibration>,
     /// Whether the entity head was trained (when false, no model entities are produced).
     pub ner_trained: bool,
     /// Free-form training record: data, sizes, dev scores.
@@ -119,6 +124,8 @@ pub struct ClaimModel {
     pub ner: NerHead,
     /// Calibration and provenance.
     pub meta: ModelMeta,
+    /// Arithmetic of the inference pass.
+    pub precision: Precision,
 }
 
 impl ClaimModel {
@@ -132,6 +139,7 @@ impl ClaimModel {
             id: "untrained".into(),
             base: BASE_DIR.into(),
             calibration: HeadCalibration::default(),
+            calibration_int8: None,
             ner_trained: false,
             training: serde_json::Value::Null,
         };
@@ -141,6 +149,7 @@ impl ClaimModel {
             heads,
             ner,
             meta,
+            precision: Precision::Fp32,
         })
     }
 
@@ -194,6 +203,7 @@ impl ClaimModel {
         model.vars.float();
         model.vars.freeze();
         model.encoder.prepare_inference(&model.vars, precision)?;
+        model.precision = precision;
         Ok(model)
     }
 
@@ -216,6 +226,25 @@ impl ClaimModel {
             .map_err(|e| ModelError::Runtime(e.to_string()))?;
         std::fs::write(&path, meta + "\n")
             .map_err(|e| ModelError::Runtime(format!("cannot write {}: {e}", path.display())))
+    }
+
+    /// The head calibration for the precision the model runs at.
+    pub fn calibration(&self) -> &HeadCalibration {
+        match (self.precision, &self.meta.calibration_int8) {
+            (Precision::Int8, Some(c)) => c,
+            _ => &self.meta.calibration,
+        }
+    }
+
+    /// Mutable calibration for the precision the model runs at (created from the fp32 one
+    /// the first time an int8 calibration is fitted).
+    pub fn calibration_mut(&mut self) -> &mut HeadCalibration {
+        if self.precision == Precision::Int8 {
+            let fp32 = self.meta.calibration;
+            self.meta.calibration_int8.get_or_insert(fp32)
+        } else {
+            &mut self.meta.calibration
+        }
     }
 
     /// The variable store (for optimisers).
@@ -301,7 +330,7 @@ impl ClaimModel {
                 .forward_shaped(&batch, padded, rows_for(padded), self.device(), false)?;
         let [op, sp, cw] = self
             .heads
-            .task_probabilities(&encoded.mean_pooled(), &self.meta.calibration)?;
+            .task_probabilities(&encoded.mean_pooled(), self.calibration())?;
         let tag_probs = if self.meta.ner_trained {
             Some(
                 self.ner

@@ -290,17 +290,11 @@ mod tests {
     }
 
     fn doc(item: &InputItem) -> &Document {
-        match item {
-            InputItem::Document(d) => d,
-            InputItem::Failed(f) => panic!("unexpected failure: {f}"),
-        }
+        item.expect_document()
     }
 
     fn failure(item: &InputItem) -> &FailedInput {
-        match item {
-            InputItem::Failed(f) => f,
-            InputItem::Document(d) => panic!("expected a failure, got {:?}", d.id),
-        }
+        item.expect_failure()
     }
 
     #[test]

@@ -153,6 +153,24 @@ pub enum InputItem {
 }
 
 impl InputItem {
+    /// The document, or a panic naming the failure (tests only).
+    #[cfg(test)]
+    pub(crate) fn expect_document(&self) -> &Document {
+        match self {
+            InputItem::Document(d) => d,
+            InputItem::Failed(f) => panic!("unexpected failure: {f}"),
+        }
+    }
+
+    /// The failure, or a panic naming the document (tests only).
+    #[cfg(test)]
+    pub(crate) fn expect_failure(&self) -> &FailedInput {
+        match self {
+            InputItem::Failed(f) => f,
+            InputItem::Document(d) => panic!("expected a failure, got {:?}", d.id),
+        }
+    }
+
     /// The document id (unique across a run once it has come through [`read_documents`]).
     pub fn id(&self) -> &str {
         match self {

@@ -232,7 +232,6 @@ impl Encoder {
             .max(batch.iter().map(|t| t.len()).max().unwrap_or(0))
             .max(1);
         let rows = rows.max(batch.len());
-        let distinct_rows = batch.len();
         let Some(&first) = batch.first() else {
             return Err(ModelError::Runtime("empty batch".into()));
         };
@@ -258,7 +257,7 @@ impl Encoder {
         let mask = Tensor::from_slice(&mask).view(shape).to_device(device);
         let shapes = Tensor::from_slice(&shapes).view(shape).to_device(device);
         let hidden = match &self.inference {
-            Some(fast) if !train => fast.forward(&ids, &mask, distinct_rows),
+            Some(fast) if !train => fast.forward(&ids, &mask),
             _ => {
                 self.model
                     .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)

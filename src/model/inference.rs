@@ -7,10 +7,10 @@
 //! their Hugging Face names, so both paths compute the same function (tests/model.rs compares
 //! them).
 //!
-//! `--precision int8` runs the four matrix products of each layer through FBGEMM's int8
-//! kernels (weights quantised once per tensor at load; activations quantised on the fly).
-//! FBGEMM takes the activation range from the whole input it is given, so each sentence gets
-//! its own call: a sentence's result then never depends on the other sentences of its batch.
+//! `--precision int8` runs the four matrix products of each layer as int8 × int8 → int32
+//! (libtorch's `_int_mm`): weights quantised once at load, symmetric per output channel;
+//! activations quantised on the fly, symmetric per token row. Per-row scales keep every
+//! sentence's result independent of the rest of its batch.
 
 use tch::{nn, Kind, Tensor};
 
@@ -22,8 +22,8 @@ pub enum Precision {
     /// 32-bit floats throughout: the reference.
     #[default]
     Fp32,
-    /// Matrix products through FBGEMM's dynamic int8 kernels: about 2x faster on CPU, at a
-    /// measured accuracy cost (see README).
+    /// Matrix products in int8 (per-channel weights, per-token activations): faster on CPU,
+    /// at a measured accuracy cost (see README).
     Int8,
 }
 
@@ -55,70 +55,51 @@ struct Linear {
     int8: Option<Int8Weight>,
 }
 
-/// FBGEMM int8 form of a weight (per-tensor affine quantisation).
+/// Int8 form of a weight: symmetric per output channel, transposed to `[in, out]` for
+/// `_int_mm`, with one scale per output channel.
 struct Int8Weight {
     quantized: Tensor,
-    packed: Tensor,
-    col_offsets: Tensor,
-    scale: f64,
-    zero_point: i64,
+    scale: Tensor,
 }
 
 impl Int8Weight {
     fn new(weight: &Tensor) -> Self {
-        let (qmin, qmax) = (-128.0, 127.0);
-        let min = weight.min().double_value(&[]).min(0.0);
-        let max = weight.max().double_value(&[]).max(0.0);
-        let scale = ((max - min) / (qmax - qmin)).max(1e-12);
-        let zero_point = (qmin - min / scale).round().clamp(qmin, qmax) as i64;
-        let quantized = (weight / scale)
+        let scale = weight.abs().amax([1i64].as_slice(), false).clamp_min(1e-12) / 127.0;
+        let quantized = (weight / scale.unsqueeze(1))
             .round()
-            .g_add_scalar(zero_point)
-            .clamp(qmin, qmax)
-            .to_kind(Kind::Int8);
-        let col_offsets = (quantized.to_kind(Kind::Int) - zero_point).sum_dim_intlist(
-            [1i64].as_slice(),
-            false,
-            Kind::Int,
-        );
-        let packed = quantized.fbgemm_pack_quantized_matrix();
-        Int8Weight {
-            quantized,
-            packed,
-            col_offsets,
-            scale,
-            zero_point,
-        }
+            .clamp(-127.0, 127.0)
+            .to_kind(Kind::Int8)
+            .transpose(0, 1)
+            .contiguous();
+        Int8Weight { quantized, scale }
     }
 }
 
 impl Linear {
-    /// `x` is `[batch, tokens, in]`; rows from `distinct_rows` on repeat row 0 (fixed-shape
-    /// filler) and take its result instead of being computed again.
-    fn forward(&self, x: &Tensor, distinct_rows: i64) -> Tensor {
-        match &self.int8 {
-            // FBGEMM picks the activation range from the whole input it is given: one call per
-            // sentence keeps each sentence's result independent of its batch mates.
-            Some(q) => {
-                let batch = x.size()[0];
-                let mut rows: Vec<Tensor> = (0..distinct_rows.clamp(1, batch))
-                    .map(|b| {
-                        x.get(b).fbgemm_linear_int8_weight_fp32_activation(
-                            &q.quantized,
-                            &q.packed,
-                            &q.col_offsets,
-                            tch::Scalar::float(q.scale),
-                            tch::Scalar::int(q.zero_point),
-                            &self.bias,
-                        )
-                    })
-                    .collect();
-                let first = rows[0].shallow_clone();
-                rows.resize_with(batch as usize, || first.shallow_clone());
-                Tensor::stack(&rows, 0)
-            }
-            None => x.linear(&self.weight, Some(&self.bias)),
-        }
+    /// `x` is `[..., in]`.
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let Some(q) = &self.int8 else {
+            return x.linear(&self.weight, Some(&self.bias));
+        };
+        // Each token row gets its own symmetric activation scale, so a row's result depends
+        // on nothing but the row: batch mates, batch size and thread count cannot change it.
+        let size = x.size();
+        let flat = x.reshape([-1, size[size.len() - 1]]);
+        let row_scale = flat.abs().amax([1i64].as_slice(), true).clamp_min(1e-8) / 127.0;
+        let mut scaled = &flat / &row_scale;
+        let _ = scaled.round_();
+        let _ = scaled.clamp_(-127.0, 127.0);
+        let mut out = scaled
+            .to_kind(Kind::Int8)
+            .internal_int_mm(&q.quantized)
+            .to_kind(Kind::Float);
+        let _ = out.g_mul_(&row_scale);
+        let _ = out.g_mul_(&q.scale);
+        let _ = out.g_add_(&self.bias);
+        let mut shape = size;
+        let last = shape.len() - 1;
+        shape[last] = out.size()[1];
+        out.view(shape.as_slice())
     }
 }
 
@@ -149,53 +130,6 @@ struct Layer {
     intermediate: Linear,
     output: Linear,
     output_norm: LayerNorm,
-}
-
-/// Points stderr at /dev/null until dropped. Used only while the int8 weights are prepared at
-/// load time, when nothing else writes to stderr: libtorch prints a deprecation warning for
-/// the FBGEMM functions that users cannot act on.
-struct StderrSilenced {
-    saved: Option<i32>,
-}
-
-impl StderrSilenced {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            // SAFETY: plain descriptor calls; failures leave stderr as it was.
-            unsafe {
-                let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
-                if null < 0 {
-                    return StderrSilenced { saved: None };
-                }
-                let saved = libc::dup(2);
-                if saved < 0 || libc::dup2(null, 2) < 0 {
-                    libc::close(null);
-                    if saved >= 0 {
-                        libc::close(saved);
-                    }
-                    return StderrSilenced { saved: None };
-                }
-                libc::close(null);
-                StderrSilenced { saved: Some(saved) }
-            }
-        }
-        #[cfg(not(unix))]
-        StderrSilenced { saved: None }
-    }
-}
-
-impl Drop for StderrSilenced {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(saved) = self.saved {
-            // SAFETY: `saved` is the descriptor dup'ed from stderr in `new`.
-            unsafe {
-                libc::dup2(saved, 2);
-                libc::close(saved);
-            }
-        }
-    }
 }
 
 /// BERT encoder weights arranged for inference.
@@ -268,7 +202,6 @@ impl InferenceEncoder {
             });
         }
         if precision == Precision::Int8 {
-            let _quiet = StderrSilenced::new();
             for layer in &mut layers {
                 for l in [
                     &mut layer.qkv,
@@ -278,15 +211,6 @@ impl InferenceEncoder {
                 ] {
                     l.int8 = Some(Int8Weight::new(&l.weight));
                 }
-            }
-            // libtorch warns once per process that these FBGEMM entry points are deprecated;
-            // one tiny call here spends that warning while stderr is silenced.
-            if let Some(first) = layers.first() {
-                let probe = Tensor::zeros(
-                    [1, 1, first.qkv.weight.size()[1]],
-                    (Kind::Float, tch::Device::Cpu),
-                );
-                let _ = first.qkv.forward(&probe, 1);
             }
         }
         Ok(InferenceEncoder {
@@ -300,10 +224,8 @@ impl InferenceEncoder {
     }
 
     /// Last hidden states `[batch, tokens, hidden]` in fp32 for token ids `[batch, tokens]`
-    /// and a 0/1 attention mask of the same shape. Rows from `distinct_rows` on must repeat
-    /// row 0 (the fixed-shape filler of [`super::encoder::Encoder::forward_shaped`]).
-    pub fn forward(&self, ids: &Tensor, mask: &Tensor, distinct_rows: usize) -> Tensor {
-        let distinct_rows = distinct_rows as i64;
+    /// and a 0/1 attention mask of the same shape.
+    pub fn forward(&self, ids: &Tensor, mask: &Tensor) -> Tensor {
         let size = ids.size();
         let (batch, tokens) = (size[0], size[1]);
         let positions = Tensor::arange(tokens, (Kind::Int64, ids.device()));
@@ -324,7 +246,7 @@ impl InferenceEncoder {
         for layer in &self.layers {
             let qkv = layer
                 .qkv
-                .forward(&hidden, distinct_rows)
+                .forward(&hidden)
                 .view([batch, tokens, 3, self.heads, head_width])
                 .permute([2, 0, 3, 1, 4]);
             let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
@@ -341,14 +263,11 @@ impl InferenceEncoder {
             .reshape([batch, tokens, width]);
             hidden = layer
                 .attention_norm
-                .forward(&(layer.attention_out.forward(&context, distinct_rows) + &hidden));
-            let intermediate = layer
-                .intermediate
-                .forward(&hidden, distinct_rows)
-                .gelu("none");
+                .forward(&(layer.attention_out.forward(&context) + &hidden));
+            let intermediate = layer.intermediate.forward(&hidden).gelu("none");
             hidden = layer
                 .output_norm
-                .forward(&(layer.output.forward(&intermediate, distinct_rows) + &hidden));
+                .forward(&(layer.output.forward(&intermediate) + &hidden));
         }
         hidden
     }

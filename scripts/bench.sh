@@ -13,8 +13,9 @@
 #   --torch-attention  PyTorch baseline's attention: SDPA (fused, Hugging Face's default),
 #               eager (the same operations as rust-bert), or both (default)
 #   --threads   thread counts to compare (default 1,2); the 10x runs use the largest
-#   --int8      also measure claimscan --precision int8 and PyTorch's dynamic int8 quantisation
-#               (the 10x runs then use int8 too)
+#   --int8      also measure claimscan --precision int8 (claimscan's default; without this flag
+#               only --precision fp32 is measured) and PyTorch's dynamic int8 quantisation (the
+#               10x runs then use int8 too)
 #   --force     measure even while a claimscan-train job is running (numbers are then not
 #               worth reporting; the results say so)
 #

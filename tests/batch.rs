@@ -237,7 +237,7 @@ fn sentence_windows_change_nothing_in_the_output() {
     )
     .unwrap();
     // Windows of one sentence put every sentence alone in its batch: with int8 (whose
-    // activation ranges are taken per sentence) this also shows that a sentence's result does
+    // activation scales are taken per token) this also shows that a sentence's result does
     // not depend on its batch mates.
     for precision in ["fp32", "int8"] {
         let reference = dir.path().join(format!("reference-{precision}"));

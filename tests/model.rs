@@ -3,13 +3,13 @@
 
 mod common;
 
-use claimscan::model::ClaimModel;
+use claimscan::model::{ClaimModel, Precision};
 
 #[test]
 fn own_inference_pass_matches_rust_bert() {
     let models = common::root().join("models");
-    let fast = ClaimModel::load(&models).unwrap();
-    let mut reference = ClaimModel::load(&models).unwrap();
+    let fast = ClaimModel::load_with(&models, Precision::Fp32).unwrap();
+    let mut reference = ClaimModel::load_with(&models, Precision::Fp32).unwrap();
     reference.encoder.drop_inference();
     let text = std::fs::read_to_string(common::sample_article()).unwrap();
     let sentences: Vec<&str> = text

@@ -20,10 +20,10 @@ use super::ModelError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Precision {
     /// 32-bit floats throughout: the reference.
-    #[default]
     Fp32,
-    /// Matrix products in int8 (per-channel weights, per-token activations): faster on CPU,
-    /// at a measured accuracy cost (see README).
+    /// Matrix products in int8 (per-channel weights, per-token activations): the default,
+    /// about 1.65x fp32 on CPU, within 0.5 points of fp32 on every dev measure (README).
+    #[default]
     Int8,
 }
 

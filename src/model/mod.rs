@@ -175,9 +175,9 @@ impl ClaimModel {
     }
 
     /// Loads the trained model from `models_dir/claimscan/`, frozen, on the CPU, with the
-    /// fp32 inference pass.
+    /// default inference precision.
     pub fn load(models_dir: &Path) -> Result<Self, ModelError> {
-        Self::load_with(models_dir, Precision::Fp32)
+        Self::load_with(models_dir, Precision::default())
     }
 
     /// Like [`ClaimModel::load`], with the inference pass at `precision`.

@@ -190,6 +190,17 @@ mod tests {
         assert_eq!(idx.char_of(text.len()), text.chars().count());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn char_offsets_agree_with_char_indices_on_any_text(text in "\\PC{0,700}") {
+            let idx = CharOffsets::new(&text);
+            for (ci, (bi, _)) in text.char_indices().enumerate() {
+                proptest::prop_assert_eq!(idx.char_of(bi), ci);
+            }
+            proptest::prop_assert_eq!(idx.char_of(text.len()), text.chars().count());
+        }
+    }
+
     #[test]
     fn char_offsets_agree_with_char_indices_across_strides() {
         // Mixed widths so that stride boundaries fall inside multi-byte chars too.

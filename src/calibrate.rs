@@ -107,14 +107,17 @@ pub fn recalibrate(
     task: Task,
     examples: &[Example],
 ) -> anyhow::Result<CalibrationReport> {
+    if task == Task::Entities {
+        anyhow::bail!("the entity head has no calibration");
+    }
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     let logits = head_logits(model, task, &texts)?;
+    let heads = model.calibration_mut();
     let slot = match task {
-        Task::Opinion => &mut model.calibration_mut().opinion,
-        Task::Speculation => &mut model.calibration_mut().speculation,
-        Task::Checkworthy => &mut model.calibration_mut().checkworthy,
-        Task::Entities => anyhow::bail!("the entity head has no calibration"),
+        Task::Opinion => &mut heads.opinion,
+        Task::Speculation => &mut heads.speculation,
+        _ => &mut heads.checkworthy,
     };
     let previous = *slot;
     let fold = |parity: usize| -> (Vec<f64>, Vec<bool>) {

@@ -471,7 +471,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             }
         }
         writer.finish(&mut outputs, &mut counts).map_err(out_err)?;
-        drop(pending);
+        // Free the chunk's text now, so that `release_freed_memory` below can return it.
+        drop((pending, sentence_refs));
         let checkpoint = Checkpoint {
             fingerprint: print.clone(),
             items_done,

@@ -48,11 +48,18 @@ impl std::fmt::Display for Precision {
     }
 }
 
-/// A linear layer: `x W^T + b`.
+/// A linear layer: `x W^T + b`, with the weight in fp32 or int8.
 struct Linear {
-    weight: Tensor,
+    weight: LinearWeight,
     bias: Tensor,
-    int8: Option<Int8Weight>,
+}
+
+/// The weight of a [`Linear`] in the form its precision multiplies with.
+enum LinearWeight {
+    /// `[out, in]` fp32.
+    Fp32(Tensor),
+    /// Quantised (the fp32 weight is not kept).
+    Int8(Int8Weight),
 }
 
 /// Int8 form of a weight: symmetric per output channel, transposed to `[in, out]` for
@@ -78,8 +85,9 @@ impl Int8Weight {
 impl Linear {
     /// `x` is `[..., in]`.
     fn forward(&self, x: &Tensor) -> Tensor {
-        let Some(q) = &self.int8 else {
-            return x.linear(&self.weight, Some(&self.bias));
+        let q = match &self.weight {
+            LinearWeight::Fp32(w) => return x.linear(w, Some(&self.bias)),
+            LinearWeight::Int8(q) => q,
         };
         // Each token row gets its own symmetric activation scale, so a row's result depends
         // on nothing but the row: batch mates, batch size and thread count cannot change it.
@@ -167,11 +175,14 @@ impl InferenceEncoder {
                 .map(|t| t.detach().to_kind(Kind::Float).contiguous())
                 .ok_or_else(|| ModelError::Runtime(format!("encoder weight {name} is missing")))
         };
+        let weight = |w: Tensor| match precision {
+            Precision::Fp32 => LinearWeight::Fp32(w),
+            Precision::Int8 => LinearWeight::Int8(Int8Weight::new(&w)),
+        };
         let linear = |prefix: &str| -> Result<Linear, ModelError> {
             Ok(Linear {
-                weight: get(&format!("{prefix}.weight"))?,
+                weight: weight(get(&format!("{prefix}.weight"))?),
                 bias: get(&format!("{prefix}.bias"))?,
-                int8: None,
             })
         };
         let norm = |prefix: &str| -> Result<LayerNorm, ModelError> {
@@ -185,14 +196,17 @@ impl InferenceEncoder {
         for i in 0..shape.layers {
             let p = format!("encoder.layer.{i}");
             let attn = format!("{p}.attention.self");
-            let q = linear(&format!("{attn}.query"))?;
-            let k = linear(&format!("{attn}.key"))?;
-            let v = linear(&format!("{attn}.value"))?;
+            let part = |name: &str, end: &str| get(&format!("{attn}.{name}.{end}"));
+            let fused = |end: &str| -> Result<Tensor, ModelError> {
+                Ok(Tensor::cat(
+                    &[part("query", end)?, part("key", end)?, part("value", end)?],
+                    0,
+                ))
+            };
             layers.push(Layer {
                 qkv: Linear {
-                    weight: Tensor::cat(&[q.weight, k.weight, v.weight], 0),
-                    bias: Tensor::cat(&[q.bias, k.bias, v.bias], 0),
-                    int8: None,
+                    weight: weight(fused("weight")?),
+                    bias: fused("bias")?,
                 },
                 attention_out: linear(&format!("{p}.attention.output.dense"))?,
                 attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
@@ -200,18 +214,6 @@ impl InferenceEncoder {
                 output: linear(&format!("{p}.output.dense"))?,
                 output_norm: norm(&format!("{p}.output.LayerNorm"))?,
             });
-        }
-        if precision == Precision::Int8 {
-            for layer in &mut layers {
-                for l in [
-                    &mut layer.qkv,
-                    &mut layer.attention_out,
-                    &mut layer.intermediate,
-                    &mut layer.output,
-                ] {
-                    l.int8 = Some(Int8Weight::new(&l.weight));
-                }
-            }
         }
         Ok(InferenceEncoder {
             word_embeddings: get("embeddings.word_embeddings.weight")?,

@@ -14,7 +14,7 @@
 
 use tch::{nn, Kind, Tensor};
 
-use super::ModelError;
+use super::{quantize, ModelError};
 
 /// Numeric precision of the inference pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,25 +85,36 @@ impl Int8Weight {
 impl Linear {
     /// `x` is `[..., in]`.
     fn forward(&self, x: &Tensor) -> Tensor {
+        self.forward_add(x, None)
+    }
+
+    /// `x · Wᵀ + b`, plus `residual` (shaped like the output) when given: in int8 the
+    /// addition happens inside the dequantising pass instead of as one more pass over memory.
+    fn forward_add(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
         let q = match &self.weight {
-            LinearWeight::Fp32(w) => return x.linear(w, Some(&self.bias)),
+            LinearWeight::Fp32(w) => {
+                let out = x.linear(w, Some(&self.bias));
+                return match residual {
+                    Some(r) => out + r,
+                    None => out,
+                };
+            }
             LinearWeight::Int8(q) => q,
         };
         // Each token row gets its own symmetric activation scale, so a row's result depends
         // on nothing but the row: batch mates, batch size and thread count cannot change it.
         let size = x.size();
         let flat = x.reshape([-1, size[size.len() - 1]]);
-        let row_scale = flat.abs().amax([1i64].as_slice(), true).clamp_min(1e-8) / 127.0;
-        let mut scaled = &flat / &row_scale;
-        let _ = scaled.round_();
-        let _ = scaled.clamp_(-127.0, 127.0);
-        let mut out = scaled
-            .to_kind(Kind::Int8)
-            .internal_int_mm(&q.quantized)
-            .to_kind(Kind::Float);
-        let _ = out.g_mul_(&row_scale);
-        let _ = out.g_mul_(&q.scale);
-        let _ = out.g_add_(&self.bias);
+        let (quantized, row_scale) = quantize::quantize_rows(&flat.contiguous());
+        let products = quantized.internal_int_mm(&q.quantized);
+        let residual = residual.map(|r| r.reshape([products.size()[0], -1]).contiguous());
+        let out = quantize::dequantize(
+            &products,
+            &row_scale,
+            &q.scale,
+            &self.bias,
+            residual.as_ref(),
+        );
         let mut shape = size;
         let last = shape.len() - 1;
         shape[last] = out.size()[1];
@@ -265,11 +276,12 @@ impl InferenceEncoder {
             .reshape([batch, tokens, width]);
             hidden = layer
                 .attention_norm
-                .forward(&(layer.attention_out.forward(&context) + &hidden));
-            let intermediate = layer.intermediate.forward(&hidden).gelu("none");
+                .forward(&layer.attention_out.forward_add(&context, Some(&hidden)));
+            let mut intermediate = layer.intermediate.forward(&hidden);
+            let _ = intermediate.gelu_("none");
             hidden = layer
                 .output_norm
-                .forward(&(layer.output.forward(&intermediate) + &hidden));
+                .forward(&layer.output.forward_add(&intermediate, Some(&hidden)));
         }
         hidden
     }

@@ -1,0 +1,272 @@
+//! Row-wise int8 quantisation of activations and dequantisation of int32 products, each as
+//! one pass over memory.
+//!
+//! The same arithmetic as the chain of libtorch element-wise operations it replaces (absolute
+//! maximum, divide, round half to even, clamp, convert; then convert, scale, scale, add bias),
+//! in the same order and precision, so results are bit-identical; libtorch ran it as about ten
+//! passes with as many temporary tensors, which cost about as much as the int8 products
+//! themselves on MiniLM-sized layers.
+
+use tch::{Kind, Tensor};
+
+/// Smallest row scale before division by 127, as in the libtorch form (`clamp_min(1e-8)`).
+const MIN_ROW_MAX: f32 = 1e-8;
+
+/// Quantises each row of a contiguous fp32 `[rows, width]` tensor symmetrically to int8:
+/// returns the int8 tensor and the fp32 scale of each row (`[rows, 1]`).
+///
+/// Panics if `x` is not a contiguous 2-D fp32 CPU tensor (an internal invariant: the encoder
+/// only passes its own activations).
+pub fn quantize_rows(x: &Tensor) -> (Tensor, Tensor) {
+    let (rows, width) = matrix_shape(x, Kind::Float);
+    let quantized = Tensor::empty([rows as i64, width as i64], (Kind::Int8, x.device()));
+    let scales = Tensor::empty([rows as i64, 1], (Kind::Float, x.device()));
+    if rows == 0 || width == 0 {
+        return (quantized, scales);
+    }
+    // SAFETY: shapes, kinds and contiguity were checked above; the three tensors are distinct
+    // allocations that outlive the slices.
+    let (input, output, scale) = unsafe {
+        (
+            std::slice::from_raw_parts(x.data_ptr() as *const f32, rows * width),
+            std::slice::from_raw_parts_mut(quantized.data_ptr() as *mut i8, rows * width),
+            std::slice::from_raw_parts_mut(scales.data_ptr() as *mut f32, rows),
+        )
+    };
+    quantize_dispatched(input, output, scale, width);
+    (quantized, scales)
+}
+
+/// `acc` (`[rows, out]` int32 products) × row scale × column scale + bias, as fp32, plus
+/// `residual` (`[rows, out]`) when given: the residual connection folded into the same pass,
+/// added last as the separate libtorch addition did.
+///
+/// Panics on shapes that do not agree (an internal invariant).
+pub fn dequantize(
+    acc: &Tensor,
+    row_scale: &Tensor,
+    column_scale: &Tensor,
+    bias: &Tensor,
+    residual: Option<&Tensor>,
+) -> Tensor {
+    let (rows, width) = matrix_shape(acc, Kind::Int);
+    let out = Tensor::empty([rows as i64, width as i64], (Kind::Float, acc.device()));
+    if rows == 0 || width == 0 {
+        return out;
+    }
+    let vector = |t: &Tensor, len: usize| {
+        assert!(t.kind() == Kind::Float && t.is_contiguous() && t.numel() == len);
+        // SAFETY: kind, contiguity and length checked on the line above.
+        unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, len) }
+    };
+    let (row_scale, column_scale, bias) = (
+        vector(row_scale, rows),
+        vector(column_scale, width),
+        vector(bias, width),
+    );
+    let residual = residual.map(|r| vector(r, rows * width));
+    // SAFETY: as in `quantize_rows`.
+    let (input, output) = unsafe {
+        (
+            std::slice::from_raw_parts(acc.data_ptr() as *const i32, rows * width),
+            std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, rows * width),
+        )
+    };
+    match residual {
+        Some(residual) => {
+            dequantize_residual_dispatched(input, output, row_scale, column_scale, bias, residual)
+        }
+        None => dequantize_dispatched(input, output, row_scale, column_scale, bias),
+    }
+    out
+}
+
+fn matrix_shape(t: &Tensor, kind: Kind) -> (usize, usize) {
+    let size = t.size();
+    assert!(
+        size.len() == 2 && t.kind() == kind && t.is_contiguous() && t.device() == tch::Device::Cpu,
+        "int8 kernels need a contiguous 2-D {kind:?} CPU tensor, got {:?} {:?}",
+        t.kind(),
+        size
+    );
+    (size[0] as usize, size[1] as usize)
+}
+
+/// Defines `$name` that runs the `#[inline(always)]` kernel `$kernel` compiled for AVX-512 or
+/// AVX2 when the CPU has them (so the loops vectorise wide), otherwise for the baseline target.
+/// Same results on every path: only IEEE operations without fused multiply-add are used.
+macro_rules! dispatched {
+    ($name:ident => $kernel:ident($($arg:ident: $ty:ty),*)) => {
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,avx512bw")]
+                unsafe fn wide($($arg: $ty),*) {
+                    $kernel($($arg),*)
+                }
+                #[target_feature(enable = "avx2")]
+                unsafe fn narrow($($arg: $ty),*) {
+                    $kernel($($arg),*)
+                }
+                if std::is_x86_feature_detected!("avx512bw") {
+                    // SAFETY: the CPU has AVX-512 F and BW (checked at run time).
+                    return unsafe { wide($($arg),*) };
+                }
+                if std::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2 (checked at run time).
+                    return unsafe { narrow($($arg),*) };
+                }
+            }
+            $kernel($($arg),*)
+        }
+    };
+}
+
+dispatched!(quantize_dispatched => quantize_slices(
+    input: &[f32], output: &mut [i8], scale: &mut [f32], width: usize));
+dispatched!(dequantize_dispatched => dequantize_slices(
+    input: &[i32], output: &mut [f32], row_scale: &[f32], column_scale: &[f32], bias: &[f32]));
+dispatched!(dequantize_residual_dispatched => dequantize_residual_slices(
+    input: &[i32], output: &mut [f32], row_scale: &[f32], column_scale: &[f32], bias: &[f32],
+    residual: &[f32]));
+
+/// Adding this to an f32 of magnitude below 2^22 rounds it to an integer (half to even, the
+/// FPU's rounding) held in the low mantissa bits: rounding and conversion become plain
+/// arithmetic that vectorises, where `round_ties_even` and a saturating `as` do not.
+const ROUNDING_MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23
+
+#[inline(always)]
+fn round_to_i8(y: f32) -> i8 {
+    let clamped = y.clamp(-127.0, 127.0);
+    ((clamped + ROUNDING_MAGIC).to_bits() as i32 - ROUNDING_MAGIC.to_bits() as i32) as i8
+}
+
+/// Lanes of the running maximum: independent accumulators let the reduction vectorise.
+const LANES: usize = 16;
+
+#[inline(always)]
+fn abs_max(row: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; LANES];
+    let blocks = row.chunks_exact(LANES);
+    let tail = blocks.remainder();
+    for block in blocks {
+        for (lane, v) in lanes.iter_mut().zip(block) {
+            *lane = lane.max(v.abs());
+        }
+    }
+    let max = lanes.iter().fold(0.0f32, |m, &v| m.max(v));
+    tail.iter().fold(max, |m, v| m.max(v.abs()))
+}
+
+#[inline(always)]
+fn quantize_slices(input: &[f32], output: &mut [i8], scale: &mut [f32], width: usize) {
+    for ((row, out), scale) in input
+        .chunks_exact(width)
+        .zip(output.chunks_exact_mut(width))
+        .zip(scale.iter_mut())
+    {
+        let s = abs_max(row).max(MIN_ROW_MAX) / 127.0;
+        *scale = s;
+        for (o, &v) in out.iter_mut().zip(row) {
+            *o = round_to_i8(v / s);
+        }
+    }
+}
+
+#[inline(always)]
+fn dequantize_slices(
+    input: &[i32],
+    output: &mut [f32],
+    row_scale: &[f32],
+    column_scale: &[f32],
+    bias: &[f32],
+) {
+    let width = column_scale.len();
+    let bias = &bias[..width];
+    for ((row, out), &rs) in input
+        .chunks_exact(width)
+        .zip(output.chunks_exact_mut(width))
+        .zip(row_scale)
+    {
+        let (row, out) = (&row[..width], &mut out[..width]);
+        for j in 0..width {
+            out[j] = row[j] as f32 * rs * column_scale[j] + bias[j];
+        }
+    }
+}
+
+#[inline(always)]
+fn dequantize_residual_slices(
+    input: &[i32],
+    output: &mut [f32],
+    row_scale: &[f32],
+    column_scale: &[f32],
+    bias: &[f32],
+    residual: &[f32],
+) {
+    let width = column_scale.len();
+    let bias = &bias[..width];
+    for (((row, out), add), &rs) in input
+        .chunks_exact(width)
+        .zip(output.chunks_exact_mut(width))
+        .zip(residual.chunks_exact(width))
+        .zip(row_scale)
+    {
+        let (row, out, add) = (&row[..width], &mut out[..width], &add[..width]);
+        for j in 0..width {
+            out[j] = (row[j] as f32 * rs * column_scale[j] + bias[j]) + add[j];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The libtorch element-wise form these kernels replace.
+    fn reference(x: &Tensor, w: &Tensor, w_scale: &Tensor, bias: &Tensor) -> Tensor {
+        let row_scale = x.abs().amax([1i64].as_slice(), true).clamp_min(1e-8) / 127.0;
+        let q = (x / &row_scale)
+            .round()
+            .clamp(-127.0, 127.0)
+            .to_kind(Kind::Int8);
+        q.internal_int_mm(w).to_kind(Kind::Float) * row_scale * w_scale + bias
+    }
+
+    #[test]
+    fn bit_identical_to_the_libtorch_chain() {
+        tch::manual_seed(7);
+        for (rows, width, out) in [(1, 16, 8), (37, 384, 24), (64, 96, 40), (17, 33, 8)] {
+            let x = Tensor::randn([rows, width], (Kind::Float, tch::Device::Cpu)) * 3.0;
+            if rows > 2 {
+                // An all-zero row, and a row whose scale is exactly 1 so that its 0.5 entries
+                // quantise from exact ties (half to even).
+                let _ = x.get(0).zero_();
+                let _ = x.get(1).fill_(0.5);
+                let _ = x.get(1).get(0).fill_(127.0);
+            }
+            let w = Tensor::randint_low(-127, 128, [width, out], (Kind::Int8, tch::Device::Cpu));
+            let w_scale = Tensor::rand([out], (Kind::Float, tch::Device::Cpu)) / 100.0;
+            let bias = Tensor::randn([out], (Kind::Float, tch::Device::Cpu));
+            let (q, scale) = quantize_rows(&x);
+            let products = q.internal_int_mm(&w);
+            let ours = dequantize(&products, &scale, &w_scale, &bias, None);
+            let theirs = reference(&x, &w, &w_scale, &bias);
+            assert!(ours.equal(&theirs), "differs at {rows}x{width}x{out}");
+            let residual = Tensor::randn([rows, out], (Kind::Float, tch::Device::Cpu));
+            let ours = dequantize(&products, &scale, &w_scale, &bias, Some(&residual));
+            assert!(
+                ours.equal(&(theirs + &residual)),
+                "residual differs at {rows}x{width}x{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_batches_pass_through() {
+        let x = Tensor::zeros([0, 8], (Kind::Float, tch::Device::Cpu));
+        let (q, scale) = quantize_rows(&x);
+        assert_eq!(q.size(), vec![0, 8]);
+        assert_eq!(scale.size(), vec![0, 1]);
+    }
+}

@@ -106,20 +106,53 @@ impl Linear {
         let size = x.size();
         let flat = x.reshape([-1, size[size.len() - 1]]);
         let (quantized, row_scale) = quantize::quantize_rows(&flat.contiguous());
-        let products = quantized.internal_int_mm(&q.quantized);
-        let residual = residual.map(|r| r.reshape([products.size()[0], -1]).contiguous());
-        let out = quantize::dequantize(
-            &products,
-            &row_scale,
-            &q.scale,
-            &self.bias,
-            residual.as_ref(),
-        );
+        let out = self.from_quantized(q, &quantized, &row_scale, residual);
         let mut shape = size;
         let last = shape.len() - 1;
         shape[last] = out.size()[1];
         out.view(shape.as_slice())
     }
+
+    /// Int8 product of an already quantised `[rows, in]` input (with its row scales), plus
+    /// bias and `residual`, as fp32 `[rows, out]`.
+    fn from_quantized(
+        &self,
+        weight: &Int8Weight,
+        input: &Tensor,
+        row_scale: &Tensor,
+        residual: Option<&Tensor>,
+    ) -> Tensor {
+        let products = input.internal_int_mm(&weight.quantized);
+        let residual = residual.map(|r| r.reshape([products.size()[0], -1]).contiguous());
+        quantize::dequantize(
+            &products,
+            row_scale,
+            &weight.scale,
+            &self.bias,
+            residual.as_ref(),
+        )
+    }
+}
+
+/// The feed-forward block: `output(GELU(intermediate(x))) + x`.
+fn feed_forward(intermediate: &Linear, output: &Linear, x: &Tensor) -> Tensor {
+    let (LinearWeight::Int8(first), LinearWeight::Int8(second)) =
+        (&intermediate.weight, &output.weight)
+    else {
+        let mut activated = intermediate.forward(x);
+        let _ = activated.gelu_("none");
+        return output.forward_add(&activated, Some(x));
+    };
+    // Int8: the GELU output goes straight to int8, never stored as fp32.
+    let size = x.size();
+    let flat = x.reshape([-1, size[size.len() - 1]]).contiguous();
+    let (quantized, row_scale) = quantize::quantize_rows(&flat);
+    let products = quantized.internal_int_mm(&first.quantized);
+    let (activated, activated_scale) =
+        quantize::dequantize_gelu_quantize(&products, &row_scale, &first.scale, &intermediate.bias);
+    output
+        .from_quantized(second, &activated, &activated_scale, Some(&flat))
+        .view(size.as_slice())
 }
 
 /// Layer norm parameters.
@@ -277,11 +310,11 @@ impl InferenceEncoder {
             hidden = layer
                 .attention_norm
                 .forward(&layer.attention_out.forward_add(&context, Some(&hidden)));
-            let mut intermediate = layer.intermediate.forward(&hidden);
-            let _ = intermediate.gelu_("none");
-            hidden = layer
-                .output_norm
-                .forward(&layer.output.forward_add(&intermediate, Some(&hidden)));
+            hidden = layer.output_norm.forward(&feed_forward(
+                &layer.intermediate,
+                &layer.output,
+                &hidden,
+            ));
         }
         hidden
     }

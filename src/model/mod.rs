@@ -379,7 +379,7 @@ pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<
 }
 
 /// Sentences are padded up to a multiple of this many word pieces.
-pub const LENGTH_BUCKET: usize = 8;
+pub const LENGTH_BUCKET: usize = 4;
 /// Word pieces per inference batch above which fewer rows are used. Small enough that a
 /// batch's activations (512 × 1,536 fp32 in the feed-forward layer, 3 MB) stay near a core's
 /// L2 cache: measured with the benchmark corpus at 1 thread, 512 took 26 s end to end where

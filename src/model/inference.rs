@@ -106,7 +106,7 @@ impl Linear {
         let size = x.size();
         let flat = x.reshape([-1, size[size.len() - 1]]);
         let (quantized, row_scale) = quantize::quantize_rows(&flat.contiguous());
-        let out = self.from_quantized(q, &quantized, &row_scale, residual);
+        let out = self.product_of_quantized(q, &quantized, &row_scale, residual);
         let mut shape = size;
         let last = shape.len() - 1;
         shape[last] = out.size()[1];
@@ -115,7 +115,7 @@ impl Linear {
 
     /// Int8 product of an already quantised `[rows, in]` input (with its row scales), plus
     /// bias and `residual`, as fp32 `[rows, out]`.
-    fn from_quantized(
+    fn product_of_quantized(
         &self,
         weight: &Int8Weight,
         input: &Tensor,
@@ -151,7 +151,7 @@ fn feed_forward(intermediate: &Linear, output: &Linear, x: &Tensor) -> Tensor {
     let (activated, activated_scale) =
         quantize::dequantize_gelu_quantize(&products, &row_scale, &first.scale, &intermediate.bias);
     output
-        .from_quantized(second, &activated, &activated_scale, Some(&flat))
+        .product_of_quantized(second, &activated, &activated_scale, Some(&flat))
         .view(size.as_slice())
 }
 

@@ -9,7 +9,7 @@ use tch::Kind;
 
 use crate::datasets::{self, TaggedSentence};
 use crate::model::encoder::Tokenized;
-use crate::model::ner::TAGS;
+use crate::model::ner::{constrained_tags, TAGS};
 use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
 
 /// Counts for one entity type (or all).
@@ -99,13 +99,20 @@ pub fn predict_tags(
     for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
         let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
         let encoded = model.encoder.forward(&batch, model.device(), false)?;
-        let best = model
+        let probs = model
             .ner
             .logits(&encoded.hidden, &encoded.shapes, false)
-            .argmax(-1, false)
-            .to_kind(Kind::Int64);
+            .softmax(-1, Kind::Double);
         for (k, &i) in chunk.iter().enumerate() {
-            let row: Vec<i64> = Vec::try_from(best.get(k as i64))?;
+            // The same BIO-constrained decoding as `annotate`, read at each word's first piece.
+            let pieces = tokenized[i].len() as i64;
+            let rows: Vec<Vec<f64>> = Vec::try_from(probs.get(k as i64).narrow(0, 0, pieces))?;
+            let real: Vec<bool> = tokenized[i]
+                .word_ids()
+                .iter()
+                .map(Option::is_some)
+                .collect();
+            let row = constrained_tags(&rows, &real);
             let mut seen_word = None;
             for (t, w) in tokenized[i].word_ids().iter().enumerate() {
                 let Some(w) = *w else { continue };

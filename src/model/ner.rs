@@ -79,11 +79,18 @@ impl NerHead {
 pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEntity> {
     let n = tokens.len() as i64;
     let probs = probs.narrow(0, 0, n).to_kind(Kind::Double);
-    let (best_p, best_i) = probs.max_dim(-1, false);
-    let best_p: Vec<f64> = Vec::try_from(best_p).unwrap_or_default();
-    let best_i: Vec<i64> = Vec::try_from(best_i).unwrap_or_default();
+    let rows: Vec<Vec<f64>> = Vec::try_from(probs).unwrap_or_default();
     let offsets = tokens.offsets();
     let word_ids = tokens.word_ids();
+    let real: Vec<bool> = (0..rows.len())
+        .map(|t| word_ids.get(t).copied().flatten().is_some())
+        .collect();
+    let best_i = constrained_tags(&rows, &real);
+    let best_p: Vec<f64> = best_i
+        .iter()
+        .zip(&rows)
+        .map(|(&i, row)| row.get(i as usize).copied().unwrap_or(0.0))
+        .collect();
     let mut out: Vec<ModelEntity> = Vec::new();
     let mut current: Option<(ModelEntity, usize)> = None; // entity, token count
     for t in 0..best_i.len() {
@@ -138,6 +145,65 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
         }
     }
     cleaned
+}
+
+/// Whether tag `next` may follow tag `previous` (`None`: sentence start) in BIO: an `I-`
+/// tag only continues a `B-` or `I-` of its own type.
+fn may_follow(previous: Option<usize>, next: usize) -> bool {
+    match tag_type(next) {
+        Some((false, kind)) => {
+            matches!(previous.and_then(tag_type), Some((_, before)) if before == kind)
+        }
+        _ => true,
+    }
+}
+
+/// The most probable tag sequence over the real word pieces (Viterbi on log probabilities)
+/// that obeys BIO ([`may_follow`]); special tokens get tag 0 (`O`) and are skipped. Greedy
+/// per-piece argmax can emit `I-ORG` after `B-PER`, which splits or mistypes an entity.
+pub fn constrained_tags(rows: &[Vec<f64>], real: &[bool]) -> Vec<i64> {
+    let mut tags = vec![0i64; rows.len()];
+    let positions: Vec<usize> = (0..rows.len()).filter(|&t| real[t]).collect();
+    let Some(&first) = positions.first() else {
+        return tags;
+    };
+    let width = rows[first].len();
+    let log = |p: f64| p.max(1e-12).ln();
+    let mut score: Vec<f64> = (0..width)
+        .map(|k| {
+            if may_follow(None, k) {
+                log(rows[first][k])
+            } else {
+                f64::NEG_INFINITY
+            }
+        })
+        .collect();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(positions.len());
+    for &t in &positions[1..] {
+        let mut next = vec![f64::NEG_INFINITY; width];
+        let mut from = vec![0usize; width];
+        for k in 0..width {
+            for (j, &prev) in score.iter().enumerate() {
+                if prev > next[k] && may_follow(Some(j), k) {
+                    next[k] = prev;
+                    from[k] = j;
+                }
+            }
+            next[k] += log(rows[t][k]);
+        }
+        back.push(from);
+        score = next;
+    }
+    let mut best = (0..width)
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    for (step, &t) in positions.iter().enumerate().rev() {
+        tags[t] = best as i64;
+        if step > 0 {
+            best = back[step - 1][best];
+        }
+    }
+    tags
 }
 
 /// Drops punctuation the tokenizer attached to the edges of an entity (`texts,` `"Moscow`),
@@ -205,6 +271,39 @@ fn widen_to_word(text: &str, e: &mut ModelEntity) {
 
 #[cfg(test)]
 mod tests {
+
+    /// One probability row per piece, putting `p` on `tag` and the rest spread evenly.
+    fn row(tag: usize, p: f64) -> Vec<f64> {
+        (0..TAGS.len())
+            .map(|k| {
+                if k == tag {
+                    p
+                } else {
+                    (1.0 - p) / (TAGS.len() - 1) as f64
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn constrained_tags_never_continue_another_type() {
+        // Greedy argmax would read B-PER, I-ORG, O: an I-ORG continuing a person.
+        let rows = vec![row(0, 0.9), row(1, 0.6), row(4, 0.5), row(0, 0.9)];
+        let real = [false, true, true, false];
+        let tags = constrained_tags(&rows, &real);
+        assert_eq!(tags[0], 0);
+        assert_eq!(tags[3], 0);
+        for w in tags[1..3].windows(2) {
+            assert!(may_follow(Some(w[0] as usize), w[1] as usize), "{tags:?}");
+        }
+        // A sentence cannot open with an I- tag either.
+        let tags = constrained_tags(&[row(2, 0.8)], &[true]);
+        assert!(may_follow(None, tags[0] as usize));
+        // Confident, valid sequences are left alone.
+        let tags = constrained_tags(&[row(3, 0.9), row(4, 0.9), row(0, 0.9)], &[true; 3]);
+        assert_eq!(tags, vec![3, 4, 0]);
+    }
+
     use super::*;
 
     #[test]

@@ -382,8 +382,10 @@ pub fn length_sorted_batches(items: &[Tokenized], batch_size: usize) -> Vec<Vec<
 pub const LENGTH_BUCKET: usize = 4;
 /// Word pieces per inference batch above which fewer rows are used. Small enough that a
 /// batch's activations (512 × 1,536 fp32 in the feed-forward layer, 3 MB) stay near a core's
-/// L2 cache: measured with the benchmark corpus at 1 thread, 512 took 26 s end to end where
-/// 4,096 took 31 s (256: 27 s, 1,024: 27 s). Long sentences still get at least 4 rows.
+/// L2 cache. Chosen by editing this constant and timing `claimscan annotate
+/// bench-out/corpus/1x --threads 1` (the corpus `scripts/bench.sh` builds): 512 took 26 s end
+/// to end where 4,096 took 31 s (256: 27 s, 1,024: 27 s). Long sentences still get at least 4
+/// rows.
 pub const BATCH_TOKENS: usize = 512;
 
 /// Rows of an inference batch of sentences padded to `padded` word pieces: a function of the

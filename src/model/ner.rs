@@ -94,7 +94,7 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
     let mut out: Vec<ModelEntity> = Vec::new();
     let mut current: Option<(ModelEntity, usize)> = None; // entity, token count
     for t in 0..best_i.len() {
-        if word_ids.get(t).copied().flatten().is_none() {
+        if !real[t] {
             continue; // special tokens
         }
         let tag = tag_type(best_i[t] as usize);
@@ -271,6 +271,7 @@ fn widen_to_word(text: &str, e: &mut ModelEntity) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// One probability row per piece, putting `p` on `tag` and the rest spread evenly.
     fn row(tag: usize, p: f64) -> Vec<f64> {
@@ -303,8 +304,6 @@ mod tests {
         let tags = constrained_tags(&[row(3, 0.9), row(4, 0.9), row(0, 0.9)], &[true; 3]);
         assert_eq!(tags, vec![3, 4, 0]);
     }
-
-    use super::*;
 
     #[test]
     fn tag_indices_round_trip() {

@@ -59,17 +59,12 @@ pub fn dequantize(
     if rows == 0 || width == 0 {
         return out;
     }
-    let vector = |t: &Tensor, len: usize| {
-        assert!(t.kind() == Kind::Float && t.is_contiguous() && t.numel() == len);
-        // SAFETY: kind, contiguity and length checked on the line above.
-        unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, len) }
-    };
     let (row_scale, column_scale, bias) = (
-        vector(row_scale, rows),
-        vector(column_scale, width),
-        vector(bias, width),
+        float_vector(row_scale, rows),
+        float_vector(column_scale, width),
+        float_vector(bias, width),
     );
-    let residual = residual.map(|r| vector(r, rows * width));
+    let residual = residual.map(|r| float_vector(r, rows * width));
     // SAFETY: as in `quantize_rows`.
     let (input, output) = unsafe {
         (
@@ -77,12 +72,7 @@ pub fn dequantize(
             std::slice::from_raw_parts_mut(out.data_ptr() as *mut f32, rows * width),
         )
     };
-    match residual {
-        Some(residual) => {
-            dequantize_residual_dispatched(input, output, row_scale, column_scale, bias, residual)
-        }
-        None => dequantize_dispatched(input, output, row_scale, column_scale, bias),
-    }
+    dequantize_dispatched(input, output, row_scale, column_scale, bias, residual);
     out
 }
 
@@ -180,13 +170,11 @@ macro_rules! dispatched {
 dispatched!(quantize_dispatched => quantize_slices(
     input: &[f32], output: &mut [i8], scale: &mut [f32], width: usize));
 dispatched!(dequantize_dispatched => dequantize_slices(
-    input: &[i32], output: &mut [f32], row_scale: &[f32], column_scale: &[f32], bias: &[f32]));
+    input: &[i32], output: &mut [f32], row_scale: &[f32], column_scale: &[f32], bias: &[f32],
+    residual: Option<&[f32]>));
 dispatched!(gelu_quantize_dispatched => gelu_quantize_slices(
     input: &[i32], output: &mut [i8], scale: &mut [f32], row_scale: &[f32],
     column_scale: &[f32], bias: &[f32], row: &mut [f32]));
-dispatched!(dequantize_residual_dispatched => dequantize_residual_slices(
-    input: &[i32], output: &mut [f32], row_scale: &[f32], column_scale: &[f32], bias: &[f32],
-    residual: &[f32]));
 
 /// Adding this to an f32 of magnitude below 2^22 rounds it to an integer (half to even, the
 /// FPU's rounding) held in the low mantissa bits: rounding and conversion become plain
@@ -238,41 +226,30 @@ fn dequantize_slices(
     row_scale: &[f32],
     column_scale: &[f32],
     bias: &[f32],
+    residual: Option<&[f32]>,
 ) {
     let width = column_scale.len();
     let bias = &bias[..width];
-    for ((row, out), &rs) in input
+    for (r, ((row, out), &rs)) in input
         .chunks_exact(width)
         .zip(output.chunks_exact_mut(width))
         .zip(row_scale)
+        .enumerate()
     {
         let (row, out) = (&row[..width], &mut out[..width]);
-        for j in 0..width {
-            out[j] = row[j] as f32 * rs * column_scale[j] + bias[j];
-        }
-    }
-}
-
-#[inline(always)]
-fn dequantize_residual_slices(
-    input: &[i32],
-    output: &mut [f32],
-    row_scale: &[f32],
-    column_scale: &[f32],
-    bias: &[f32],
-    residual: &[f32],
-) {
-    let width = column_scale.len();
-    let bias = &bias[..width];
-    for (((row, out), add), &rs) in input
-        .chunks_exact(width)
-        .zip(output.chunks_exact_mut(width))
-        .zip(residual.chunks_exact(width))
-        .zip(row_scale)
-    {
-        let (row, out, add) = (&row[..width], &mut out[..width], &add[..width]);
-        for j in 0..width {
-            out[j] = (row[j] as f32 * rs * column_scale[j] + bias[j]) + add[j];
+        // The branch sits outside the inner loops, so each of them stays one vector loop.
+        match residual {
+            Some(residual) => {
+                let add = &residual[r * width..][..width];
+                for j in 0..width {
+                    out[j] = (row[j] as f32 * rs * column_scale[j] + bias[j]) + add[j];
+                }
+            }
+            None => {
+                for j in 0..width {
+                    out[j] = row[j] as f32 * rs * column_scale[j] + bias[j];
+                }
+            }
         }
     }
 }

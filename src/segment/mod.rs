@@ -54,12 +54,17 @@ fn emit(text: &str, piece: &Piece, out: &mut Vec<SentenceSpan>) {
     let block = match piece.hint {
         Marker::Heading => {
             if let Some(at) = blocks::inline_heading_split(text, start, end) {
-                let heading_end = start + text[start..at].trim_end().len();
-                out.push(SentenceSpan {
-                    start,
-                    end: heading_end,
-                    block: Block::Heading,
-                });
+                // The heading part gets the markup stripping a heading on its own line gets
+                // (`** **` alone is no heading), so that re-segmenting it gives it back.
+                if let Some((heading_start, heading_end)) =
+                    blocks::strip_markup(text, start, at, Marker::Plain)
+                {
+                    out.push(SentenceSpan {
+                        start: heading_start,
+                        end: heading_end,
+                        block: Block::Heading,
+                    });
+                }
                 out.push(SentenceSpan {
                     start: at,
                     end,
@@ -464,6 +469,15 @@ mod tests {
                 out
             },
         )
+    }
+
+    #[test]
+    fn emphasis_markup_alone_is_not_a_heading() {
+        // Found by `segmenting_a_span_gives_it_back`: the inline heading was bare `** **`.
+        assert_eq!(
+            with_blocks("### ** ** Crews closed."),
+            [("Crews closed.", Block::Body)]
+        );
     }
 
     proptest! {

@@ -310,7 +310,7 @@ impl AnalysisCache {
         }
         counts.cached_sentences += texts.len() - missing.len();
         // Slices bound the memory of tokenised text when one document holds a huge number of
-        // sentences; the results do not depend on the slicing (fixed-shape batches).
+        // sentences; the results do not depend on the slicing (see `bucketed_batches`).
         for slice in missing.chunks(ANALYSIS_SLICE) {
             let analysed = model.analyse(slice)?;
             for (t, a) in slice.iter().zip(analysed) {

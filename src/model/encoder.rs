@@ -212,36 +212,25 @@ impl Encoder {
         train: bool,
     ) -> Result<EncodedBatch, ModelError> {
         let longest = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
-        self.forward_shaped(batch, longest, batch.len(), device, train)
+        self.forward_padded(batch, longest, device, train)
     }
 
-    /// Like [`Encoder::forward`], but always runs a `[rows, tokens]` input: padding tokens up
-    /// to `tokens` and repeats of the first sentence up to `rows`. With a fixed shape every
-    /// sentence is computed by the same kernels in the same order whatever else is in its
-    /// batch, so results are bit-identical across batchings, shards and resumed runs. Only
-    /// the first `batch.len()` rows of the result are meaningful.
-    pub fn forward_shaped(
+    /// Like [`Encoder::forward`], but pads every sentence to `tokens` word pieces (or to the
+    /// longest, if longer), so that a sentence's padded length can depend on the sentence
+    /// alone rather than on its batch.
+    pub fn forward_padded(
         &self,
         batch: &[&Tokenized],
         tokens: usize,
-        rows: usize,
         device: tch::Device,
         train: bool,
     ) -> Result<EncodedBatch, ModelError> {
         let longest = tokens
             .max(batch.iter().map(|t| t.len()).max().unwrap_or(0))
             .max(1);
-        let rows = rows.max(batch.len());
-        let Some(&first) = batch.first() else {
+        if batch.is_empty() {
             return Err(ModelError::Runtime("empty batch".into()));
-        };
-        let filled: Vec<&Tokenized> = batch
-            .iter()
-            .copied()
-            .chain(std::iter::repeat(first))
-            .take(rows)
-            .collect();
-        let batch = filled.as_slice();
+        }
         let mut ids = vec![0i64; batch.len() * longest];
         let mut mask = vec![0i64; batch.len() * longest];
         let mut shapes = vec![0i64; batch.len() * longest];

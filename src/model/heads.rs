@@ -97,6 +97,18 @@ impl SentenceHeads {
         }
     }
 
+    /// Like [`SentenceHeads::logits`], computed so that a row's logits do not depend on the
+    /// other rows of the batch (see [`super::linear_per_item`]): for inference.
+    pub fn logits_per_item(&self, embeddings: &Tensor) -> HeadLogits {
+        let rows = embeddings.unsqueeze(1);
+        let head = |linear: &nn::Linear| super::linear_per_item(&rows, linear).view([-1]);
+        HeadLogits {
+            opinion: head(&self.opinion),
+            speculation: head(&self.speculation),
+            checkworthy: head(&self.checkworthy),
+        }
+    }
+
     /// Calibrated probability of each head on its own task: `[opinion, speculation,
     /// checkworthy]`, one value per embedding row.
     pub fn task_probabilities(
@@ -104,7 +116,7 @@ impl SentenceHeads {
         embeddings: &Tensor,
         cal: &HeadCalibration,
     ) -> Result<[Vec<f64>; 3], ModelError> {
-        let logits = self.logits(embeddings);
+        let logits = self.logits_per_item(embeddings);
         let calibrate = |t: &Tensor, c: Calibration| -> Result<Vec<f64>, ModelError> {
             Ok(to_vec(t)?.into_iter().map(|z| c.probability(z)).collect())
         };

@@ -71,6 +71,14 @@ impl NerHead {
         let x = (hidden + self.shape_embedding.forward(shapes)).dropout(0.1, train);
         self.classifier.forward(&x)
     }
+
+    /// Like [`NerHead::logits`] without dropout, computed so that a sentence's logits do not
+    /// depend on the other sentences of the batch (see [`super::linear_per_item`]): for
+    /// inference.
+    pub fn logits_per_item(&self, hidden: &Tensor, shapes: &Tensor) -> Tensor {
+        let x = hidden + self.shape_embedding.forward(shapes);
+        super::linear_per_item(&x, &self.classifier)
+    }
 }
 
 /// Turns per-token tag probabilities `[tokens, tags]` (one sentence, padding included) into

@@ -471,8 +471,6 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             }
         }
         writer.finish(&mut outputs, &mut counts).map_err(out_err)?;
-        // Free the chunk's text now, so that `release_freed_memory` below can return it.
-        drop((pending, sentence_refs));
         let checkpoint = Checkpoint {
             fingerprint: print.clone(),
             items_done,
@@ -481,7 +479,6 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             counts: counts.clone(),
         };
         output::write_json_atomic(&checkpoint_path, &checkpoint).map_err(out_err)?;
-        release_freed_memory();
         bar.set_message(format!(
             "{} documents, {} sentences, {:.0} sentences/s",
             counts.documents,
@@ -517,17 +514,6 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
     };
     output::write_json_atomic(&opts.out_dir.join("run.json"), &report).map_err(out_err)?;
     Ok(report)
-}
-
-/// Hands memory freed by the chunk back to the operating system. Each chunk allocates and
-/// frees tensors of many shapes; without this, glibc keeps the freed pages and the peak RSS
-/// creeps up with corpus size.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the kernel; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Peak resident set size of this process so far, in MB.

@@ -345,8 +345,10 @@ def main():
         f"sentences) grows with it. '{args.scale}x-same': {args.scale} identical copies — all but the first "
         "answered from the cache, which does not grow — so the two scaled rows separate the cache's memory "
         "from everything else.",
-        f"PyTorch baseline reproduces claimscan's model: max |difference| of calibrated probabilities on rows "
-        f"without attribution (CSV has 4 decimals): {json.dumps(model_check)}.",
+        f"PyTorch baseline reproduces claimscan's model: max |difference| on rows without attribution (CSV "
+        "has 4 decimals) of checkworthy and of the share of fact in p_fact + p_opinion, which both sentence "
+        "heads set and claimscan's speculation cue evidence leaves alone (rows with p_fact + p_opinion < 0.1 "
+        f"left out of the share): {json.dumps(model_check)}.",
         "PyTorch: torch " + (next(iter(torch_rows.values()))["report"]["torch"] if torch_rows else "?") +
         " from PyPI, hand-written BERT forward; SDPA = torch's fused scaled_dot_product_attention (what "
         "Hugging Face BertModel uses by default), eager = explicit softmax(QKᵀ/√d + mask)·V, the same "

@@ -17,7 +17,8 @@ No segmentation, rules, entity decoding or CSV writing: those are claimscan's ex
 
 Prints one JSON line: sentences, encoded (distinct) sentences, word pieces, seconds for
 imports+loading and for the model loop, and (with --check) how far its probabilities are
-from claimscan's p_opinion / p_speculation / checkworthy columns (rows without attribution:
+from claimscan's checkworthy column and from its share of fact in p_fact + p_opinion, which
+both sentence heads set and claimscan's cue evidence leaves alone (rows without attribution:
 claimscan moves attributed sentences towards fact after the model; the CSV has 4 decimals,
 so agreement shows as differences of about 1e-4).
 
@@ -248,18 +249,27 @@ def main():
         "total_seconds": round(t_done - T_START, 3),
     }
     if args.check and rows and "p_opinion" in rows[0]:
-        worst = {"p_opinion": 0.0, "p_speculation": 0.0, "checkworthy": 0.0}
-        compared = 0
+        # claimscan's label stage multiplies p_speculation by its cue evidence and renormalises
+        # the three (classify::with_cue_evidence), so neither p_speculation nor p_opinion is
+        # the heads' own; the share of fact in fact + opinion is, and it depends on both the
+        # opinion and the speculation head. Rows where fact + opinion is under 0.1 are left
+        # out: the CSV's 4 decimals make the share too coarse there.
+        worst = {"fact_share": 0.0, "checkworthy": 0.0}
+        compared = shared = 0
         for r in rows:
             if r.get("attribution"):
                 continue  # claimscan reweights attributed sentences towards fact
             compared += 1
             o, s, c = results[r["text"]]
-            mine = {"p_opinion": o, "p_speculation": (1 - o) * s, "checkworthy": c}
-            for k in worst:
-                worst[k] = max(worst[k], abs(mine[k] - float(r[k])))
+            worst["checkworthy"] = max(worst["checkworthy"], abs(c - float(r["checkworthy"])))
+            theirs_f, theirs_o = float(r["p_fact"]), float(r["p_opinion"])
+            if theirs_f + theirs_o >= 0.1:
+                shared += 1
+                mine = (1 - o) * (1 - s) / ((1 - o) * (1 - s) + o)
+                worst["fact_share"] = max(worst["fact_share"], abs(mine - theirs_f / (theirs_f + theirs_o)))
         report["max_abs_diff_vs_claimscan"] = {k: round(v, 6) for k, v in worst.items()}
         report["compared_rows"] = compared
+        report["fact_share_rows"] = shared
     print(json.dumps(report))
     sys.stdout.flush()
 

@@ -180,7 +180,7 @@ enum EvalCommand {
         /// Rows to score: `dev` keeps only the held-out part of the Wikipedia uncertainty file.
         #[arg(long, value_enum, default_value_t = SplitArg::Dev)]
         split: SplitArg,
-        /// Decide as `annotate` does: head probability plus the cue evidence.
+        /// Decide as `annotate` does: the sentence label from all heads, cue evidence and attribution.
         #[arg(long)]
         with_cues: bool,
         /// Directory holding the models.

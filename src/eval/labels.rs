@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::classify::Label;
 use crate::datasets::{self, ClassScores, Example, Split};
 use crate::model::ClaimModel;
 use crate::train::Task;
@@ -100,8 +101,10 @@ pub fn score(task: Task, gold: &[bool], predicted: &[bool]) -> LabelScores {
 }
 
 /// Runs the model over `examples` and scores the head of `task`. With `with_cues`, the
-/// decision is the annotate pipeline's (head plus cue evidence, see
-/// [`crate::classify::with_cue_evidence`]); without, the head's own.
+/// decision is the annotate pipeline's label (all three heads, cue evidence and attribution,
+/// see [`crate::classify::label_sentence`]): a sentence counts as positive when its label is
+/// the task's class. Without, the head's own probability at 0.5. Check-worthiness has no cue
+/// evidence and is scored from its head either way.
 pub fn evaluate(
     model: &ClaimModel,
     task: Task,
@@ -114,26 +117,20 @@ pub fn evaluate(
     let [opinion, speculation, checkworthy] = model
         .heads
         .task_probabilities(&embeddings, model.calibration())?;
-    let probs = match task {
-        Task::Opinion => opinion,
-        Task::Speculation => speculation,
-        _ => checkworthy,
-    };
-    let predicted: Vec<bool> = probs
-        .iter()
-        .zip(examples)
-        .map(|(&p, ex)| {
-            if !with_cues {
-                return p;
-            }
-            let found = crate::classify::cues::find_cues(&ex.text);
-            match task {
-                Task::Opinion => crate::classify::with_cue_evidence(p, 0.5, &found).0,
-                Task::Speculation => crate::classify::with_cue_evidence(0.5, p, &found).1,
-                _ => p,
+    let predicted: Vec<bool> = (0..examples.len())
+        .map(|i| {
+            let label = || {
+                let scores = crate::model::heads::combine(opinion[i], speculation[i], 0.0);
+                crate::classify::label_sentence(texts[i], scores).label
+            };
+            match (task, with_cues) {
+                (Task::Opinion, false) => opinion[i] >= 0.5,
+                (Task::Speculation, false) => speculation[i] >= 0.5,
+                (Task::Opinion, true) => label() == Label::Opinion,
+                (Task::Speculation, true) => label() == Label::Speculation,
+                _ => checkworthy[i] >= 0.5,
             }
         })
-        .map(|p| p >= 0.5)
         .collect();
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     Ok(score(task, &gold, &predicted))

@@ -169,6 +169,28 @@ fn brief_article_headings_entities_and_attribution() {
         find("Sergei Lavrov said on Thursday")["attribution"],
         "Sergei Lavrov"
     );
+    // The labels issue's examples, as a checker reads them (DESIGN.md).
+    for (needle, label) in [
+        ("The treaty consists of 47 articles", "fact"),
+        ("is likely to result in", "speculation"),
+        (
+            "could facilitate the transfer of more sophisticated weaponry",
+            "speculation",
+        ),
+        (
+            "will undoubtedly have profound regional implications",
+            "speculation",
+        ),
+        (
+            "This emerging axis represents a significant challenge",
+            "opinion",
+        ),
+    ] {
+        assert_eq!(find(needle)["label"], label, "{needle}");
+    }
+    assert!(find("is likely to result in")["cues"]
+        .split(';')
+        .any(|c| c == "likely"));
 
     let entities = read_csv(&out.path().join("entities.csv")).rows;
     let has = |text: &str, kind: &str| {

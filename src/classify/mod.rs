@@ -89,10 +89,48 @@ pub fn with_cue_evidence(model: SentenceScores, found: &cues::Cues) -> SentenceS
     }
 }
 
+/// Openings of a fronted concessive clause: what it concedes is not the sentence's claim.
+const CONCESSIVE_OPENINGS: &[&str] = &[
+    "while ",
+    "although ",
+    "though ",
+    "even though ",
+    "whereas ",
+    "despite ",
+    "in spite of ",
+];
+
+/// Byte offset where the main clause begins: after the first comma of a fronted concessive
+/// clause ("While initial reports hinted at a defence pact, the final text …"), else 0.
+fn main_clause_start(text: &str) -> usize {
+    let lower = text.trim_start().to_lowercase();
+    let lead = text.len() - text.trim_start().len();
+    if !CONCESSIVE_OPENINGS.iter().any(|o| lower.starts_with(o)) {
+        return 0;
+    }
+    // `to_lowercase` can change byte lengths, so the comma is looked up in the text itself.
+    text[lead..].find(", ").map_or(0, |comma| lead + comma + 1)
+}
+
+/// The cues that count as evidence about the main claim: speculation cues inside a fronted
+/// concessive clause are left out (DESIGN.md: the label is the status of the main assertion).
+fn main_clause_cues(text: &str, found: &cues::Cues) -> cues::Cues {
+    let start = main_clause_start(text);
+    cues::Cues {
+        speculation: found
+            .speculation
+            .iter()
+            .filter(|c| c.start >= start)
+            .cloned()
+            .collect(),
+        opinion: found.opinion.clone(),
+    }
+}
+
 /// Labels one sentence from its model scores and its text.
 pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     let found = cues::find_cues(text);
-    let model = with_cue_evidence(model, &found);
+    let model = with_cue_evidence(model, &main_clause_cues(text, &found));
     let attribution = attribution::find_attribution(text)
         .map(|a| a.source)
         .unwrap_or_default();
@@ -183,6 +221,24 @@ mod tests {
         let out = label_sentence(text, model);
         assert_eq!(out.label, Label::Speculation);
         assert!(out.cues.split(';').any(|c| c == "will"), "{}", out.cues);
+    }
+
+    #[test]
+    fn hedges_in_a_fronted_concessive_clause_are_not_evidence() {
+        let text = "While early reports hinted at a defence pact, the final text has none.";
+        let found = cues::find_cues(text);
+        assert!(found.speculation.iter().any(|c| c.text == "hinted"));
+        assert!(main_clause_cues(text, &found).speculation.is_empty());
+        let model = combine(0.1, 0.3, 0.5);
+        assert_eq!(label_sentence(text, model).label, Label::Fact);
+        // A hedge in the main clause still counts.
+        let text = "While both sides want closer ties, they may avoid a defence clause.";
+        let found = cues::find_cues(text);
+        assert_eq!(main_clause_cues(text, &found).joined("speculation"), "may");
+        // Without a concessive opening every cue counts.
+        let text = "Reports hinted at a pact, and the text may include one.";
+        let found = cues::find_cues(text);
+        assert_eq!(main_clause_cues(text, &found), found);
     }
 
     #[test]

@@ -33,6 +33,15 @@ impl Label {
 /// fact. 0.6 guarantees the label while the remaining 0.4 keeps the model's view visible.
 const REPORTED_FACT_WEIGHT: f64 = 0.6;
 
+/// Weight of the hypothetical-sentence rule: a sentence that asks an open question or opens
+/// with a condition is SPECULATION (DESIGN.md: "conditionals, open questions"), whatever
+/// evaluative words it holds, so its distribution is mixed with this much certainty of
+/// speculation, the same way as [`REPORTED_FACT_WEIGHT`] (which still wins for a reported
+/// question or condition: what was said is the fact a checker verifies). The heads alone rank
+/// such sentences as opinion (the CheckThat! data marks rhetorical questions subjective), and
+/// lexical evidence of any weight that keeps ordinary sentences right does not overturn that.
+const HYPOTHETICAL_WEIGHT: f64 = 0.6;
+
 /// Everything the label stage decides for one sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceLabel {
@@ -89,6 +98,35 @@ pub fn with_cue_evidence(model: SentenceScores, found: &cues::Cues) -> SentenceS
     }
 }
 
+/// True when the sentence as a whole is hypothetical: it ends in a question mark (an open
+/// question), or its first word opens a condition ("Should tensions escalate, …", "If the deal
+/// fails, …", "Were Iran to …").
+fn is_hypothetical(text: &str, found: &cues::Cues) -> bool {
+    let closers = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']');
+    let body_end = text.trim_end_matches(closers).len();
+    let first_word = text.len()
+        - text
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    found.speculation.iter().any(|c| match c.kind {
+        cues::CueKind::Question => c.text == "?" && c.end == body_end,
+        cues::CueKind::Conditional => c.start == first_word,
+        _ => false,
+    })
+}
+
+/// Mixes `scores` with `weight` certainty of `label` (the rest keeps the model's view).
+fn with_certainty(scores: SentenceScores, label: Label, weight: f64) -> SentenceScores {
+    let keep = 1.0 - weight;
+    let bonus = |l: Label| if l == label { weight } else { 0.0 };
+    SentenceScores {
+        p_fact: keep * scores.p_fact + bonus(Label::Fact),
+        p_speculation: keep * scores.p_speculation + bonus(Label::Speculation),
+        p_opinion: keep * scores.p_opinion + bonus(Label::Opinion),
+        checkworthy: scores.checkworthy,
+    }
+}
+
 /// Openings of a fronted concessive clause: what it concedes is not the sentence's claim.
 const CONCESSIVE_OPENINGS: &[&str] = &[
     "while ",
@@ -130,21 +168,16 @@ fn main_clause_cues(text: &str, found: &cues::Cues) -> cues::Cues {
 /// Labels one sentence from its model scores and its text.
 pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     let found = cues::find_cues(text);
-    let model = with_cue_evidence(model, &main_clause_cues(text, &found));
+    let mut scores = with_cue_evidence(model, &main_clause_cues(text, &found));
+    if is_hypothetical(text, &found) {
+        scores = with_certainty(scores, Label::Speculation, HYPOTHETICAL_WEIGHT);
+    }
     let attribution = attribution::find_attribution(text)
         .map(|a| a.source)
         .unwrap_or_default();
-    let scores = if attribution.is_empty() {
-        model
-    } else {
-        let keep = 1.0 - REPORTED_FACT_WEIGHT;
-        SentenceScores {
-            p_fact: keep * model.p_fact + REPORTED_FACT_WEIGHT,
-            p_speculation: keep * model.p_speculation,
-            p_opinion: keep * model.p_opinion,
-            checkworthy: model.checkworthy,
-        }
-    };
+    if !attribution.is_empty() {
+        scores = with_certainty(scores, Label::Fact, REPORTED_FACT_WEIGHT);
+    }
     let label = argmax(&scores);
     let cues = match label {
         Label::Speculation => found.joined("speculation"),
@@ -239,6 +272,33 @@ mod tests {
         let text = "Reports hinted at a pact, and the text may include one.";
         let found = cues::find_cues(text);
         assert_eq!(main_clause_cues(text, &found), found);
+    }
+
+    #[test]
+    fn open_questions_and_fronted_conditions_are_speculation() {
+        let opinionated = combine(0.8, 0.2, 0.5);
+        for text in [
+            "Will it lead to a more overt military alliance, even without a formal clause?",
+            "Should tensions escalate further, the practical implications could become clearer.",
+            "If the talks collapse, the damage to the region would be devastating.",
+            "\"Is this the end of the old order?\"",
+        ] {
+            let out = label_sentence(text, opinionated);
+            assert_eq!(out.label, Label::Speculation, "{text}");
+            let s = out.scores;
+            assert!((s.p_fact + s.p_speculation + s.p_opinion - 1.0).abs() < 1e-9);
+        }
+        // A question inside the sentence, a condition later on, or a reported question is not.
+        for (text, label) in [
+            ("His \"why now?\" remark was a cheap shot.", Label::Opinion),
+            ("The deal is a disaster if you ask me.", Label::Opinion),
+            (
+                "Will the treaty hold, the state TASS news agency asked?",
+                Label::Fact,
+            ),
+        ] {
+            assert_eq!(label_sentence(text, opinionated).label, label, "{text}");
+        }
     }
 
     #[test]

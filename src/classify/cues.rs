@@ -716,6 +716,9 @@ fn gate(sentence: &str, words: &[Word], i: usize, ctx: &Context) -> Gate {
                 Gate::Lexicon
             }
         }
+        // "If anything, …" and "Unless otherwise stated, …" set no condition.
+        "if" if next.is_some_and(|n| n.lower == "anything") => Gate::Skip,
+        "unless" if next.is_some_and(|n| n.lower == "otherwise") => Gate::Skip,
         "should" => should_gate(sentence, words, i, ctx),
         "need" | "needs" => {
             if prev.is_some_and(|p| NEED_NOUN_BEFORE.contains(&p)) {
@@ -1046,6 +1049,8 @@ mod tests {
             spec("If the strike spreads, ports unless reopened face losses."),
             ["If", "unless"]
         );
+        assert!(spec("If anything, the treaty ties the two closer.").is_empty());
+        assert!(spec("Unless otherwise stated, figures are in dollars.").is_empty());
     }
 
     #[test]

@@ -75,9 +75,8 @@ impl SentenceLabel {
 /// ("is likely to result in", "will undoubtedly have profound implications"). There is no
 /// labelled news speculation data to fit the weight on; the figures `claimscan eval labels
 /// --with-cues` gives for it are in models/README.md. Opinion cues add nothing to the opinion
-/// side: on the CheckThat! calibration split they changed macro-F1 by less than 0.005 at any
-/// weight up to 3, and evaluative words around a checkable core must not turn a fact into an
-/// opinion.
+/// side: an earlier version that weighted them barely moved CheckThat! macro-F1, and evaluative
+/// words around a checkable core must not turn a fact into an opinion.
 pub const SPECULATION_CUE_WEIGHT: f64 = 2.0;
 
 /// The heads' distribution with the sentence's speculation cues as extra evidence: the

@@ -29,7 +29,7 @@ const NEVER_ENDS: &[&str] = &[
     "col", "sgt", "capt", "cpt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "insp", "amb",
     "atty", "brig", "cpl", "pvt", "fr", "mt", "ft", "vs", "v", "cf", "viz", "eg", "ie", "approx",
     "dept", "est", "fig", "figs", "ca", "mme", "mlle", "esq", "st", "ste", "pp", "ed", "eds",
-    "trans", "govt", "assn", "rt",
+    "trans", "govt", "assn", "rt", "drs", "ps",
 ];
 
 /// Shorthands that normally introduce a number or a day.

@@ -188,8 +188,11 @@ pub(crate) fn strip_markup(
         if inner.len() > 2 * wrap.len() && inner.starts_with(wrap) && inner.ends_with(wrap) {
             let core = inner[wrap.len()..inner.len() - wrap.len()].trim();
             // Unwrap only once and only plain text, so the result reads the same on its own.
-            let plain =
-                leading_markup(core).is_none() && !core.starts_with(wrap) && !core.ends_with(wrap);
+            // `_____` is a rule line, not emphasis around `_`.
+            let plain = leading_markup(core).is_none()
+                && !core.starts_with(wrap)
+                && !core.ends_with(wrap)
+                && (core.is_empty() || !core.chars().all(|c| wrap.starts_with(c)));
             if plain {
                 s += wrap.len();
                 e -= wrap.len();

@@ -57,7 +57,35 @@ fn token_start(s: &str, floor: usize, end: usize) -> usize {
 }
 
 fn looks_like_address(token: &str) -> bool {
-    token.contains("://") || token.contains('@') || token.contains("www.")
+    token.contains("://")
+        || token.contains('@')
+        || token.contains("www.")
+        || has_domain_suffix(token)
+}
+
+/// `Newsfeed.Com`, `example.org/about`: a host name without scheme or `www.`.
+fn has_domain_suffix(token: &str) -> bool {
+    let host = token.split('/').next().unwrap_or(token);
+    let host = host.trim_end_matches(|c: char| !c.is_alphanumeric());
+    host.rsplit_once('.').is_some_and(|(name, tld)| {
+        !name.is_empty()
+            && ["com", "net", "org", "gov", "edu", "info"]
+                .iter()
+                .any(|known| tld.eq_ignore_ascii_case(known))
+    })
+}
+
+/// An e-mail address or URL that a mail or forum page put on a line of its own. Lotus Notes
+/// names (`Traci Warner@ENRON`) are left out: a capitalised word after them is more of the name.
+fn is_standalone_address(token: &str) -> bool {
+    let notes_name = token
+        .split_once('@')
+        .is_some_and(|(_, host)| host.starts_with(char::is_uppercase));
+    (token.contains("://") || token.contains("www.") || token.contains('@')) && !notes_name
+}
+
+fn is_url(token: &str) -> bool {
+    token.contains("://") || token.contains("www.")
 }
 
 /// `alliance.The New Treaty`: a lowercase word, terminal punctuation and a capitalised word
@@ -95,7 +123,9 @@ fn period_ends(prev_token: &str, next: &str) -> bool {
     let first = bare.chars().next();
     let digit = first.is_some_and(|c| c.is_ascii_digit());
     let upper = first.is_some_and(char::is_uppercase);
-    let ambiguous = || is_sentence_starter(bare) || (opened && upper);
+    // A quote may open a new sentence; a bracket after `a.m.` or `Inc.` rarely does.
+    let quoted = opened && next.starts_with(['"', '\'', '“', '‘']);
+    let ambiguous = || is_sentence_starter(bare) || (quoted && upper);
     if digit && precedes_number(prev_token) {
         return false;
     }
@@ -117,6 +147,10 @@ fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
     let lower = first.is_some_and(char::is_lowercase);
     if next.starts_with('.') {
         // A spaced ellipsis (`. . .`) is still going.
+        return false;
+    }
+    if EMOTICONS.contains(&next) {
+        // `I love her. :)` — the smiley belongs to the sentence it comments on.
         return false;
     }
     if run.contains(['?', '!', '‽']) {
@@ -197,13 +231,22 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     }
     let stop = run_end(s, at, |c| !c.is_whitespace());
     let token = &s[at..stop];
+    let chars = token.chars().count();
     let lead = token.chars().take_while(|c| is_rule_char(*c)).count();
     let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
-    let rule = (lead == token.chars().count() && lead >= 4) || (lead >= 3 && trail >= 3);
-    if !rule {
+    let before = s[piece_start..at].trim_end();
+    let before_blank = before.is_empty();
+    // `-- Posted by …` after a sentence: the dash that opens a mail or blog signature.
+    let signature_dash = (2..=3).contains(&chars)
+        && token.chars().all(|c| c == '-')
+        && (before_blank || before.ends_with(|c| is_terminal(c) || is_closer(c)))
+        && s[stop..]
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase());
+    let rule = (lead == chars && lead >= 4) || (lead >= 3 && trail >= 3 && lead + trail < chars);
+    if !rule && !signature_dash {
         return None;
     }
-    let before_blank = s[piece_start..at].trim().is_empty();
     let at = if before_blank { stop } else { at };
     Some(Cut {
         at,
@@ -286,7 +329,8 @@ const EMOTICONS: &[&str] = &[
     ":-)", ":)", ":-(", ":(", ";-)", ";)", ":-D", ":D", ":-P", ":P",
 ];
 
-/// `… with the project :-) Posted by …`: a smiley closing a sentence in informal text.
+/// `… with the project :-) Posted by …`: a smiley closing a sentence in informal text, before
+/// a capital or not (`great! :P you get …`).
 fn emoticon_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     let face = EMOTICONS.iter().find(|e| s[at..].starts_with(**e))?;
     let stop = at + face.len();
@@ -295,9 +339,57 @@ fn emoticon_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
         .next_back()
         .is_some_and(char::is_whitespace);
     let gap_stop = run_end(s, stop, char::is_whitespace);
-    let capital_after = s[gap_stop..].chars().next().is_some_and(char::is_uppercase);
-    (spaced_before && gap_stop > stop && capital_after).then_some(Cut {
+    let more_after = gap_stop < s.len();
+    (spaced_before && gap_stop > stop && more_after).then_some(Cut {
         at: stop,
+        next: Marker::Plain,
+    })
+}
+
+/// `Email: ann@example.com Site made!`, `… 20050920_21big.html http://…`: an address at the end
+/// of a mail header or list line whose line break the text lost. Cuts after the address when a
+/// capitalised word, a bracketed or quoted capital, or (after a URL) another URL follows.
+/// `>>` closing an attachment note (`<< File: notes.doc >>`) counts as an address.
+fn address_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
+    let start = token_start(s, floor, at);
+    let stop = run_end(s, at, |c| !c.is_whitespace());
+    let token = &s[start..stop];
+    let address = token == ">>" || is_standalone_address(token);
+    if !address || token.ends_with(is_terminal) {
+        return None;
+    }
+    let gap_stop = run_end(s, stop, char::is_whitespace);
+    if gap_stop == stop || gap_stop >= s.len() {
+        return None;
+    }
+    let next = &s[gap_stop..run_end(s, gap_stop, |c| !c.is_whitespace())];
+    let (bare, _) = bare_word(next);
+    let capital = bare.starts_with(char::is_uppercase);
+    let url_list = is_url(token) && is_url(next);
+    (capital || url_list).then_some(Cut {
+        at: stop,
+        next: Marker::Plain,
+    })
+}
+
+/// Greetings that open a letter: `Dear Ms Ode,` `Hi,` `Good morning Debra -`.
+static SALUTATION: Lazy<Option<Regex>> = Lazy::new(|| {
+    Regex::new(
+        r"^(?:Dear|Hi|Hello|Hey|Greetings|Good (?:[Mm]orning|[Aa]fternoon|[Ee]vening))\b[^\n,:;.!?]{0,40}?(?:[,:!]| -)\s+\p{Lu}",
+    )
+    .ok()
+});
+
+/// A salutation at the start of a unit stands alone before the letter's first sentence.
+fn salutation_cut(s: &str, unit_start: usize) -> Option<Cut> {
+    let found = SALUTATION.as_ref()?.find(&s[unit_start..])?;
+    let matched = &s[unit_start..unit_start + found.end()];
+    // The match ends with the capital that opens the next sentence; cut after the punctuation.
+    let punct = matched
+        .trim_end_matches(|c: char| !c.is_whitespace())
+        .trim_end();
+    Some(Cut {
+        at: unit_start + punct.len(),
         next: Marker::Plain,
     })
 }
@@ -319,12 +411,17 @@ pub(crate) fn split_unit(
         hint: first,
     };
     let mut i = start;
+    let mut pending = salutation_cut(s, start);
     while let Some(c) = s[i..].chars().next() {
         let cut = match c {
+            _ if pending.is_some_and(|cut| cut.at <= i + c.len_utf8()) => pending.take(),
             // A run of terminal punctuation is judged once, at its first character.
             c if is_terminal(c) && !s[..i].ends_with(is_terminal) => terminal_cut(s, start, i),
             '#' => heading_cut(s, start, i),
-            ':' | ';' => emoticon_cut(s, start, i),
+            ':' => emoticon_cut(s, start, i).or_else(|| address_cut(s, start, i)),
+            ';' => emoticon_cut(s, start, i),
+            '@' | '>' => address_cut(s, start, i),
+            'w' if s[i..].starts_with("www.") => address_cut(s, start, i),
             ',' => closing_cut(s, piece.start, i),
             '0'..='9' => timestamp_cut(s, piece.start, i),
             c if is_rule_char(c) => separator_cut(s, piece.start, i),
@@ -472,5 +569,76 @@ mod tests {
     #[test]
     fn emoticon_ends_a_sentence() {
         assert_eq!(pieces("See you there :-) Bring snacks.").len(), 2);
+        assert_eq!(
+            pieces("The view is great! :P you can see the bay."),
+            vec!["The view is great! :P", "you can see the bay."]
+        );
+        assert_eq!(
+            pieces("We adopted her. :) She is shy."),
+            vec!["We adopted her. :)", "She is shy."]
+        );
+    }
+
+    #[test]
+    fn an_address_ends_its_lost_line() {
+        assert_eq!(
+            pieces("Email: mo.ode@example.org Forum is live! Groups: alt.cats"),
+            vec![
+                "Email: mo.ode@example.org",
+                "Forum is live!",
+                "Groups: alt.cats"
+            ]
+        );
+        assert_eq!(
+            pieces("Photos: http://a.example.com/1.jpg http://a.example.com/2.jpg"),
+            vec![
+                "Photos: http://a.example.com/1.jpg",
+                "http://a.example.com/2.jpg"
+            ]
+        );
+        // A lowercase word goes on, and a Lotus Notes name is not an address.
+        assert_eq!(pieces("Write to mo@example.org or call us.").len(), 1);
+        assert_eq!(pieces("Sent by Ada Lenz@ACME SALES on Monday.").len(), 1);
+        assert_eq!(
+            pieces("notes.doc << File: notes.doc >> I read it."),
+            vec!["notes.doc << File: notes.doc >>", "I read it."]
+        );
+    }
+
+    #[test]
+    fn a_host_name_is_no_glued_heading() {
+        assert_eq!(pieces("Posted via Newsfeed.Com today.").len(), 1);
+    }
+
+    #[test]
+    fn a_bracket_after_a_shorthand_goes_on() {
+        assert_eq!(pieces("The call is at 10 a.m. (CDT) in Room 4.").len(), 1);
+        assert_eq!(pieces("Vesta Inc. (\"Vesta\") signed.").len(), 1);
+    }
+
+    #[test]
+    fn signature_dash_stands_alone_but_a_dash_between_words_does_not() {
+        assert_eq!(
+            pieces("See you soon. -- Posted by Ada at 3/9/2005"),
+            vec!["See you soon.", "--", "Posted by Ada at 3/9/2005"]
+        );
+        assert_eq!(
+            pieces("It was cut off to CPS --- do you know why?").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_salutation_stands_alone() {
+        assert_eq!(
+            pieces("Dear All, My name is Ada."),
+            vec!["Dear All,", "My name is Ada."]
+        );
+        assert_eq!(
+            pieces("Good Morning Debra - I have attached the draft."),
+            vec!["Good Morning Debra -", "I have attached the draft."]
+        );
+        assert_eq!(pieces("Hi, yes it is.").len(), 1);
+        assert_eq!(pieces("Hello Kitty sales rose.").len(), 1);
     }
 }

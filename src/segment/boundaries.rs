@@ -158,8 +158,8 @@ fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
         return !(closed && lower);
     }
     if run != "." {
-        // An ellipsis trails off inside a sentence unless a capital follows.
-        return first.is_some_and(char::is_uppercase);
+        // An ellipsis trails off inside a sentence unless a capital or a link follows.
+        return first.is_some_and(char::is_uppercase) || is_url(next);
     }
     if closed {
         return !lower;
@@ -184,6 +184,7 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     }
     let close_stop = run_end(s, run_stop, is_closer);
     let close_stop = citation_end(s, close_stop).unwrap_or(close_stop);
+    let close_stop = detached_closer_end(s, close_stop).unwrap_or(close_stop);
     let gap_stop = run_end(s, close_stop, char::is_whitespace);
     if gap_stop == close_stop || gap_stop >= s.len() {
         return None;
@@ -198,6 +199,16 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
         at: close_stop,
         next: Marker::Plain,
     })
+}
+
+/// `… next day. ) Hop on …`: a closing bracket or quote typed with a space before it still
+/// closes the sentence it follows. Returns the end of the closer.
+fn detached_closer_end(s: &str, from: usize) -> Option<usize> {
+    let gap = run_end(s, from, |c| c == ' ');
+    let stop = run_end(s, gap, |c| matches!(c, ')' | ']' | '"' | '\'' | '”' | '’'));
+    let alone =
+        gap > from && stop > gap && s[stop..].chars().next().is_none_or(char::is_whitespace);
+    alone.then_some(stop)
 }
 
 /// `… in Dulwich. [17] Placed …`: a numeric reference after the full stop belongs to the
@@ -247,11 +258,40 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     if !rule && !signature_dash {
         return None;
     }
+    if lead == chars && before_blank {
+        if let Some(end) = banner_end(s, stop) {
+            return Some(Cut {
+                at: end,
+                next: Marker::Plain,
+            });
+        }
+    }
     let at = if before_blank { stop } else { at };
     Some(Cut {
         at,
         next: Marker::Plain,
     })
+}
+
+/// `----== Posted via Newsfeed.Com ==----`: text framed by rules on one line is one banner.
+/// Given the end of the opening rule, returns the end of the closing one.
+fn banner_end(s: &str, after_open: usize) -> Option<usize> {
+    let line_end = s[after_open..]
+        .find('\n')
+        .map_or(s.len(), |n| after_open + n);
+    let line = &s[after_open..line_end];
+    let mut words = 0;
+    for token in line.split_whitespace().take(24) {
+        let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
+        if trail >= 3 && words > 0 {
+            let offset = token.as_ptr() as usize - line.as_ptr() as usize;
+            return Some(after_open + offset + token.len());
+        }
+        if token.contains(char::is_alphanumeric) {
+            words += 1;
+        }
+    }
+    None
 }
 
 /// A mail header timestamp (`08/16/2000 03:14 PM`): it ends the header line it closes, and
@@ -296,6 +336,14 @@ const CLOSINGS: &[&str] = &[
     "best wishes",
     "many thanks",
     "yours sincerely",
+    "warm regards",
+    "warmest regards",
+    "kindest regards",
+    "best",
+    "all the best",
+    "yours",
+    "warmly",
+    "thanks again",
 ];
 
 fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
@@ -380,18 +428,42 @@ static SALUTATION: Lazy<Option<Regex>> = Lazy::new(|| {
     .ok()
 });
 
-/// A salutation at the start of a unit stands alone before the letter's first sentence.
-fn salutation_cut(s: &str, unit_start: usize) -> Option<Cut> {
-    let found = SALUTATION.as_ref()?.find(&s[unit_start..])?;
-    let matched = &s[unit_start..unit_start + found.end()];
+/// A salutation opening a line or piece stands alone before the letter's first sentence.
+fn salutation_cut(s: &str, at: usize) -> Option<Cut> {
+    let found = SALUTATION.as_ref()?.find(&s[at..])?;
+    let matched = &s[at..at + found.end()];
     // The match ends with the capital that opens the next sentence; cut after the punctuation.
     let punct = matched
         .trim_end_matches(|c: char| !c.is_whitespace())
         .trim_end();
     Some(Cut {
-        at: unit_start + punct.len(),
+        at: at + punct.len(),
         next: Marker::Plain,
     })
+}
+
+/// `(BBC) The militant group …`, `(New Scientist Space) NASA is …`: a bracketed source name
+/// opening a piece, before a capital, is a credit line of its own.
+fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
+    let inner_start = at + s[at..].strip_prefix('(').map(|_| 1)?;
+    let close = s[inner_start..].find(')')?;
+    let inner = &s[inner_start..inner_start + close];
+    let stop = inner_start + close + 1;
+    let plain = !inner.contains(|c: char| matches!(c, '(' | '\n') || is_terminal(c));
+    let named = inner.starts_with(char::is_uppercase) && inner.split_whitespace().count() <= 6;
+    let gap_stop = run_end(s, stop, char::is_whitespace);
+    let next = &s[gap_stop..run_end(s, gap_stop, |c| !c.is_whitespace())];
+    let capital = bare_word(next).0.starts_with(char::is_uppercase);
+    (plain && named && gap_stop > stop && capital).then_some(Cut {
+        at: stop,
+        next: Marker::Plain,
+    })
+}
+
+/// Cuts decided by how a line or piece opens (from `from`, leading spaces skipped).
+fn opening_cut(s: &str, from: usize) -> Option<Cut> {
+    let at = run_end(s, from, char::is_whitespace);
+    salutation_cut(s, at).or_else(|| source_tag_cut(s, at))
 }
 
 /// Splits `text[start..end]` into raw pieces, appending them to `out`. `first` is the hint of
@@ -411,10 +483,15 @@ pub(crate) fn split_unit(
         hint: first,
     };
     let mut i = start;
-    let mut pending = salutation_cut(s, start);
+    // A cut known in advance from how the piece or line opens, taken when `i` reaches it.
+    let mut pending = opening_cut(s, start);
     while let Some(c) = s[i..].chars().next() {
         let cut = match c {
             _ if pending.is_some_and(|cut| cut.at <= i + c.len_utf8()) => pending.take(),
+            '\n' => {
+                pending = pending.or_else(|| opening_cut(s, i + 1));
+                None
+            }
             // A run of terminal punctuation is judged once, at its first character.
             c if is_terminal(c) && !s[..i].ends_with(is_terminal) => terminal_cut(s, start, i),
             '#' => heading_cut(s, start, i),
@@ -445,6 +522,7 @@ pub(crate) fn split_unit(
                 };
                 // A cut in front of `i` (before a timestamp or rule) re-reads `i`.
                 i = if cut.at > i { cut.at } else { i };
+                pending = opening_cut(s, cut.at);
             }
             _ => i += c.len_utf8(),
         }
@@ -629,6 +707,49 @@ mod tests {
     }
 
     #[test]
+    fn a_source_tag_opening_a_piece_stands_alone() {
+        assert_eq!(
+            pieces("(Harbour Post) The ferry sank. (BBC) \"We saw it,\" she said."),
+            vec![
+                "(Harbour Post)",
+                "The ferry sank.",
+                "(BBC)",
+                "\"We saw it,\" she said."
+            ]
+        );
+        assert_eq!(pieces("(Reuters) - The ferry sank.").len(), 1);
+        assert_eq!(pieces("(two were found) The rest were not.").len(), 1);
+    }
+
+    #[test]
+    fn a_detached_closer_stays_with_its_sentence() {
+        assert_eq!(
+            pieces("We fly the next day. ) Take the bus."),
+            vec!["We fly the next day. )", "Take the bus."]
+        );
+    }
+
+    #[test]
+    fn a_banner_framed_by_rules_is_one_piece() {
+        assert_eq!(
+            pieces("Thanks. ----== Posted via Newsfeed.Com ==---- The #1 service!"),
+            vec![
+                "Thanks.",
+                "----== Posted via Newsfeed.Com ==----",
+                "The #1 service!"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ellipsis_before_a_link_ends_the_sentence() {
+        assert_eq!(
+            pieces("Look at these... http://a.example.com/1.jpg").len(),
+            2
+        );
+    }
+
+    #[test]
     fn a_salutation_stands_alone() {
         assert_eq!(
             pieces("Dear All, My name is Ada."),
@@ -639,6 +760,10 @@ mod tests {
             vec!["Good Morning Debra -", "I have attached the draft."]
         );
         assert_eq!(pieces("Hi, yes it is.").len(), 1);
+        assert_eq!(
+            pieces("Call me.\nHi, Yes the room is free."),
+            vec!["Call me.", "Hi,", "Yes the room is free."]
+        );
         assert_eq!(pieces("Hello Kitty sales rose.").len(), 1);
     }
 }

@@ -169,6 +169,10 @@ fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
 
 /// Looks at the terminal punctuation starting at `at` and decides whether to cut.
 fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
+    if s[floor..at].ends_with(':') {
+        // `Direct Dial:? 203…`: a `?` glued to a colon is a mangled character, not a question.
+        return None;
+    }
     let run_stop = run_end(s, at, is_terminal);
     if is_glued_bullet(s, run_stop) {
         return Some(Cut {
@@ -201,18 +205,21 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     })
 }
 
-/// `… next day. ) Hop on …`: a closing bracket or quote typed with a space before it still
-/// closes the sentence it follows. Returns the end of the closer.
+/// `… next day. ) Hop on …`: a closing bracket or quote (or a stray comma) typed with a space
+/// before it still closes the sentence it follows; no sentence starts with one. Returns the end
+/// of the closer.
 fn detached_closer_end(s: &str, from: usize) -> Option<usize> {
     let gap = run_end(s, from, |c| c == ' ');
-    let stop = run_end(s, gap, |c| matches!(c, ')' | ']' | '"' | '\'' | '”' | '’'));
+    let stop = run_end(s, gap, |c| {
+        matches!(c, ')' | ']' | '"' | '\'' | '”' | '’' | ',')
+    });
     let alone =
         gap > from && stop > gap && s[stop..].chars().next().is_none_or(char::is_whitespace);
     alone.then_some(stop)
 }
 
-/// `… in Dulwich. [17] Placed …`: a numeric reference after the full stop belongs to the
-/// sentence it annotates. Returns the end of the bracket.
+/// `… in Dulwich. [17] Placed …`: a numeric reference (or an omission mark, `[…]`) after the
+/// full stop belongs to the sentence it annotates. Returns the end of the bracket.
 fn citation_end(s: &str, from: usize) -> Option<usize> {
     let rest = &s[from..];
     let lead = rest.len() - rest.trim_start_matches(' ').len();
@@ -225,9 +232,11 @@ fn citation_end(s: &str, from: usize) -> Option<usize> {
         && refs
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '));
+    // `… for all! […] What can …`: an omission mark closes the quoted sentence it cuts.
+    let omission = matches!(refs, "..." | "…");
     let stop = from + lead + 1 + inner + 1;
     let spaced = s[stop..].chars().next().is_none_or(char::is_whitespace);
-    (numeric && spaced).then_some(stop)
+    ((numeric || omission) && spaced).then_some(stop)
 }
 
 /// Characters that rule lines and banner separators are drawn with.
@@ -486,8 +495,12 @@ pub(crate) fn split_unit(
     // A cut known in advance from how the piece or line opens, taken when `i` reaches it.
     let mut pending = opening_cut(s, start);
     while let Some(c) = s[i..].chars().next() {
+        if pending.is_some_and(|cut| cut.at <= i) {
+            // An earlier cut already passed it.
+            pending = None;
+        }
         let cut = match c {
-            _ if pending.is_some_and(|cut| cut.at <= i + c.len_utf8()) => pending.take(),
+            _ if pending.is_some_and(|cut| cut.at == i + c.len_utf8()) => pending.take(),
             '\n' => {
                 pending = pending.or_else(|| opening_cut(s, i + 1));
                 None
@@ -738,6 +751,26 @@ mod tests {
                 "----== Posted via Newsfeed.Com ==----",
                 "The #1 service!"
             ]
+        );
+    }
+
+    #[test]
+    fn an_omission_mark_and_a_stray_comma_close_the_sentence_before() {
+        assert_eq!(
+            pieces("Back surgery for all! [...] What can we do?"),
+            vec!["Back surgery for all! [...]", "What can we do?"]
+        );
+        assert_eq!(
+            pieces("They speak for themselves. , 2000 Carr Futures"),
+            vec!["They speak for themselves. ,", "2000 Carr Futures"]
+        );
+    }
+
+    #[test]
+    fn a_question_mark_glued_to_a_colon_is_no_question() {
+        assert_eq!(
+            pieces("Direct Dial:? 203.961.7523 Fax:? 203.674.7723").len(),
+            1
         );
     }
 

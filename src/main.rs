@@ -169,6 +169,9 @@ enum EvalCommand {
         /// Arithmetic of the encoder: int8 (default, 2.2-2.7x faster) or fp32 (the reference).
         #[arg(long, default_value = "int8")]
         precision: Precision,
+        /// Also write `WORD GOLD PREDICTED` per word to this file (conlleval's input format).
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
     },
     /// Score a sentence head on its labelled data.
     Labels {
@@ -408,9 +411,11 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             file,
             models,
             precision,
+            predictions,
         } => {
             let model = ClaimModel::load_with(&models_dir(models), precision)?;
-            let s = claimscan::eval::ner::evaluate_file(&model, &file)?;
+            let s =
+                claimscan::eval::ner::evaluate_file_writing(&model, &file, predictions.as_deref())?;
             println!("type\tgold\tpredicted\tcorrect\tprecision\trecall\tf1");
             for (kind, c) in s
                 .per_type

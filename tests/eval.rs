@@ -32,7 +32,7 @@ fn last_field(stdout: &str, prefix: &str) -> f64 {
 #[test]
 fn segmentation_f1_on_ud_dev() {
     for (file, floor) in [
-        ("en_ewt-ud-dev.conllu", 0.88),
+        ("en_ewt-ud-dev.conllu", 0.92),
         ("en_gum-ud-dev.conllu", 0.95),
     ] {
         let path = shared_data().join("segmentation").join(file);
@@ -62,6 +62,38 @@ fn entity_span_f1_on_a_slice_of_conll_dev() {
             "entity span F1 {f1} below {NER_FLOOR} ({precision})\n{out}"
         );
     }
+}
+
+#[test]
+fn entity_predictions_file_has_a_line_per_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("two.conll");
+    std::fs::write(
+        &conll,
+        "-DOCSTART- -X- -X- O\n\nMaria NNP I-NP I-PER\nSantos NNP I-NP I-PER\nvisited VBD I-VP O\n\
+         Lisbon NNP I-NP I-LOC\n. . O O\n\nIt PRP I-NP O\nrained VBD I-VP O\n. . O O\n",
+    )
+    .unwrap();
+    let written = dir.path().join("predictions.txt");
+    eval(&[
+        "ner",
+        conll.to_str().unwrap(),
+        "--predictions",
+        written.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&written).unwrap();
+    let sentences: Vec<Vec<Vec<&str>>> = text
+        .split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.lines().map(|l| l.split(' ').collect()).collect())
+        .collect();
+    assert_eq!(sentences.len(), 2, "{text}");
+    assert_eq!(sentences[0].len(), 5);
+    assert_eq!(sentences[1].len(), 3);
+    // Word, gold tag converted from IOB1 to BIO, then a predicted tag.
+    assert_eq!(sentences[0][0][..2], ["Maria", "B-PER"]);
+    assert_eq!(sentences[0][1][..2], ["Santos", "I-PER"]);
+    assert!(sentences.iter().flatten().all(|w| w.len() == 3));
 }
 
 #[test]

@@ -131,8 +131,30 @@ pub fn predict_tags(
 
 /// Scores the model on a CoNLL file.
 pub fn evaluate_file(model: &ClaimModel, path: &Path) -> anyhow::Result<NerScores> {
+    evaluate_file_writing(model, path, None)
+}
+
+/// Scores the model on a CoNLL file and, when `predictions` is given, writes one
+/// `WORD GOLD PREDICTED` line per word there (BIO tags, a blank line after each sentence: the
+/// input conlleval reads), for error analysis.
+pub fn evaluate_file_writing(
+    model: &ClaimModel,
+    path: &Path,
+    predictions: Option<&Path>,
+) -> anyhow::Result<NerScores> {
     let sentences = datasets::read_conll(path).map_err(anyhow::Error::msg)?;
     let predicted = predict_tags(model, &sentences)?;
+    if let Some(out) = predictions {
+        let mut text = String::new();
+        for (sentence, tags) in sentences.iter().zip(&predicted) {
+            for ((word, gold), tag) in sentence.words.iter().zip(&sentence.tags).zip(tags) {
+                text.push_str(&format!("{word} {gold} {tag}\n"));
+            }
+            text.push('\n');
+        }
+        std::fs::write(out, text)
+            .map_err(|e| anyhow::anyhow!("cannot write predictions to {}: {e}", out.display()))?;
+    }
     let gold: Vec<Vec<String>> = sentences.into_iter().map(|s| s.tags).collect();
     Ok(score(&gold, &predicted))
 }

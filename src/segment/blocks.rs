@@ -6,7 +6,7 @@ use once_cell::sync::Lazy;
 use regex::{Regex, RegexSet};
 
 use super::abbreviations::{is_determiner, is_sentence_starter};
-use super::lines::{leading_markup, Marker};
+use super::lines::{leading_markup, quote_markup, Marker};
 
 /// Lowercase words that title-case headings keep lowercase.
 const SMALL_WORDS: &[&str] = &[
@@ -167,12 +167,15 @@ pub(crate) fn strip_markup(
     opened_by: Marker,
 ) -> Option<(usize, usize)> {
     let (mut s, mut e) = trim(text, start, end)?;
-    if opened_by != Marker::Plain {
-        // Nested markers (`- - item`, `- ## Title`) all go, so re-segmenting a span is stable.
-        while let Some((marker, skip)) = leading_markup(&text[s..e]) {
-            if marker == Marker::Plain {
-                break;
-            }
+    if opened_by == Marker::Plain {
+        // A quote prefix is read the same after a cut as at the start of a line.
+        if let Some(skip) = quote_markup(&text[s..e]) {
+            s += skip;
+        }
+    } else {
+        // Nested markers (`- - item`, `- ## Title`, `> - item`) all go, so re-segmenting a
+        // span is stable.
+        while let Some((_, skip)) = leading_markup(&text[s..e]) {
             s += skip;
         }
     }

@@ -5,7 +5,7 @@
 //! each stop from the few characters around it. Nothing is allocated per character.
 
 use super::abbreviations::{classify_token, is_sentence_starter, precedes_number, TokenKind};
-use super::lines::{is_bullet_char, leading_markup, Marker};
+use super::lines::{is_bullet_char, leading_markup, line_markup, Marker};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -239,6 +239,18 @@ fn citation_end(s: &str, from: usize) -> Option<usize> {
     ((numeric || omission) && spaced).then_some(stop)
 }
 
+/// The piece's text before `at`, trimmed and without its line markup (`## Regards` reads as
+/// `Regards`), the way the piece reads once the markup is stripped: a span segmented again on
+/// its own then splits the same way.
+fn text_before(s: &str, piece_start: usize, at: usize) -> &str {
+    // Markup is read on the whole rest of the piece: `# ` is a heading marker only before text.
+    let mut from = run_end(s, piece_start, char::is_whitespace);
+    while let Some((_, skip)) = leading_markup(&s[from..]).filter(|(_, skip)| *skip > 0) {
+        from += skip;
+    }
+    s.get(from..at).map_or("", str::trim)
+}
+
 /// Characters that rule lines and banner separators are drawn with.
 fn is_rule_char(c: char) -> bool {
     matches!(c, '=' | '_' | '*' | '~' | '-' | '+')
@@ -254,7 +266,7 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     let chars = token.chars().count();
     let lead = token.chars().take_while(|c| is_rule_char(*c)).count();
     let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
-    let before = s[piece_start..at].trim_end();
+    let before = text_before(s, piece_start, at);
     let before_blank = before.is_empty();
     // `-- Posted by …` after a sentence: the dash that opens a mail or blog signature.
     let signature_dash = (2..=3).contains(&chars)
@@ -315,7 +327,7 @@ fn timestamp_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     }
     let found = TIMESTAMP.as_ref()?.find(&s[at..])?;
     let stop = at + found.end();
-    let before = s[piece_start..at].trim_end();
+    let before = text_before(s, piece_start, at);
     // `… annotations on 04/25/01 12:42` keeps its date; `Sean Boyle 08/17/2000` does not.
     let prev_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
     let joined = prev_word.chars().all(char::is_lowercase);
@@ -356,11 +368,12 @@ const CLOSINGS: &[&str] = &[
 ];
 
 fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
-    let before = s[piece_start..at].trim();
+    let before = text_before(s, piece_start, at);
     let closing = CLOSINGS.iter().any(|c| before.eq_ignore_ascii_case(c));
     let stop = at + 1;
+    let spaced = s[stop..].starts_with(char::is_whitespace);
     let next = s[stop..].trim_start().chars().next();
-    (closing && next.is_some_and(char::is_uppercase)).then_some(Cut {
+    (closing && spaced && next.is_some_and(char::is_uppercase)).then_some(Cut {
         at: stop,
         next: Marker::Plain,
     })
@@ -471,7 +484,11 @@ fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
 
 /// Cuts decided by how a line or piece opens (from `from`, leading spaces skipped).
 fn opening_cut(s: &str, from: usize) -> Option<Cut> {
-    let at = run_end(s, from, char::is_whitespace);
+    let mut at = run_end(s, from, char::is_whitespace);
+    // Read past line markup (`### `, `- `, `> `), as a line's own start is read.
+    while let Some((_, skip)) = leading_markup(&s[at..]).filter(|(_, skip)| *skip > 0) {
+        at += skip;
+    }
     salutation_cut(s, at).or_else(|| source_tag_cut(s, at))
 }
 
@@ -550,7 +567,7 @@ fn next_hint(s: &str, cut: Cut) -> Marker {
         return cut.next;
     }
     // Same reading as at the start of a line, so a span re-segmented on its own is stable.
-    leading_markup(s[cut.at..].trim_start()).map_or(Marker::Plain, |(marker, _)| marker)
+    line_markup(s[cut.at..].trim_start()).map_or(Marker::Plain, |(marker, _)| marker)
 }
 
 fn push_piece(s: &str, piece: Piece, out: &mut Vec<Piece>) {

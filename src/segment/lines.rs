@@ -63,11 +63,28 @@ pub(crate) fn leading_markup(s: &str) -> Option<(Marker, usize)> {
     if (1..=3).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) {
         return spaced(s, digits + 1).map(|n| (Marker::Bullet, n));
     }
-    if first == '>' {
-        let n = 1 + s[1..].len() - s[1..].trim_start().len();
-        return Some((Marker::Plain, n));
+    quote_markup(s).map(|n| (Marker::Plain, n))
+}
+
+/// The markup that opens a line: [`leading_markup`], and for a quoted line (`> ## Title`,
+/// `> - item`) the markup inside the quote too, with the combined length.
+pub(crate) fn line_markup(s: &str) -> Option<(Marker, usize)> {
+    let (marker, skip) = leading_markup(s)?;
+    if marker == Marker::Plain {
+        if let Some((inner, more)) = leading_markup(&s[skip..]) {
+            return Some((inner, skip + more));
+        }
     }
-    None
+    Some((marker, skip))
+}
+
+/// Length of a mail quote prefix (`> `, `>> `, `> > `) and the spaces after it, when text
+/// follows; `>>` on its own (as in `<< File: a.doc >>`) is no quote.
+pub(crate) fn quote_markup(s: &str) -> Option<usize> {
+    let rest = s.trim_start_matches(['>', ' ', '\t']);
+    let marks = &s[..s.len() - rest.len()];
+    let spaced = marks.ends_with([' ', '\t']);
+    (s.starts_with('>') && spaced && !rest.is_empty()).then_some(marks.len())
 }
 
 /// `marker_len` plus the whitespace after it, if there is at least one whitespace char and
@@ -90,7 +107,7 @@ fn measure_lines(text: &str) -> Vec<Option<Line>> {
         if body.is_empty() {
             lines.push(None);
         } else {
-            let (marker, skip) = leading_markup(body).unwrap_or((Marker::Plain, 0));
+            let (marker, skip) = line_markup(body).unwrap_or((Marker::Plain, 0));
             let start = offset + lead;
             lines.push(Some(Line {
                 content: start + skip,

@@ -65,11 +65,13 @@ fn emit(text: &str, piece: &Piece, out: &mut Vec<SentenceSpan>) {
                         block: Block::Heading,
                     });
                 }
-                out.push(SentenceSpan {
-                    start: at,
-                    end,
-                    block: blocks::classify_plain(&text[at..end]),
-                });
+                // The sentence after the heading is read as if it opened a line, so that a
+                // salutation or source tag there splits as it would on a line of its own.
+                let mut rest = Vec::new();
+                boundaries::split_unit(text, at, end, Marker::Plain, &mut rest);
+                for piece in &rest {
+                    emit(text, piece, out);
+                }
                 return;
             }
             Block::Heading
@@ -405,7 +407,8 @@ mod tests {
     }
 
     /// Words and marks the generated documents are built from: abbreviations, markup, quotes,
-    /// multi-byte characters and line breaks in random company.
+    /// multi-byte characters, line breaks and mail furniture (salutations, closings, rules,
+    /// addresses, source tags) in random company.
     const VOCAB: &[&str] = &[
         "the",
         "port",
@@ -454,6 +457,20 @@ mod tests {
         "*",
         ":-)",
         "Iran's",
+        "Dear",
+        "Hi,",
+        "Regards,",
+        "--",
+        "----==",
+        "==----",
+        "<<",
+        ">>",
+        "(BBC)",
+        "www.x.com",
+        "Dial:?",
+        "[...]",
+        ":P",
+        "Good morning",
     ];
 
     fn document() -> impl Strategy<Value = String> {
@@ -469,6 +486,23 @@ mod tests {
                 out
             },
         )
+    }
+
+    #[test]
+    fn mail_quote_prefixes_are_markup() {
+        assert_eq!(
+            with_blocks("> The ferry sailed.\n>> - Crews closed the port\nSee << File: a.doc >>"),
+            vec![
+                ("The ferry sailed.", Block::Body),
+                ("Crews closed the port", Block::ListItem),
+                ("See << File: a.doc >>", Block::Body)
+            ]
+        );
+        // After a cut the prefix reads the same as at the start of a line.
+        assert_eq!(
+            texts("It sank. > Few survived."),
+            vec!["It sank.", "Few survived."]
+        );
     }
 
     #[test]

@@ -149,6 +149,10 @@ fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
         // A spaced ellipsis (`. . .`) is still going.
         return false;
     }
+    if next.starts_with([',', ';']) {
+        // No sentence starts with a comma (`Ala. , Birmingham`: tokenised text).
+        return false;
+    }
     if EMOTICONS.contains(&next) {
         // `I love her. :)` — the smiley belongs to the sentence it comments on.
         return false;
@@ -205,14 +209,12 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     })
 }
 
-/// `… next day. ) Hop on …`: a closing bracket or quote (or a stray comma) typed with a space
-/// before it still closes the sentence it follows; no sentence starts with one. Returns the end
-/// of the closer.
+/// `… next day. ) Hop on …`: a closing bracket typed with a space before it still closes the
+/// sentence it follows; no sentence starts with one. (A lone quote could open the next
+/// quotation: `… he said. " No one …`.) Returns the end of the closer.
 fn detached_closer_end(s: &str, from: usize) -> Option<usize> {
     let gap = run_end(s, from, |c| c == ' ');
-    let stop = run_end(s, gap, |c| {
-        matches!(c, ')' | ']' | '"' | '\'' | '”' | '’' | ',')
-    });
+    let stop = run_end(s, gap, |c| matches!(c, ')' | ']'));
     let alone =
         gap > from && stop > gap && s[stop..].chars().next().is_none_or(char::is_whitespace);
     alone.then_some(stop)
@@ -268,15 +270,8 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
     let before = text_before(s, piece_start, at);
     let before_blank = before.is_empty();
-    // `-- Posted by …` after a sentence: the dash that opens a mail or blog signature.
-    let signature_dash = (2..=3).contains(&chars)
-        && token.chars().all(|c| c == '-')
-        && (before_blank || before.ends_with(|c| is_terminal(c) || is_closer(c)))
-        && s[stop..]
-            .trim_start()
-            .starts_with(|c: char| c.is_uppercase());
     let rule = (lead == chars && lead >= 4) || (lead >= 3 && trail >= 3 && lead + trail < chars);
-    if !rule && !signature_dash {
+    if !rule {
         return None;
     }
     if lead == chars && before_blank {
@@ -725,11 +720,7 @@ mod tests {
     }
 
     #[test]
-    fn signature_dash_stands_alone_but_a_dash_between_words_does_not() {
-        assert_eq!(
-            pieces("See you soon. -- Posted by Ada at 3/9/2005"),
-            vec!["See you soon.", "--", "Posted by Ada at 3/9/2005"]
-        );
+    fn a_dash_between_words_is_no_rule() {
         assert_eq!(
             pieces("It was cut off to CPS --- do you know why?").len(),
             1
@@ -772,14 +763,15 @@ mod tests {
     }
 
     #[test]
-    fn an_omission_mark_and_a_stray_comma_close_the_sentence_before() {
+    fn an_omission_mark_closes_the_sentence_before() {
         assert_eq!(
             pieces("Back surgery for all! [...] What can we do?"),
             vec!["Back surgery for all! [...]", "What can we do?"]
         );
+        // No sentence starts with a comma, so a stray one never ends the sentence before it.
         assert_eq!(
-            pieces("They speak for themselves. , 2000 Carr Futures"),
-            vec!["They speak for themselves. ,", "2000 Carr Futures"]
+            pieces("It came from Birmingham, Ala. , and from Mobile.").len(),
+            1
         );
     }
 

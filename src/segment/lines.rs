@@ -55,6 +55,12 @@ pub(crate) fn leading_markup(s: &str) -> Option<(Marker, usize)> {
     if (1..=6).contains(&hashes) {
         return spaced(s, hashes).map(|n| (Marker::Heading, n));
     }
+    // `-- The analyst set …`, `-- Posted by …`: wire copy and mail mark items and sign-offs
+    // with a double dash.
+    let dashes = bytes.iter().take_while(|&&b| b == b'-').count();
+    if (2..=3).contains(&dashes) {
+        return spaced(s, dashes).map(|n| (Marker::Bullet, n));
+    }
     let first = s.chars().next()?;
     if is_bullet_char(first) {
         return spaced(s, first.len_utf8()).map(|n| (Marker::Bullet, n));

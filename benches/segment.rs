@@ -1,5 +1,6 @@
 //! Single-threaded speed of the CPU-only stages (segmentation, rule entities, cues and
-//! attribution) on the brief's article repeated to ~20 MB. Run: `cargo bench --bench segment`.
+//! attribution) on the brief's article repeated to ~20 MB, and of segmentation on degenerate
+//! 1 MB inputs. Run: `cargo bench --bench segment`.
 
 use std::time::Instant;
 
@@ -53,4 +54,29 @@ fn main() {
         "cues + attribution: {cues} found in {seconds:.2} s = {:.1} MB/s",
         mb / seconds
     );
+
+    // Degenerate input the rules must not slow down on: each pattern repeated to 1 MB with no
+    // sentence end. A rule that rescans a token or line per character shows up here as a rate
+    // hundreds of times lower than the article's.
+    for pattern in [
+        "a@",
+        "x:",
+        ">",
+        "www.",
+        "-- ",
+        "(a ",
+        "Dear X, ",
+        "----== a ",
+    ] {
+        let text = pattern.repeat((1 << 20) / pattern.len());
+        let started = Instant::now();
+        let spans = claimscan::segment::segment(&text);
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "segment, {pattern:?} x {}: {} spans, {:.1} MB/s",
+            text.len() / pattern.len(),
+            spans.len(),
+            text.len() as f64 / 1e6 / seconds
+        );
+    }
 }

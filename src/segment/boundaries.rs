@@ -117,6 +117,13 @@ fn bare_word(word: &str) -> (&str, bool) {
     (bare, bare.len() < word.len())
 }
 
+/// Shorthands before a number that are also everyday words (`no`, `art`, `ex`).
+fn is_common_word(token: &str) -> bool {
+    ["no", "art", "ex"]
+        .iter()
+        .any(|word| token.eq_ignore_ascii_case(word))
+}
+
 /// Decides a single `.` followed by whitespace and `next` (the following word).
 fn period_ends(prev_token: &str, next: &str) -> bool {
     let (bare, opened) = bare_word(next);
@@ -133,6 +140,8 @@ fn period_ends(prev_token: &str, next: &str) -> bool {
         // Informal text starts sentences in lowercase; known abbreviations are handled above.
         TokenKind::Ordinary => true,
         TokenKind::NeverEnds => false,
+        // `No. Not really.`, `… loves art. Music too.`: before a word, these are words.
+        TokenKind::BeforeNumber if is_common_word(prev_token) => !digit && (upper || ambiguous()),
         TokenKind::BeforeNumber => !digit && ambiguous(),
         TokenKind::Ambiguous => ambiguous(),
         TokenKind::EndsBeforeCapital => upper,
@@ -747,6 +756,14 @@ mod tests {
             pieces("notes.doc << File: notes.doc >> I read it."),
             vec!["notes.doc << File: notes.doc >>", "I read it."]
         );
+    }
+
+    #[test]
+    fn no_and_art_before_a_word_end_the_sentence() {
+        assert_eq!(pieces("No. Not really."), vec!["No.", "Not really."]);
+        assert_eq!(pieces("She loves art. Music too.").len(), 2);
+        assert_eq!(pieces("He lives at No. 10 Downing Street.").len(), 1);
+        assert_eq!(pieces("See Art. 5 of the treaty.").len(), 1);
     }
 
     #[test]

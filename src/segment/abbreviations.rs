@@ -249,7 +249,8 @@ pub(crate) fn classify_token(token: &str) -> TokenKind {
     let Some(lower) = lower_ascii(token, &mut buf) else {
         return TokenKind::Ordinary;
     };
-    if lower == "etc" {
+    if lower == "etc" || lower == "al" {
+        // `etc.` and `et al.` close a sentence before a capital, never before lowercase.
         return TokenKind::EndsBeforeCapital;
     }
     // `no.` / `p.` in lowercase are just words ending a sentence (`I said no.`).

@@ -764,6 +764,8 @@ mod tests {
         assert_eq!(pieces("She loves art. Music too.").len(), 2);
         assert_eq!(pieces("He lives at No. 10 Downing Street.").len(), 1);
         assert_eq!(pieces("See Art. 5 of the treaty.").len(), 1);
+        assert_eq!(pieces("Ode et al. against Lenz et al. was heard.").len(), 1);
+        assert_eq!(pieces("See Ode et al. The case was heard.").len(), 2);
     }
 
     #[test]

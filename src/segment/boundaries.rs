@@ -219,11 +219,18 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
 }
 
 /// `… next day. ) Hop on …`: a closing bracket typed with a space before it still closes the
-/// sentence it follows; no sentence starts with one. (A lone quote could open the next
-/// quotation: `… he said. " No one …`.) Returns the end of the closer.
+/// sentence it follows; no sentence starts with one. A lone quote does too when nothing follows
+/// it in the paragraph (`… a steady trickle. "`); elsewhere it could open the next quotation
+/// (`… he said. " No one …`). Returns the end of the closer.
 fn detached_closer_end(s: &str, from: usize) -> Option<usize> {
     let gap = run_end(s, from, |c| c == ' ');
-    let stop = run_end(s, gap, |c| matches!(c, ')' | ']'));
+    let brackets = run_end(s, gap, |c| matches!(c, ')' | ']'));
+    let quotes = run_end(s, gap, |c| matches!(c, '"' | '\'' | '”' | '’'));
+    let stop = if quotes > gap && s[quotes..].trim().is_empty() {
+        quotes
+    } else {
+        brackets
+    };
     let alone =
         gap > from && stop > gap && s[stop..].chars().next().is_none_or(char::is_whitespace);
     alone.then_some(stop)
@@ -807,6 +814,18 @@ mod tests {
         assert_eq!(
             pieces("We fly the next day. ) Take the bus."),
             vec!["We fly the next day. )", "Take the bus."]
+        );
+    }
+
+    #[test]
+    fn a_detached_quote_ending_the_paragraph_closes_its_sentence() {
+        assert_eq!(
+            pieces("It came in a steady trickle. \""),
+            vec!["It came in a steady trickle. \""]
+        );
+        assert_eq!(
+            pieces("It was slow, he said. \" No one knew why.\""),
+            vec!["It was slow, he said.", "\" No one knew why.\""]
         );
     }
 

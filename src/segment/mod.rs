@@ -5,7 +5,9 @@
 //! 1. [`lines`] cuts the text into units (paragraphs, list items, heading lines), reading
 //!    newlines as breaks unless the document is hard-wrapped, and steps over line markup.
 //! 2. [`boundaries`] finds sentence ends inside each unit from the characters around each
-//!    `.`, `!`, `?` and `…` (abbreviations, initials, numbers, quotes, glued headings/bullets).
+//!    `.`, `!`, `?` and `…` (abbreviations, initials, numbers, quotes, glued headings/bullets),
+//!    and [`mail`] those that mail, forum and wire text mark by layout (an address ending a
+//!    line, salutations, closings, rules, timestamps, source tags) when line breaks are lost.
 //! 3. [`blocks`] strips markup from each piece, splits inline headings off the sentence that
 //!    follows them and labels each span `Body`, `Heading`, `ListItem` or `Boilerplate`.
 //!
@@ -15,6 +17,7 @@ mod abbreviations;
 mod blocks;
 mod boundaries;
 mod lines;
+mod mail;
 
 use crate::document::{Block, SentenceSpan};
 use boundaries::Piece;

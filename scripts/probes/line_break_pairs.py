@@ -20,9 +20,13 @@ import csv
 import os
 import random
 import re
+import sys
 import zlib
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ud_boundary_patterns import documents  # noqa: E402
 
 TERMINAL = re.compile(r"[.!?:;…][\"')\]”’]*$")
 BUCKETS = 1 << 20
@@ -72,29 +76,6 @@ def training_sentences(data):
     return [s.split() for s in out if len(s.split()) >= 2]
 
 
-def ud_documents(path):
-    docs, text, gold, new_par = [], None, [], False
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("# newdoc"):
-                if text:
-                    docs.append((text, gold))
-                text, gold, new_par = "", [], False
-            elif line.startswith("# newpar"):
-                new_par = True
-            elif line.startswith("# text ="):
-                sentence = line[len("# text ="):].strip()
-                text = text or ""
-                if text:
-                    text += "\n" if new_par else " "
-                new_par = False
-                gold.append(len(text))
-                text += sentence
-    if text:
-        docs.append((text, gold))
-    return docs
-
-
 def main():
     here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,8 +112,7 @@ def main():
     for name in ("en_ewt-ud-dev", "en_gum-ud-dev"):
         scored = []
         with torch.no_grad():
-            for text, gold in ud_documents(os.path.join(args.data, "segmentation", name + ".conllu")):
-                starts = set(gold)
+            for text, starts in documents(os.path.join(args.data, "segmentation", name + ".conllu")):
                 tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
                 for (pa, a), (pb, b) in zip(tokens, tokens[1:]):
                     if TERMINAL.search(a) or "\n" in text[pa:pb]:

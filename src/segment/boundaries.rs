@@ -352,15 +352,19 @@ fn push_piece(s: &str, piece: Piece, out: &mut Vec<Piece>) {
     }
 }
 
+/// The trimmed pieces [`split_unit`] makes of `text` read as one plain unit (for tests here
+/// and in [`super::mail`]).
+#[cfg(test)]
+pub(super) fn piece_texts(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    split_unit(text, 0, text.len(), Marker::Plain, &mut out);
+    out.iter().map(|p| text[p.start..p.end].trim()).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::piece_texts as pieces;
     use super::*;
-
-    fn pieces(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        split_unit(text, 0, text.len(), Marker::Plain, &mut out);
-        out.iter().map(|p| text[p.start..p.end].trim()).collect()
-    }
 
     #[test]
     fn plain_periods_split() {

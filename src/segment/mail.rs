@@ -294,14 +294,7 @@ pub(super) fn opening_cut(s: &str, from: usize) -> Option<Cut> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::boundaries::split_unit;
-    use super::super::lines::Marker;
-
-    fn pieces(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        split_unit(text, 0, text.len(), Marker::Plain, &mut out);
-        out.iter().map(|p| text[p.start..p.end].trim()).collect()
-    }
+    use super::super::boundaries::piece_texts as pieces;
 
     #[test]
     fn mail_headers_split() {

@@ -66,7 +66,7 @@ impl SentenceLabel {
     }
 }
 
-/// Weight of the lexical speculation evidence ([`Cues::speculation_score`], 0..1) added to the
+/// Weight of the lexical speculation evidence ([`cues::Cues::speculation_score`], 0..1) added to the
 /// speculation logit of the three-way distribution: one modal, future or hedge cue multiplies
 /// the odds of speculation against both fact and opinion by about e (2.7), two by about e^1.5.
 /// Against fact this is the news usage the Wikipedia training data leaves unmarked (modal and

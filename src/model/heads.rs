@@ -98,7 +98,7 @@ impl SentenceHeads {
     }
 
     /// Like [`SentenceHeads::logits`], computed so that a row's logits do not depend on the
-    /// other rows of the batch (see [`super::linear_per_item`]): for inference.
+    /// other rows of the batch (see `linear_per_item` in the model module): for inference.
     pub fn logits_per_item(&self, embeddings: &Tensor) -> HeadLogits {
         let rows = embeddings.unsqueeze(1);
         let head = |linear: &nn::Linear| super::linear_per_item(&rows, linear).view([-1]);
@@ -138,7 +138,7 @@ pub fn combine(opinion: f64, speculation: f64, checkworthy: f64) -> SentenceScor
     }
 }
 
-/// Copies a 1-D tensor to a Vec<f64>.
+/// Copies a 1-D tensor to a `Vec<f64>`.
 pub fn to_vec(t: &Tensor) -> Result<Vec<f64>, ModelError> {
     Ok(Vec::<f64>::try_from(
         t.to_kind(Kind::Double).to_device(Device::Cpu).contiguous(),

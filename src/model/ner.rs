@@ -73,7 +73,7 @@ impl NerHead {
     }
 
     /// Like [`NerHead::logits`] without dropout, computed so that a sentence's logits do not
-    /// depend on the other sentences of the batch (see [`super::linear_per_item`]): for
+    /// depend on the other sentences of the batch (see `linear_per_item` in the model module): for
     /// inference.
     pub fn logits_per_item(&self, hidden: &Tensor, shapes: &Tensor) -> Tensor {
         let x = hidden + self.shape_embedding.forward(shapes);
@@ -189,7 +189,7 @@ fn may_follow(previous: Option<usize>, next: usize) -> bool {
 }
 
 /// The most probable tag sequence over the real word pieces (Viterbi on log probabilities)
-/// that obeys BIO ([`may_follow`]); special tokens get tag 0 (`O`) and are skipped. Greedy
+/// that obeys BIO (`may_follow`); special tokens get tag 0 (`O`) and are skipped. Greedy
 /// per-piece argmax can emit `I-ORG` after `B-PER`, which splits or mistypes an entity.
 pub fn constrained_tags(rows: &[Vec<f64>], real: &[bool]) -> Vec<i64> {
     let mut tags = vec![0i64; rows.len()];

@@ -2,13 +2,13 @@
 //!
 //! Rule-based and allocation-light, built for news and scraped web pages:
 //!
-//! 1. [`lines`] cuts the text into units (paragraphs, list items, heading lines), reading
+//! 1. `lines` cuts the text into units (paragraphs, list items, heading lines), reading
 //!    newlines as breaks unless the document is hard-wrapped, and steps over line markup.
-//! 2. [`boundaries`] finds sentence ends inside each unit from the characters around each
+//! 2. `boundaries` finds sentence ends inside each unit from the characters around each
 //!    `.`, `!`, `?` and `…` (abbreviations, initials, numbers, quotes, glued headings/bullets),
-//!    and [`mail`] those that mail, forum and wire text mark by layout (an address ending a
+//!    and `mail` those that mail, forum and wire text mark by layout (an address ending a
 //!    line, salutations, closings, rules, timestamps, source tags) when line breaks are lost.
-//! 3. [`blocks`] strips markup from each piece, splits inline headings off the sentence that
+//! 3. `blocks` strips markup from each piece, splits inline headings off the sentence that
 //!    follows them and labels each span `Body`, `Heading`, `ListItem` or `Boilerplate`.
 //!
 //! Offsets are bytes into the input and always fall on char boundaries.

@@ -97,6 +97,8 @@ static TIMESTAMP: Lazy<Option<Regex>> = Lazy::new(|| {
     Regex::new(r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm]\b)?").ok()
 });
 
+/// Cuts before a mail timestamp that follows a sender's name, or after one that closes a
+/// header line (see [`TIMESTAMP`]).
 pub(super) fn timestamp_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     if !s[..at].chars().next_back().is_none_or(char::is_whitespace) {
         return None;
@@ -143,6 +145,8 @@ const CLOSINGS: &[&str] = &[
     "thanks again",
 ];
 
+/// Cuts after the comma of a piece that is only a letter closing (`Regards,`), before a
+/// capitalised signature.
 pub(super) fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut> {
     if at - piece_start > 48 {
         // Longer than any closing with its markup: most commas stop here.
@@ -190,6 +194,7 @@ fn is_standalone_address(token: &str) -> bool {
     (token.contains("://") || token.contains("www.") || token.contains('@')) && !notes_name
 }
 
+/// A web address (`http://…`, `www.…`), as opposed to an e-mail address.
 pub(super) fn is_url(token: &str) -> bool {
     token.contains("://") || token.contains("www.")
 }

@@ -38,6 +38,19 @@ def read_lines(path):
         return [line.strip() for line in f if line.strip()]
 
 
+def load_committed_model(models):
+    """The committed claimscan encoder (fp32, bench_torch's forward), its tokenizer set up as
+    claimscan uses it, and all the weights (heads included)."""
+    base = os.path.join(models, "all-MiniLM-L6-v2")
+    with open(os.path.join(base, "config.json")) as f:
+        cfg = json.load(f)
+    tok = Tokenizer.from_file(os.path.join(base, "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(256)
+    weights = {k: v.float() for k, v in load_file(os.path.join(models, "claimscan", "model.safetensors")).items()}
+    return bench_torch.Bert(weights, cfg, "sdpa"), tok, weights
+
+
 def embed(bert, tok, texts, batch=64):
     encs = [tok.encode(t) for t in texts]
     order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
@@ -112,14 +125,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    base = os.path.join(args.models, "all-MiniLM-L6-v2")
-    with open(os.path.join(base, "config.json")) as f:
-        cfg = json.load(f)
-    tok = Tokenizer.from_file(os.path.join(base, "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(256)
-    weights = {k: v.float() for k, v in load_file(os.path.join(args.models, "claimscan", "model.safetensors")).items()}
-    bert = bench_torch.Bert(weights, cfg, "sdpa")
+    bert, tok, _ = load_committed_model(args.models)
 
     subj = os.path.join(args.data, "subjectivity")
     train_x, train_y = read_tsv(os.path.join(subj, "train_en.tsv"))

@@ -16,19 +16,16 @@ Usage: .venv-bench/bin/python scripts/probes/opinion_extra_signals.py [--data ..
 
 import argparse
 import collections
-import json
 import os
 import re
 import sys
 
 import torch
-from safetensors.torch import load_file
-from tokenizers import Tokenizer
 
 HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(HERE, "scripts"))
-import bench_torch  # noqa: E402
-from opinion_probe import cross_fitted, embed, fit_logistic, macro_f1, read_tsv  # noqa: E402
+from opinion_probe import (  # noqa: E402
+    cross_fitted, embed, fit_logistic, load_committed_model, macro_f1, read_tsv)
 
 
 def ngrams(sentence):
@@ -77,14 +74,7 @@ def main():
     ap.add_argument("--models", default=os.path.join(HERE, "models"))
     args = ap.parse_args()
     torch.set_num_threads(2)
-    base = os.path.join(args.models, "all-MiniLM-L6-v2")
-    with open(os.path.join(base, "config.json")) as f:
-        cfg = json.load(f)
-    tok = Tokenizer.from_file(os.path.join(base, "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(256)
-    weights = {k: v.float() for k, v in load_file(os.path.join(args.models, "claimscan", "model.safetensors")).items()}
-    bert = bench_torch.Bert(weights, cfg, "sdpa")
+    bert, tok, weights = load_committed_model(args.models)
     subj = os.path.join(args.data, "subjectivity")
     train_x, train_y = read_tsv(os.path.join(subj, "train_en.tsv"))
     dev_x, dev_y = read_tsv(os.path.join(subj, "dev_en.tsv"))

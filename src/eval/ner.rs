@@ -9,7 +9,9 @@ use tch::Kind;
 
 use crate::datasets::{self, TaggedSentence};
 use crate::model::encoder::Tokenized;
-use crate::model::ner::{constrained_tags, type_probability, MIN_ENTITY_CONFIDENCE, TAGS};
+use crate::model::ner::{
+    constrained_tags, tag_index, type_probability, MIN_ENTITY_CONFIDENCE, TAGS,
+};
 use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
 
 /// Counts for one entity type (or all).
@@ -135,17 +137,8 @@ pub fn predict_tags(
 /// `annotate` drops them: confidence is the mean type probability over all the word pieces of
 /// the entity's words.
 fn drop_unsure_entities(tags: &mut [String], word_ids: &[Option<u32>], rows: &[Vec<f64>]) {
-    let mut start = 0;
-    while start < tags.len() {
-        let Some(kind) = tags[start].strip_prefix("B-").map(str::to_string) else {
-            start += 1;
-            continue;
-        };
-        let continuation = format!("I-{kind}");
-        let end = (start + 1..tags.len())
-            .find(|&w| tags[w] != continuation)
-            .unwrap_or(tags.len());
-        let begin_tag = TAGS.iter().position(|t| *t == tags[start]).unwrap_or(0);
+    for (start, end, kind) in datasets::bio_spans(tags) {
+        let begin_tag = tag_index(&format!("B-{kind}")).unwrap_or(0) as usize;
         let pieces: Vec<f64> = word_ids
             .iter()
             .enumerate()
@@ -158,7 +151,6 @@ fn drop_unsure_entities(tags: &mut [String], word_ids: &[Option<u32>], rows: &[V
                 *tag = "O".to_string();
             }
         }
-        start = end;
     }
 }
 
@@ -175,9 +167,16 @@ pub fn evaluate_file_writing(
     path: &Path,
     predictions: Option<&Path>,
 ) -> anyhow::Result<NerScores> {
+    let cannot_write = |out: &Path, e: std::io::Error| {
+        anyhow::anyhow!("cannot write predictions to {}: {e}", out.display())
+    };
+    // Opened before the model runs, so a bad path fails at once rather than after the pass.
+    let file = predictions
+        .map(|out| std::fs::File::create(out).map_err(|e| cannot_write(out, e)))
+        .transpose()?;
     let sentences = datasets::read_conll(path).map_err(anyhow::Error::msg)?;
     let predicted = predict_tags(model, &sentences)?;
-    if let Some(out) = predictions {
+    if let (Some(mut file), Some(out)) = (file, predictions) {
         let mut text = String::new();
         for (sentence, tags) in sentences.iter().zip(&predicted) {
             for ((word, gold), tag) in sentence.words.iter().zip(&sentence.tags).zip(tags) {
@@ -185,8 +184,7 @@ pub fn evaluate_file_writing(
             }
             text.push('\n');
         }
-        std::fs::write(out, text)
-            .map_err(|e| anyhow::anyhow!("cannot write predictions to {}: {e}", out.display()))?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(out, e))?;
     }
     let gold: Vec<Vec<String>> = sentences.into_iter().map(|s| s.tags).collect();
     Ok(score(&gold, &predicted))

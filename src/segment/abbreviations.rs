@@ -256,7 +256,14 @@ pub(crate) fn classify_token(token: &str) -> TokenKind {
     // `no.` / `p.` in lowercase are just words ending a sentence (`I said no.`).
     let capitalised = token.starts_with(|c: char| c.is_ascii_uppercase());
     if BEFORE_NUMBER_SET.contains(lower) && (capitalised || lower.len() > 2) {
-        return TokenKind::BeforeNumber;
+        // `No. Not really.`, `… loves art. Music too.`: these are everyday words as well, so
+        // before a capitalised word they end the sentence (before a number they still lead on:
+        // `No. 10`, see [`precedes_number`]).
+        return if matches!(lower, "no" | "art" | "ex") {
+            TokenKind::EndsBeforeCapital
+        } else {
+            TokenKind::BeforeNumber
+        };
     }
     if NEVER_ENDS_SET.contains(lower) && (capitalised || lower.len() > 3) {
         return TokenKind::NeverEnds;
@@ -329,7 +336,10 @@ mod tests {
         assert!(precedes_number("c"));
         assert!(!precedes_number("cat"));
         assert_eq!(classify_token("Jan"), TokenKind::BeforeNumber);
-        assert_eq!(classify_token("No"), TokenKind::BeforeNumber);
+        assert_eq!(classify_token("Vol"), TokenKind::BeforeNumber);
+        // `No.` is a word too: it ends a sentence before a capital, and still leads a number.
+        assert_eq!(classify_token("No"), TokenKind::EndsBeforeCapital);
+        assert!(precedes_number("No"));
     }
 
     #[test]

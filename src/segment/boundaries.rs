@@ -110,13 +110,6 @@ pub(super) fn bare_word(word: &str) -> (&str, bool) {
     (bare, bare.len() < word.len())
 }
 
-/// Shorthands before a number that are also everyday words (`no`, `art`, `ex`).
-fn is_common_word(token: &str) -> bool {
-    ["no", "art", "ex"]
-        .iter()
-        .any(|word| token.eq_ignore_ascii_case(word))
-}
-
 /// Decides a single `.` followed by whitespace and `next` (the following word).
 fn period_ends(prev_token: &str, next: &str) -> bool {
     let (bare, opened) = bare_word(next);
@@ -133,8 +126,6 @@ fn period_ends(prev_token: &str, next: &str) -> bool {
         // Informal text starts sentences in lowercase; known abbreviations are handled above.
         TokenKind::Ordinary => true,
         TokenKind::NeverEnds => false,
-        // `No. Not really.`, `… loves art. Music too.`: before a word, these are words.
-        TokenKind::BeforeNumber if is_common_word(prev_token) => !digit && (upper || ambiguous()),
         TokenKind::BeforeNumber => !digit && ambiguous(),
         TokenKind::Ambiguous => ambiguous(),
         TokenKind::EndsBeforeCapital => upper,

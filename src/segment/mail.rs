@@ -191,7 +191,7 @@ fn is_standalone_address(token: &str) -> bool {
     let notes_name = token
         .split_once('@')
         .is_some_and(|(_, host)| host.starts_with(char::is_uppercase));
-    (token.contains("://") || token.contains("www.") || token.contains('@')) && !notes_name
+    (is_url(token) || token.contains('@')) && !notes_name
 }
 
 /// A web address (`http://…`, `www.…`), as opposed to an e-mail address.
@@ -246,9 +246,8 @@ static SALUTATION: Lazy<Option<Regex>> = Lazy::new(|| {
 
 /// A salutation opening a line or piece stands alone before the letter's first sentence.
 fn salutation_cut(s: &str, at: usize) -> Option<Cut> {
-    // Most pieces open with another word: skip the regex for them.
-    let opening = ["Dear", "Hi", "Hello", "Hey", "Greetings", "Good"];
-    if !opening.iter().any(|word| s[at..].starts_with(word)) {
+    // Every greeting starts with D, G or H: skip the regex for the other pieces.
+    if !s[at..].starts_with(['D', 'G', 'H']) {
         return None;
     }
     let found = SALUTATION.as_ref()?.find(&s[at..])?;

@@ -229,6 +229,37 @@ mod tests {
         );
     }
 
+    const TWO_DOCUMENTS: &str = "-DOCSTART- -X- O O\n\nRain O\nfell O\nin O\nOslo I-LOC\n\n\
+        It O\nstopped O\n\n-DOCSTART- -X- O O\n\nKent I-ORG\nwon O\n";
+
+    #[test]
+    fn conll_sentences_know_their_document() {
+        let sentences = parse_conll(TWO_DOCUMENTS, "t.conll").expect("parses");
+        let documents: Vec<usize> = sentences.iter().map(|s| s.document).collect();
+        assert_eq!(documents, [0, 0, 1]);
+        assert_eq!(sentences[0].tags, ["O", "O", "O", "B-LOC"]);
+        let bad = parse_conll("Rain\n", "t.conll").expect_err("one column");
+        assert!(bad.starts_with("t.conll:1:"), "{bad}");
+    }
+
+    #[test]
+    fn context_stays_inside_the_document() {
+        let sentences = parse_conll(TWO_DOCUMENTS, "t.conll").expect("parses");
+        assert_eq!(
+            words_in_context(&sentences, 1, 2),
+            (vec!["in", "Oslo", "It", "stopped"], 2)
+        );
+        assert_eq!(
+            words_in_context(&sentences, 0, 5),
+            (vec!["Rain", "fell", "in", "Oslo", "It", "stopped"], 0)
+        );
+        assert_eq!(words_in_context(&sentences, 2, 5), (vec!["Kent", "won"], 0));
+        assert_eq!(
+            words_in_context(&sentences, 1, 0),
+            (vec!["It", "stopped"], 0)
+        );
+    }
+
     #[test]
     fn splits_are_deterministic_and_disjoint() {
         let dev = (0..100).filter(|&i| weasel_split(i) == Split::Dev).count();
@@ -246,17 +277,26 @@ pub struct TaggedSentence {
     pub words: Vec<String>,
     /// BIO tags, one per word.
     pub tags: Vec<String>,
+    /// Index of the `-DOCSTART-` document the sentence belongs to (0 before the first marker).
+    pub document: usize,
 }
 
 /// Reads a CoNLL-2003 file (`WORD POS CHUNK NER`, blank lines between sentences,
 /// `-DOCSTART-` between documents) and converts IOB1 tags to BIO.
 pub fn read_conll(path: &Path) -> Result<Vec<TaggedSentence>, String> {
-    let content = read(path)?;
+    parse_conll(&read(path)?, &path.display().to_string())
+}
+
+/// Parses CoNLL-2003 text; `name` names the source in errors.
+fn parse_conll(content: &str, name: &str) -> Result<Vec<TaggedSentence>, String> {
     let mut out = Vec::new();
+    let mut document = 0;
     let mut current = TaggedSentence {
         words: Vec::new(),
         tags: Vec::new(),
+        document,
     };
+    let mut seen_text = false;
     for (n, line) in content.lines().enumerate() {
         let line = line.trim_end();
         if line.is_empty() || line.starts_with("-DOCSTART-") {
@@ -266,21 +306,23 @@ pub fn read_conll(path: &Path) -> Result<Vec<TaggedSentence>, String> {
                     TaggedSentence {
                         words: Vec::new(),
                         tags: Vec::new(),
+                        document,
                     },
                 ));
             }
+            if line.starts_with("-DOCSTART-") && seen_text {
+                document += 1;
+                current.document = document;
+            }
             continue;
         }
+        seen_text = true;
         let fields: Vec<&str> = line.split_whitespace().collect();
         let (Some(word), Some(tag)) = (fields.first(), fields.last()) else {
             continue;
         };
         if fields.len() < 2 {
-            return Err(format!(
-                "{}:{}: expected `WORD ... TAG`",
-                path.display(),
-                n + 1
-            ));
+            return Err(format!("{name}:{}: expected `WORD ... TAG`", n + 1));
         }
         current.words.push((*word).to_string());
         current.tags.push((*tag).to_string());
@@ -361,4 +403,39 @@ mod conll_tests {
             ]
         );
     }
+}
+
+/// The words of sentence `index` with up to `each_side` words of its own document before and
+/// after it (document-level context for the entity tagger), and where the sentence starts in
+/// that list. With `each_side` 0 this is the sentence alone at offset 0.
+pub fn words_in_context(
+    sentences: &[TaggedSentence],
+    index: usize,
+    each_side: usize,
+) -> (Vec<&str>, usize) {
+    let Some(sentence) = sentences.get(index) else {
+        return (Vec::new(), 0);
+    };
+    let same_document = |s: &&TaggedSentence| s.document == sentence.document;
+    let mut before: Vec<&str> = sentences[..index]
+        .iter()
+        .rev()
+        .take_while(same_document)
+        .flat_map(|s| s.words.iter().rev())
+        .take(each_side)
+        .map(String::as_str)
+        .collect();
+    before.reverse();
+    let offset = before.len();
+    let mut words = before;
+    words.extend(sentence.words.iter().map(String::as_str));
+    words.extend(
+        sentences[index + 1..]
+            .iter()
+            .take_while(same_document)
+            .flat_map(|s| s.words.iter())
+            .take(each_side)
+            .map(String::as_str),
+    );
+    (words, offset)
 }

@@ -276,6 +276,15 @@ struct TrainArgs {
     /// Worker threads for libtorch (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Words of document context on each side of every entity-tagging sentence.
+    #[arg(long, default_value_t = 0)]
+    ner_context: usize,
+    /// Start from the trained model in this models directory instead of the base encoder.
+    #[arg(long)]
+    continue_from: Option<PathBuf>,
+    /// Train the entity task only.
+    #[arg(long)]
+    entities_only: bool,
 }
 
 fn main() -> ExitCode {
@@ -477,6 +486,9 @@ fn train_cmd(args: TrainArgs) -> anyhow::Result<ExitCode> {
         max_per_task: args.max_per_task,
         seed: args.seed,
         batch_size: args.batch_size,
+        ner_context_words: args.ner_context,
+        continue_from: args.continue_from,
+        entities_only: args.entities_only,
     };
     let report = train::train(&opts)?;
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -20,7 +20,7 @@ use crate::classify::{self, Label, SentenceLabel};
 use crate::document::{CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
-use crate::model::{ClaimModel, ModelError, Precision, SentenceAnalysis};
+use crate::model::{ClaimModel, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR};
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
 
@@ -364,6 +364,20 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
 
     let sources = input::discover(&opts.inputs, &opts.input)?;
     let model = ClaimModel::load_with(&opts.models_dir, opts.precision)?;
+    if model.meta.ner_context_words > 0 {
+        // Such a model reads each sentence with its neighbours; annotate encodes sentences
+        // alone, so its entities would silently differ from what `eval ner` measured.
+        return Err(ModelError::Invalid {
+            path: opts.models_dir.join(MODEL_DIR).join(META_FILE),
+            reason: format!(
+                "the entity head was trained with {} words of document context \
+                 (`train --ner-context`), which annotate does not support; \
+                 use a model trained without it",
+                model.meta.ner_context_words
+            ),
+        }
+        .into());
+    }
     let out_err = |source: std::io::Error| AnnotateError::Output {
         dir: opts.out_dir.clone(),
         source,

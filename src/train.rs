@@ -16,7 +16,7 @@ use tch::{nn::OptimizerConfig, Device, Tensor};
 use crate::calibrate;
 use crate::datasets::{self, Example, Split};
 use crate::model::encoder::Tokenized;
-use crate::model::ner::tag_index;
+use crate::model::ner::{sentence_word_ids, tag_index};
 use crate::model::{ClaimModel, ModelError};
 
 /// What `claimscan train` needs.
@@ -38,6 +38,14 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Sentences per batch.
     pub batch_size: usize,
+    /// Words of document context on each side of every entity-tagging sentence (0: none).
+    pub ner_context_words: usize,
+    /// A models directory whose trained `claimscan/` weights training starts from, instead of
+    /// the base encoder and fresh heads.
+    pub continue_from: Option<PathBuf>,
+    /// Train the entity task only (the sentence heads keep their weights; they are still
+    /// recalibrated and scored, since the shared encoder moves).
+    pub entities_only: bool,
 }
 
 /// The tasks the model learns.
@@ -148,10 +156,9 @@ enum Target {
 
 /// Word-piece targets for a tagged sentence: the word's tag on its first piece, the matching
 /// `I-` tag on the other pieces, -100 (ignored) on special tokens.
-fn piece_targets(tokens: &Tokenized, tags: &[String]) -> Vec<i64> {
+fn piece_targets(word_ids: &[Option<u32>], tags: &[String]) -> Vec<i64> {
     let mut prev_word = None;
-    tokens
-        .word_ids()
+    word_ids
         .iter()
         .map(|w| {
             let Some(w) = *w else { return -100 };
@@ -211,12 +218,20 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         datasets::read_conll(&opts.data_dir.join("ner/eng.train")).map_err(anyhow::Error::msg)?;
     let ner_dev_path = opts.data_dir.join("ner/eng.testa");
     let mut model = ClaimModel::for_training(&opts.models_dir, Device::Cpu)?;
+    if let Some(start) = &opts.continue_from {
+        model.continue_from(start)?;
+    }
     let mut rng = SplitMix(opts.seed);
 
     // Training items, per task.
     let mut items: Vec<Item> = Vec::new();
     let mut per_task: Vec<(Task, Vec<usize>)> = Vec::new();
-    for task in [Task::Opinion, Task::Speculation, Task::Checkworthy] {
+    let sentence_tasks: &[Task] = if opts.entities_only {
+        &[]
+    } else {
+        &[Task::Opinion, Task::Speculation, Task::Checkworthy]
+    };
+    for &task in sentence_tasks {
         let mut idx = Vec::new();
         for (t, split, ex) in &rows {
             if *t == task && *split == Split::Train {
@@ -230,10 +245,11 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         per_task.push((task, idx));
     }
     let mut ner_idx = Vec::new();
-    for s in &ner_train {
-        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+    for (i, s) in ner_train.iter().enumerate() {
+        let (words, offset) = datasets::words_in_context(&ner_train, i, opts.ner_context_words);
         let tokens = model.encoder.tokenize_words(&words)?;
-        let targets = piece_targets(&tokens, &s.tags);
+        let word_ids = sentence_word_ids(tokens.word_ids(), offset, s.words.len());
+        let targets = piece_targets(&word_ids, &s.tags);
         ner_idx.push(items.len());
         items.push(Item {
             tokens,
@@ -389,6 +405,7 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         );
     }
     model.meta.ner_trained = true;
+    model.meta.ner_context_words = opts.ner_context_words;
     let ner = crate::eval::ner::evaluate_file(&model, &ner_dev_path)?;
     eprintln!(
         "train: entities    dev (eng.testa) span F1 = {:.4}",
@@ -403,6 +420,8 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         "settings".into(),
         json!({"epochs": opts.epochs, "learning_rate": opts.learning_rate, "batch_size": opts.batch_size, "seed": opts.seed,
                "pang_lee_per_class": opts.pang_lee_per_class, "max_per_task": opts.max_per_task,
+               "ner_context_words": opts.ner_context_words, "entities_only": opts.entities_only,
+               "continued_from": opts.continue_from.as_ref().map(|p| p.display().to_string()),
                "train_seconds": started.elapsed().as_secs_f64()}),
     );
     let report = serde_json::Value::Object(report);

@@ -40,6 +40,42 @@ fn missing_models_are_an_environment_error() {
 }
 
 #[test]
+fn a_model_trained_with_document_context_is_refused_by_annotate() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = root().join("models");
+    let Ok(meta) = fs::read_to_string(models.join("claimscan/model.json")) else {
+        return; // no trained model in this checkout
+    };
+    let copy = dir.path().join("models");
+    fs::create_dir_all(copy.join("claimscan")).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    meta["ner_context_words"] = serde_json::json!(16);
+    fs::write(copy.join("claimscan/model.json"), meta.to_string()).unwrap();
+    fs::copy(
+        models.join("claimscan/model.safetensors"),
+        copy.join("claimscan/model.safetensors"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        models.join("all-MiniLM-L6-v2"),
+        copy.join("all-MiniLM-L6-v2"),
+    )
+    .unwrap();
+    let input = dir.path().join("a.txt");
+    fs::write(&input, "One sentence.").unwrap();
+    let output = annotate(
+        &dir.path().join("out"),
+        &["--models", copy.to_str().unwrap(), input.to_str().unwrap()],
+        2,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("model.json") && stderr.contains("--ner-context"),
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
 fn every_bad_document_is_accounted_for_and_the_rest_processed() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");

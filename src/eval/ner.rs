@@ -10,7 +10,7 @@ use tch::Kind;
 use crate::datasets::{self, TaggedSentence};
 use crate::model::encoder::Tokenized;
 use crate::model::ner::{
-    constrained_tags, tag_index, type_probability, MIN_ENTITY_CONFIDENCE, TAGS,
+    constrained_tags, sentence_word_ids, tag_index, type_probability, MIN_ENTITY_CONFIDENCE, TAGS,
 };
 use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
 
@@ -86,14 +86,19 @@ pub fn predict_tags(
     sentences: &[TaggedSentence],
 ) -> Result<Vec<Vec<String>>, ModelError> {
     let _guard = tch::no_grad_guard();
-    let tokenized: Vec<Tokenized> = sentences
-        .iter()
-        .map(|s| {
-            model
-                .encoder
-                .tokenize_words(&s.words.iter().map(String::as_str).collect::<Vec<_>>())
-        })
-        .collect::<Result<_, _>>()?;
+    let context = model.meta.ner_context_words;
+    let mut word_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(sentences.len());
+    let mut tokenized: Vec<Tokenized> = Vec::with_capacity(sentences.len());
+    for (i, sentence) in sentences.iter().enumerate() {
+        let (words, offset) = datasets::words_in_context(sentences, i, context);
+        let tokens = model.encoder.tokenize_words(&words)?;
+        word_ids.push(sentence_word_ids(
+            tokens.word_ids(),
+            offset,
+            sentence.words.len(),
+        ));
+        tokenized.push(tokens);
+    }
     let mut out: Vec<Vec<String>> = sentences
         .iter()
         .map(|s| vec!["O".to_string(); s.words.len()])
@@ -109,13 +114,9 @@ pub fn predict_tags(
             // The same BIO-constrained decoding as `annotate`, read at each word's first piece.
             let pieces = tokenized[i].len() as i64;
             let rows: Vec<Vec<f64>> = Vec::try_from(probs.get(k as i64).narrow(0, 0, pieces))?;
-            let real: Vec<bool> = tokenized[i]
-                .word_ids()
-                .iter()
-                .map(Option::is_some)
-                .collect();
+            let word_ids = &word_ids[i];
+            let real: Vec<bool> = word_ids.iter().map(Option::is_some).collect();
             let row = constrained_tags(&rows, &real);
-            let word_ids = tokenized[i].word_ids();
             let mut seen_word = None;
             for (t, w) in word_ids.iter().enumerate() {
                 let Some(w) = *w else { continue };

@@ -98,6 +98,10 @@ pub struct ModelMeta {
     pub calibration_int8: Option<HeadCalibration>,
     /// Whether the entity head was trained (when false, no model entities are produced).
     pub ner_trained: bool,
+    /// Words of document context on each side of a sentence that the entity head was trained
+    /// with (0: the sentence alone).
+    #[serde(default)]
+    pub ner_context_words: usize,
     /// Free-form training record: data, sizes, dev scores.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -142,6 +146,7 @@ impl ClaimModel {
             calibration: HeadCalibration::default(),
             calibration_int8: None,
             ner_trained: false,
+            ner_context_words: 0,
             training: serde_json::Value::Null,
         };
         Ok(ClaimModel {
@@ -173,6 +178,20 @@ impl ClaimModel {
             });
         }
         Ok(model)
+    }
+
+    /// Replaces the weights of a model built by [`ClaimModel::for_training`] with the trained
+    /// ones in `models_dir/claimscan/` (still trainable), and takes over their metadata.
+    pub fn continue_from(&mut self, models_dir: &Path) -> Result<(), ModelError> {
+        let trained = Self::load_with(models_dir, Precision::Fp32)?;
+        let weights = models_dir.join(MODEL_DIR).join(WEIGHTS_FILE);
+        self.vars.load(&weights).map_err(|e| ModelError::Invalid {
+            path: weights,
+            reason: e.to_string(),
+        })?;
+        self.vars.float();
+        self.meta = trained.meta;
+        Ok(())
     }
 
     /// Loads the trained model from `models_dir/claimscan/`, frozen, on the CPU, with the

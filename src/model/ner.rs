@@ -163,6 +163,21 @@ pub fn decode(tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<ModelEn
 /// removes junk such as `Guide` (ORG, 0.15) in a page's link list.
 pub const MIN_ENTITY_CONFIDENCE: f64 = 0.5;
 
+/// The word ids of a tokenized word list in which the sentence of interest occupies words
+/// `offset..offset + len` (the rest is context): ids relative to the sentence, `None` for
+/// special tokens and context pieces.
+pub fn sentence_word_ids(word_ids: &[Option<u32>], offset: usize, len: usize) -> Vec<Option<u32>> {
+    word_ids
+        .iter()
+        .map(|w| {
+            let w = (*w)? as usize;
+            (offset..offset + len)
+                .contains(&w)
+                .then(|| (w - offset) as u32)
+        })
+        .collect()
+}
+
 /// How sure the model is of what tag `tag` says about a piece: for an entity tag, the
 /// probability of its type in either position (`B-` plus `I-`), so that a piece the model reads
 /// as the continuation of an entity, decoded as its start because BIO requires it, still
@@ -314,6 +329,26 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn context_pieces_have_no_sentence_word() {
+        // [CLS] ctx ctx | w0 w0 w1 | ctx [SEP], the sentence being words 2..4.
+        let ids = [
+            None,
+            Some(0),
+            Some(1),
+            Some(2),
+            Some(2),
+            Some(3),
+            Some(4),
+            None,
+        ];
+        assert_eq!(
+            sentence_word_ids(&ids, 2, 2),
+            [None, None, None, Some(0), Some(0), Some(1), None, None]
+        );
+        assert_eq!(sentence_word_ids(&ids, 0, 5)[1..7], ids[1..7]);
     }
 
     #[test]

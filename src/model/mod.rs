@@ -82,6 +82,19 @@ pub(crate) fn require_file(path: &Path) -> Result<(), ModelError> {
     }
 }
 
+/// Reads and parses a model.json.
+fn read_meta(path: &Path) -> Result<ModelMeta, ModelError> {
+    require_file(path)?;
+    let text = std::fs::read_to_string(path).map_err(|e| ModelError::Missing {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
 /// model.json: what the model is, how its heads are calibrated, how it was trained.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelMeta {
@@ -183,14 +196,16 @@ impl ClaimModel {
     /// Replaces the weights of a model built by [`ClaimModel::for_training`] with the trained
     /// ones in `models_dir/claimscan/` (still trainable), and takes over their metadata.
     pub fn continue_from(&mut self, models_dir: &Path) -> Result<(), ModelError> {
-        let trained = Self::load_with(models_dir, Precision::Fp32)?;
-        let weights = models_dir.join(MODEL_DIR).join(WEIGHTS_FILE);
+        let dir = models_dir.join(MODEL_DIR);
+        let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
+        require_file(&weights)?;
+        let meta = read_meta(&meta_path)?;
         self.vars.load(&weights).map_err(|e| ModelError::Invalid {
             path: weights,
             reason: e.to_string(),
         })?;
         self.vars.float();
-        self.meta = trained.meta;
+        self.meta = meta;
         Ok(())
     }
 
@@ -206,15 +221,7 @@ impl ClaimModel {
         let dir = models_dir.join(MODEL_DIR);
         let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
         require_file(&weights)?;
-        require_file(&meta_path)?;
-        let meta_text = std::fs::read_to_string(&meta_path).map_err(|e| ModelError::Missing {
-            path: meta_path.clone(),
-            reason: e.to_string(),
-        })?;
-        model.meta = serde_json::from_str(&meta_text).map_err(|e| ModelError::Invalid {
-            path: meta_path.clone(),
-            reason: e.to_string(),
-        })?;
+        model.meta = read_meta(&meta_path)?;
         model.vars.load(&weights).map_err(|e| ModelError::Invalid {
             path: weights.clone(),
             reason: e.to_string(),

@@ -263,7 +263,8 @@ fn salutation_cut(s: &str, at: usize) -> Option<Cut> {
 }
 
 /// `(BBC) The militant group …`, `(New Scientist Space) NASA is …`: a bracketed source name
-/// opening a piece, before a capital, is a credit line of its own.
+/// opening a piece, before a capital and text with lower case on its line, is a credit line
+/// of its own.
 fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
     let inner_start = at + s[at..].strip_prefix('(').map(|_| 1)?;
     // A source name is short: look for the bracket's end within 80 characters only.
@@ -279,7 +280,11 @@ fn source_tag_cut(s: &str, at: usize) -> Option<Cut> {
     let gap_stop = run_end(s, stop, char::is_whitespace);
     let next = &s[gap_stop..run_end(s, gap_stop, |c| !c.is_whitespace())];
     let capital = bare_word(next).0.starts_with(char::is_uppercase);
-    (plain && named && gap_stop > stop && capital).then_some(Cut {
+    // A sentence follows a credit line; a row of capitals (`(Parent) FORECAST YEAR-AGO` in a
+    // results table) is a table header that the bracket belongs to.
+    let line_rest = s[gap_stop..].split('\n').next().unwrap_or("");
+    let prose = line_rest.contains(char::is_lowercase);
+    (plain && named && gap_stop > stop && capital && prose).then_some(Cut {
         at: stop,
         next: Marker::Plain,
     })
@@ -376,6 +381,8 @@ mod tests {
         );
         assert_eq!(pieces("(Reuters) - The ferry sank.").len(), 1);
         assert_eq!(pieces("(two were found) The rest were not.").len(), 1);
+        assert_eq!(pieces("(Parent) FORECAST YEAR-AGO").len(), 1);
+        assert_eq!(pieces("(Space Wire) NASA will launch it.").len(), 2);
     }
 
     #[test]

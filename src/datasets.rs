@@ -296,7 +296,6 @@ fn parse_conll(content: &str, name: &str) -> Result<Vec<TaggedSentence>, String>
         tags: Vec::new(),
         document,
     };
-    let mut seen_text = false;
     for (n, line) in content.lines().enumerate() {
         let line = line.trim_end();
         if line.is_empty() || line.starts_with("-DOCSTART-") {
@@ -310,13 +309,13 @@ fn parse_conll(content: &str, name: &str) -> Result<Vec<TaggedSentence>, String>
                     },
                 ));
             }
-            if line.starts_with("-DOCSTART-") && seen_text {
+            // Sentences are flushed above, so `out` is empty only before the first text line.
+            if line.starts_with("-DOCSTART-") && !out.is_empty() {
                 document += 1;
                 current.document = document;
             }
             continue;
         }
-        seen_text = true;
         let fields: Vec<&str> = line.split_whitespace().collect();
         let (Some(word), Some(tag)) = (fields.first(), fields.last()) else {
             continue;
@@ -375,36 +374,6 @@ pub fn bio_spans(tags: &[String]) -> Vec<(usize, usize, String)> {
     spans
 }
 
-#[cfg(test)]
-mod conll_tests {
-    use super::*;
-
-    fn v(t: &[&str]) -> Vec<String> {
-        t.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn iob1_becomes_bio() {
-        assert_eq!(
-            iob1_to_bio(&v(&["I-PER", "I-PER", "B-PER", "O", "I-LOC"])),
-            v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"])
-        );
-    }
-
-    #[test]
-    fn spans_from_bio() {
-        let spans = bio_spans(&v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"]));
-        assert_eq!(
-            spans,
-            vec![
-                (0, 2, "PER".into()),
-                (2, 3, "PER".into()),
-                (4, 5, "LOC".into())
-            ]
-        );
-    }
-}
-
 /// The words of sentence `index` with up to `each_side` words of its own document before and
 /// after it (document-level context for the entity tagger), and where the sentence starts in
 /// that list. With `each_side` 0 this is the sentence alone at offset 0.
@@ -438,4 +407,34 @@ pub fn words_in_context(
             .map(String::as_str),
     );
     (words, offset)
+}
+
+#[cfg(test)]
+mod conll_tests {
+    use super::*;
+
+    fn v(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn iob1_becomes_bio() {
+        assert_eq!(
+            iob1_to_bio(&v(&["I-PER", "I-PER", "B-PER", "O", "I-LOC"])),
+            v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"])
+        );
+    }
+
+    #[test]
+    fn spans_from_bio() {
+        let spans = bio_spans(&v(&["B-PER", "I-PER", "B-PER", "O", "B-LOC"]));
+        assert_eq!(
+            spans,
+            vec![
+                (0, 2, "PER".into()),
+                (2, 3, "PER".into()),
+                (4, 5, "LOC".into())
+            ]
+        );
+    }
 }

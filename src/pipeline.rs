@@ -20,7 +20,9 @@ use crate::classify::{self, Label, SentenceLabel};
 use crate::document::{CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
-use crate::model::{ClaimModel, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR};
+use crate::model::{
+    ClaimModel, EntityMode, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR,
+};
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
 
@@ -69,6 +71,8 @@ pub struct AnnotateOptions {
     pub window_sentences: usize,
     /// Arithmetic of the encoder.
     pub precision: Precision,
+    /// Which entity taggers run.
+    pub entities: EntityMode,
 }
 
 /// One of `n` deterministic partitions of the documents, by a hash of the document id.
@@ -134,8 +138,9 @@ struct Checkpoint {
 
 fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
     format!(
-        "model={model};precision={};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
+        "model={model};precision={};entities={};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
         opts.precision,
+        opts.entities,
         env!("CARGO_PKG_VERSION"),
         opts.input.format,
         opts.input.id_field,
@@ -363,7 +368,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         .map_err(|e| AnnotateError::Threads(e.to_string()))?;
 
     let sources = input::discover(&opts.inputs, &opts.input)?;
-    let model = ClaimModel::load_with(&opts.models_dir, opts.precision)?;
+    let model = ClaimModel::load_for(&opts.models_dir, opts.precision, opts.entities)?;
     if model.meta.ner_context_words > 0 {
         // Such a model reads each sentence with its neighbours; annotate encodes sentences
         // alone, so its entities would silently differ from what `eval ner` measured.
@@ -513,6 +518,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             "model": model.meta.id,
             "base_encoder": model.meta.base,
             "entities": if model.meta.ner_trained { "model+rules" } else { "rules" },
+            "entity_taggers": model.entity_mode().to_string(),
+            "cased_entity_model": model.cased.as_ref().map(|c| c.meta.id.clone()),
         }),
         inputs: opts
             .inputs

@@ -8,11 +8,12 @@ use serde::Serialize;
 use tch::Kind;
 
 use crate::datasets::{self, TaggedSentence};
+use crate::model::cased::{word_entities, CasedTagger};
 use crate::model::encoder::Tokenized;
 use crate::model::ner::{
     constrained_tags, sentence_word_ids, tag_index, type_probability, MIN_ENTITY_CONFIDENCE, TAGS,
 };
-use crate::model::{length_sorted_batches, ClaimModel, ModelError, BATCH_SIZE};
+use crate::model::{length_sorted_batches, piece_rows, ClaimModel, ModelError, BATCH_SIZE};
 
 /// Counts for one entity type (or all).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
@@ -80,11 +81,22 @@ pub fn score(gold: &[Vec<String>], predicted: &[Vec<String>]) -> NerScores {
     s
 }
 
+/// What the entity head predicts for a CoNLL file, word by word.
+pub struct WordPredictions {
+    /// Per sentence, the BIO tag of each word (the tag of its first word piece after
+    /// BIO-constrained decoding, entities under the confidence threshold cleared).
+    pub tags: Vec<Vec<String>>,
+    /// Per sentence, the tag probabilities (in [`TAGS`] order) of each word's first piece,
+    /// before decoding (with the cased tagger loaded: the mean of both taggers' rows, which is
+    /// what was decoded).
+    pub probabilities: Vec<Vec<Vec<f64>>>,
+}
+
 /// Predicts a tag per word (the tag of the word's first word piece).
 pub fn predict_tags(
     model: &ClaimModel,
     sentences: &[TaggedSentence],
-) -> Result<Vec<Vec<String>>, ModelError> {
+) -> Result<WordPredictions, ModelError> {
     let _guard = tch::no_grad_guard();
     let context = model.meta.ner_context_words;
     let mut word_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(sentences.len());
@@ -102,6 +114,10 @@ pub fn predict_tags(
     let mut out: Vec<Vec<String>> = sentences
         .iter()
         .map(|s| vec!["O".to_string(); s.words.len()])
+        .collect();
+    let mut probabilities: Vec<Vec<Vec<f64>>> = sentences
+        .iter()
+        .map(|s| vec![Vec::new(); s.words.len()])
         .collect();
     for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
         let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
@@ -127,11 +143,96 @@ pub fn predict_tags(
                 if let (Some(slot), Some(&tag)) = (out[i].get_mut(w as usize), row.get(t)) {
                     *slot = TAGS.get(tag as usize).unwrap_or(&"O").to_string();
                 }
+                if let (Some(slot), Some(piece)) =
+                    (probabilities[i].get_mut(w as usize), rows.get(t))
+                {
+                    slot.clone_from(piece);
+                }
             }
             drop_unsure_entities(&mut out[i], word_ids, &rows);
         }
     }
+    if let Some(tagger) = &model.cased {
+        let cased = cased_word_probabilities(tagger, sentences)?;
+        for ((tags, rows), other) in out.iter_mut().zip(&mut probabilities).zip(cased) {
+            for (row, other) in rows.iter_mut().zip(other) {
+                if row.is_empty() {
+                    *row = other; // past the fast encoder's length limit
+                } else if !other.is_empty() {
+                    row.iter_mut()
+                        .zip(&other)
+                        .for_each(|(p, q)| *p = 0.5 * (*p + q));
+                }
+            }
+            *tags = ensemble_tags(rows);
+        }
+    }
+    Ok(WordPredictions {
+        tags: out,
+        probabilities,
+    })
+}
+
+/// Per sentence and word, the cased tagger's tag probabilities at the word's first piece
+/// (empty for a word past its length limit).
+fn cased_word_probabilities(
+    tagger: &CasedTagger,
+    sentences: &[TaggedSentence],
+) -> Result<Vec<Vec<Vec<f64>>>, ModelError> {
+    let tokenized = sentences
+        .iter()
+        .map(|s| {
+            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            tagger.tokenize_words(&words)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out: Vec<Vec<Vec<f64>>> = sentences
+        .iter()
+        .map(|s| vec![Vec::new(); s.words.len()])
+        .collect();
+    for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
+        let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+        let probs = tagger.tag_probabilities(&batch, 0)?;
+        for (k, &i) in chunk.iter().enumerate() {
+            let rows = piece_rows(&tokenized[i], &probs.get(k as i64))?;
+            let mut seen_word = None;
+            for (w, row) in tokenized[i].word_ids().iter().zip(rows) {
+                let Some(w) = *w else { continue };
+                if seen_word != Some(w) {
+                    seen_word = Some(w);
+                    if let Some(slot) = out[i].get_mut(w as usize) {
+                        *slot = row;
+                    }
+                }
+            }
+        }
+    }
     Ok(out)
+}
+
+/// BIO tags per word from averaged word rows, as `annotate --entities accurate` decodes them.
+fn ensemble_tags(rows: &[Vec<f64>]) -> Vec<String> {
+    let mut tags = vec!["O".to_string(); rows.len()];
+    let rows: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| {
+            if r.is_empty() {
+                vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+            } else {
+                r.clone()
+            }
+        })
+        .collect();
+    for (first, last, begin, confidence) in word_entities(&rows) {
+        if confidence < MIN_ENTITY_CONFIDENCE {
+            continue;
+        }
+        tags[first] = TAGS[begin].to_string();
+        for tag in &mut tags[first + 1..last] {
+            *tag = TAGS[begin + 1].to_string();
+        }
+    }
+    tags
 }
 
 /// Clears the word tags of entities whose confidence is below [`MIN_ENTITY_CONFIDENCE`], as
@@ -157,29 +258,40 @@ fn drop_unsure_entities(tags: &mut [String], word_ids: &[Option<u32>], rows: &[V
 
 /// Scores the model on a CoNLL file.
 pub fn evaluate_file(model: &ClaimModel, path: &Path) -> anyhow::Result<NerScores> {
-    evaluate_file_writing(model, path, None)
+    evaluate_file_writing(model, path, &EvalOutputs::default())
 }
 
-/// Scores the model on a CoNLL file and, when `predictions` is given, writes one
-/// `WORD GOLD PREDICTED` line per word there (BIO tags, a blank line after each sentence: the
-/// input conlleval reads), for error analysis.
+/// Optional files `eval ner` writes beside its scores, for error analysis.
+#[derive(Debug, Default)]
+pub struct EvalOutputs<'a> {
+    /// One `WORD GOLD PREDICTED` line per word (BIO tags, a blank line after each sentence:
+    /// the input conlleval reads).
+    pub predictions: Option<&'a Path>,
+    /// One line per word: the word, then the nine tag probabilities of its first piece in
+    /// [`TAGS`] order, tab-separated (a blank line after each sentence).
+    pub probabilities: Option<&'a Path>,
+}
+
+/// Scores the model on a CoNLL file and writes the files `outputs` names.
 pub fn evaluate_file_writing(
     model: &ClaimModel,
     path: &Path,
-    predictions: Option<&Path>,
+    outputs: &EvalOutputs,
 ) -> anyhow::Result<NerScores> {
-    let cannot_write = |out: &Path, e: std::io::Error| {
-        anyhow::anyhow!("cannot write predictions to {}: {e}", out.display())
-    };
+    let cannot_write =
+        |out: &Path, e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", out.display());
     // Opened before the model runs, so a bad path fails at once rather than after the pass.
-    let file = predictions
-        .map(|out| std::fs::File::create(out).map_err(|e| cannot_write(out, e)))
-        .transpose()?;
+    let create = |out: Option<&Path>| {
+        out.map(|out| std::fs::File::create(out).map_err(|e| cannot_write(out, e)))
+            .transpose()
+    };
+    let predictions_file = create(outputs.predictions)?;
+    let probabilities_file = create(outputs.probabilities)?;
     let sentences = datasets::read_conll(path).map_err(anyhow::Error::msg)?;
     let predicted = predict_tags(model, &sentences)?;
-    if let (Some(mut file), Some(out)) = (file, predictions) {
+    if let (Some(mut file), Some(out)) = (predictions_file, outputs.predictions) {
         let mut text = String::new();
-        for (sentence, tags) in sentences.iter().zip(&predicted) {
+        for (sentence, tags) in sentences.iter().zip(&predicted.tags) {
             for ((word, gold), tag) in sentence.words.iter().zip(&sentence.tags).zip(tags) {
                 text.push_str(&format!("{word} {gold} {tag}\n"));
             }
@@ -187,8 +299,22 @@ pub fn evaluate_file_writing(
         }
         std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(out, e))?;
     }
+    if let (Some(mut file), Some(out)) = (probabilities_file, outputs.probabilities) {
+        let mut text = String::new();
+        for (sentence, rows) in sentences.iter().zip(&predicted.probabilities) {
+            for (word, row) in sentence.words.iter().zip(rows) {
+                text.push_str(word);
+                for p in row {
+                    text.push_str(&format!("\t{p:.6}"));
+                }
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(out, e))?;
+    }
     let gold: Vec<Vec<String>> = sentences.into_iter().map(|s| s.tags).collect();
-    Ok(score(&gold, &predicted))
+    Ok(score(&gold, &predicted.tags))
 }
 
 #[cfg(test)]

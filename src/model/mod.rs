@@ -6,6 +6,7 @@
 //! of everything come from `models/claimscan/model.safetensors`. Nothing is ever fetched
 //! from the network.
 
+pub mod cased;
 pub mod encoder;
 pub mod heads;
 pub mod inference;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tch::{nn, Device, Kind, Tensor};
 
+use cased::CasedTagger;
 use encoder::{Encoder, Tokenized};
 use heads::{HeadCalibration, SentenceHeads, SentenceScores};
 pub use inference::Precision;
@@ -144,6 +146,43 @@ pub struct ClaimModel {
     pub meta: ModelMeta,
     /// Arithmetic of the inference pass.
     pub precision: Precision,
+    /// The cased entity tagger averaged with the entity head (`--entities accurate`), when
+    /// loaded.
+    pub cased: Option<CasedTagger>,
+}
+
+/// Which entity taggers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EntityMode {
+    /// The shared encoder's entity head averaged word by word with the cased tagger: the most
+    /// accurate, about four times the encoder work.
+    #[default]
+    Accurate,
+    /// The shared encoder's entity head alone: one encoder pass per sentence.
+    Fast,
+}
+
+impl std::str::FromStr for EntityMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "accurate" => Ok(EntityMode::Accurate),
+            "fast" => Ok(EntityMode::Fast),
+            other => Err(format!(
+                "unknown entity mode `{other}`: use accurate or fast"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for EntityMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EntityMode::Accurate => "accurate",
+            EntityMode::Fast => "fast",
+        })
+    }
 }
 
 impl ClaimModel {
@@ -169,6 +208,7 @@ impl ClaimModel {
             ner,
             meta,
             precision: Precision::Fp32,
+            cased: None,
         })
     }
 
@@ -232,6 +272,29 @@ impl ClaimModel {
         model.encoder.prepare_inference(&model.vars, precision)?;
         model.precision = precision;
         Ok(model)
+    }
+
+    /// Loads the model for `mode`: with [`EntityMode::Accurate`], also the cased entity tagger
+    /// from `models_dir` (see [`cased`]).
+    pub fn load_for(
+        models_dir: &Path,
+        precision: Precision,
+        mode: EntityMode,
+    ) -> Result<Self, ModelError> {
+        let mut model = Self::load_with(models_dir, precision)?;
+        if mode == EntityMode::Accurate && model.meta.ner_trained {
+            model.cased = Some(CasedTagger::load(models_dir, precision)?);
+        }
+        Ok(model)
+    }
+
+    /// Which entity taggers this model runs.
+    pub fn entity_mode(&self) -> EntityMode {
+        if self.cased.is_some() {
+            EntityMode::Accurate
+        } else {
+            EntityMode::Fast
+        }
     }
 
     /// Saves weights (fp16) and metadata into `models_dir/claimscan/`.
@@ -329,10 +392,16 @@ impl ClaimModel {
             .par_iter()
             .map(|t| self.encoder.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
+        let cased = match &self.cased {
+            Some(tagger) if self.meta.ner_trained => Some(tagger.piece_probabilities(texts)?),
+            _ => None,
+        };
         let batches = bucketed_batches(&tokenized, BATCH_SIZE);
         let analysed: Vec<Vec<(usize, SentenceAnalysis)>> = batches
             .par_iter()
-            .map(|(padded, chunk)| self.analyse_batch(&tokenized, texts, *padded, chunk))
+            .map(|(padded, chunk)| {
+                self.analyse_batch(&tokenized, texts, *padded, chunk, cased.as_ref())
+            })
             .collect::<Result<_, _>>()?;
         let mut out: Vec<Option<SentenceAnalysis>> = (0..texts.len()).map(|_| None).collect();
         for (i, a) in analysed.into_iter().flatten() {
@@ -348,6 +417,7 @@ impl ClaimModel {
         texts: &[&str],
         padded: usize,
         chunk: &[usize],
+        cased: Option<&CasedPieces>,
     ) -> Result<Vec<(usize, SentenceAnalysis)>, ModelError> {
         // Grad mode is per thread in libtorch: every worker sets its own.
         let _guard = tch::no_grad_guard();
@@ -369,9 +439,17 @@ impl ClaimModel {
         };
         let mut out = Vec::with_capacity(chunk.len());
         for (k, &i) in chunk.iter().enumerate() {
-            let entities = match &tag_probs {
-                Some(p) => ner::decode(&tokenized[i], &p.get(k as i64), texts[i]),
-                None => Vec::new(),
+            let entities = match (&tag_probs, cased) {
+                (Some(p), Some((tokens, rows))) => {
+                    let fast = piece_rows(&tokenized[i], &p.get(k as i64))?;
+                    cased::ensemble_entities(
+                        &cased::word_rows(&tokenized[i], &fast),
+                        &cased::word_rows(&tokens[i], &rows[i]),
+                        texts[i],
+                    )
+                }
+                (Some(p), None) => ner::decode(&tokenized[i], &p.get(k as i64), texts[i]),
+                _ => Vec::new(),
             };
             out.push((
                 i,
@@ -384,6 +462,19 @@ impl ClaimModel {
         }
         Ok(out)
     }
+}
+
+/// The cased tagger's view of a list of sentences: each one's tokens and per-piece tag
+/// probabilities.
+pub(crate) type CasedPieces = (Vec<Tokenized>, Vec<Vec<Vec<f64>>>);
+
+/// The rows of a sentence's `[tokens, tags]` probabilities that belong to its own pieces
+/// (padding dropped), as f64.
+pub(crate) fn piece_rows(tokens: &Tokenized, probs: &Tensor) -> Result<Vec<Vec<f64>>, ModelError> {
+    let rows = probs
+        .narrow(0, 0, tokens.len() as i64)
+        .to_kind(Kind::Double);
+    Ok(Vec::try_from(rows)?)
 }
 
 // SAFETY: tch marks tensors `Send` but not `Sync`, so the model could not be shared by the

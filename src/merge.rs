@@ -22,7 +22,7 @@ pub enum MergeError {
         reason: String,
     },
     /// The merged output could not be written.
-    #[error("cannot write merged output in {dir}: {source}")]
+    #[error("cannot write merged output in {dir}")]
     Output {
         /// Output directory.
         dir: PathBuf,

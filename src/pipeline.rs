@@ -172,13 +172,13 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum AnnotateError {
     /// Bad command-line inputs.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] input::InputError),
     /// Models missing or broken.
-    #[error("{0}")]
+    #[error(transparent)]
     Model(#[from] ModelError),
-    /// Output could not be written.
-    #[error("cannot write output in {dir}: {source}")]
+    /// Output could not be written (`main` prints the I/O error after it, as the cause).
+    #[error("cannot write output in {dir}")]
     Output {
         /// Output directory.
         dir: PathBuf,

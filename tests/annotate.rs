@@ -210,6 +210,62 @@ fn brief_article_headings_entities_and_attribution() {
     );
 }
 
+#[test]
+fn accurate_entities_on_the_brief_article() {
+    // The entities issue's list, from both taggers averaged (`--entities accurate`), at both
+    // precisions, and the same bytes at 1 and 2 threads.
+    let dir = tempfile::tempdir().unwrap();
+    let article = sample_article();
+    for precision in ["int8", "fp32"] {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2"] {
+            let out = dir.path().join(format!("{precision}-{threads}"));
+            annotate(
+                &out,
+                &[
+                    "--entities",
+                    "accurate",
+                    "--precision",
+                    precision,
+                    "--threads",
+                    threads,
+                    article.to_str().unwrap(),
+                ],
+                0,
+            );
+            outputs.push(out);
+        }
+        let entities = read_csv(&outputs[0].join("entities.csv")).rows;
+        for (text, kind) in [
+            ("Vladimir Putin", "PER"),
+            ("Mohammad Khatami", "PER"),
+            ("Moscow", "LOC"),
+            ("Tehran", "LOC"),
+            ("Kazan", "LOC"),
+            ("TASS", "ORG"),
+            ("NATO", "ORG"),
+            ("BRICS", "ORG"),
+        ] {
+            assert!(
+                entities
+                    .iter()
+                    .any(|e| e["text"] == text && e["type"] == kind && e["source"] == "model"),
+                "{text} ({kind}) missing with --entities accurate, {precision}"
+            );
+        }
+        let run: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(outputs[0].join("run.json")).unwrap())
+                .unwrap();
+        assert_eq!(run["models"]["entity_taggers"], "accurate");
+        for f in ["sentences.csv", "entities.csv", "documents.csv"] {
+            assert!(
+                fs::read(outputs[0].join(f)).unwrap() == fs::read(outputs[1].join(f)).unwrap(),
+                "{f} differs between 1 and 2 threads (--entities accurate, {precision})"
+            );
+        }
+    }
+}
+
 /// True when the committed model has a trained entity head.
 fn read_model_has_ner() -> bool {
     let meta = fs::read_to_string(root().join("models/claimscan/model.json")).unwrap_or_default();

@@ -68,6 +68,43 @@ fn a_model_trained_with_document_context_is_refused_by_annotate() {
 }
 
 #[test]
+fn accurate_entities_without_the_cased_tagger_name_the_file_and_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = root().join("models");
+    let copy = dir.path().join("models");
+    fs::create_dir_all(&copy).unwrap();
+    // The fast model is all there; the cased base encoder is not.
+    for linked in ["claimscan", "all-MiniLM-L6-v2", "claimscan-cased"] {
+        std::os::unix::fs::symlink(models.join(linked), copy.join(linked)).unwrap();
+    }
+    let input = dir.path().join("a.txt");
+    fs::write(&input, "Maria Santos visited Lisbon.").unwrap();
+    let models_arg = ["--models", copy.to_str().unwrap()];
+    let output = annotate(
+        &dir.path().join("out"),
+        &[
+            &models_arg[..],
+            &["--entities", "accurate", input.to_str().unwrap()],
+        ]
+        .concat(),
+        2,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("distilbert-base-cased")
+            && stderr.contains("setup.sh")
+            && stderr.contains("--entities fast"),
+        "stderr: {stderr}"
+    );
+    // The default (fast) needs nothing more.
+    annotate(
+        &dir.path().join("out-fast"),
+        &[&models_arg[..], &[input.to_str().unwrap()]].concat(),
+        0,
+    );
+}
+
+#[test]
 fn every_bad_document_is_accounted_for_and_the_rest_processed() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");

@@ -78,12 +78,33 @@ fn entity_predictions_file_has_a_line_per_word() {
     )
     .unwrap();
     let written = dir.path().join("predictions.txt");
+    let probabilities = dir.path().join("probabilities.tsv");
     eval(&[
         "ner",
         conll.to_str().unwrap(),
         "--predictions",
         written.to_str().unwrap(),
+        "--probabilities",
+        probabilities.to_str().unwrap(),
     ]);
+    // A word, then nine tag probabilities summing to 1, per line; sentences as in the input.
+    let rows = std::fs::read_to_string(&probabilities).unwrap();
+    let words: Vec<Vec<&str>> = rows
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(words.len(), 8, "{rows}");
+    assert_eq!(
+        rows.split("\n\n").filter(|s| !s.trim().is_empty()).count(),
+        2
+    );
+    for word in &words {
+        assert_eq!(word.len(), 10, "{word:?}");
+        let total: f64 = word[1..].iter().map(|p| p.parse::<f64>().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-4, "{word:?}");
+    }
+    assert_eq!(words[0][0], "Maria");
     let text = std::fs::read_to_string(&written).unwrap();
     let sentences: Vec<Vec<Vec<&str>>> = text
         .split("\n\n")

@@ -74,8 +74,8 @@ impl CasedTagger {
             if !file.is_file() {
                 return Err(ModelError::Missing {
                     path: file,
-                    reason: "no such file (the cased entity tagger of --entities accurate, \
-                             the default; --entities fast runs without it)"
+                    reason: "no such file (the cased entity tagger of --entities accurate; \
+                             --entities fast runs without it)"
                         .into(),
                 });
             }

@@ -154,12 +154,13 @@ pub struct ClaimModel {
 /// Which entity taggers run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EntityMode {
+    /// The shared encoder's entity head alone: one encoder pass per sentence (`annotate`'s
+    /// default).
+    #[default]
+    Fast,
     /// The shared encoder's entity head averaged word by word with the cased tagger: the most
     /// accurate, about four times the encoder work.
-    #[default]
     Accurate,
-    /// The shared encoder's entity head alone: one encoder pass per sentence.
-    Fast,
 }
 
 impl std::str::FromStr for EntityMode {

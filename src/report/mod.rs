@@ -41,7 +41,7 @@ pub const REPORT_DIR: &str = "report";
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", .path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,

@@ -133,19 +133,11 @@ pub fn predict_tags(
             let word_ids = &word_ids[i];
             let real: Vec<bool> = word_ids.iter().map(Option::is_some).collect();
             let row = constrained_tags(&rows, &real);
-            let mut seen_word = None;
-            for (t, w) in word_ids.iter().enumerate() {
-                let Some(w) = *w else { continue };
-                if seen_word == Some(w) {
-                    continue;
-                }
-                seen_word = Some(w);
-                if let (Some(slot), Some(&tag)) = (out[i].get_mut(w as usize), row.get(t)) {
+            for (t, w) in first_pieces(word_ids) {
+                if let (Some(slot), Some(&tag)) = (out[i].get_mut(w), row.get(t)) {
                     *slot = TAGS.get(tag as usize).unwrap_or(&"O").to_string();
                 }
-                if let (Some(slot), Some(piece)) =
-                    (probabilities[i].get_mut(w as usize), rows.get(t))
-                {
+                if let (Some(slot), Some(piece)) = (probabilities[i].get_mut(w), rows.get(t)) {
                     slot.clone_from(piece);
                 }
             }
@@ -195,19 +187,23 @@ fn cased_word_probabilities(
         let probs = tagger.tag_probabilities(&batch, 0)?;
         for (k, &i) in chunk.iter().enumerate() {
             let rows = piece_rows(&tokenized[i], &probs.get(k as i64))?;
-            let mut seen_word = None;
-            for (w, row) in tokenized[i].word_ids().iter().zip(rows) {
-                let Some(w) = *w else { continue };
-                if seen_word != Some(w) {
-                    seen_word = Some(w);
-                    if let Some(slot) = out[i].get_mut(w as usize) {
-                        *slot = row;
-                    }
+            for (t, w) in first_pieces(tokenized[i].word_ids()) {
+                if let (Some(slot), Some(row)) = (out[i].get_mut(w), rows.get(t)) {
+                    slot.clone_from(row);
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// `(piece, word)` for the first piece of every word (special tokens have no word).
+fn first_pieces(word_ids: &[Option<u32>]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    word_ids.iter().enumerate().filter_map(|(t, w)| {
+        let w = (*w)?;
+        let first = t == 0 || word_ids[t - 1] != Some(w);
+        first.then_some((t, w as usize))
+    })
 }
 
 /// BIO tags per word from averaged word rows, as `annotate --entities accurate` decodes them.

@@ -396,7 +396,7 @@ def export(model, args, record):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("encoder")
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "../../../shared/data/ner"))
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../shared/data/ner"))
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--lora", type=int, default=0)

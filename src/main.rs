@@ -201,6 +201,10 @@ enum EvalCommand {
         /// Decide as `annotate` does: the sentence label from all heads, cue evidence and attribution.
         #[arg(long)]
         with_cues: bool,
+        /// Also write the head's calibrated probability of the task's class, one line per
+        /// scored row in file order, to this file.
+        #[arg(long, value_name = "FILE")]
+        probabilities: Option<PathBuf>,
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
@@ -469,13 +473,14 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             file,
             split,
             with_cues,
+            probabilities,
             models,
             precision,
         } => {
             let (task, split) = (task.into(), split.into());
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
             let model = ClaimModel::load_with(&models_dir(models), precision)?;
-            let s = labels::evaluate(&model, task, &examples, with_cues)?;
+            let s = labels::evaluate(&model, task, &examples, with_cues, probabilities.as_deref())?;
             println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
             println!(
                 "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}",

@@ -121,6 +121,38 @@ fn entity_predictions_file_has_a_line_per_word() {
 }
 
 #[test]
+fn label_probabilities_file_has_a_line_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("three.tsv");
+    std::fs::write(
+        &tsv,
+        "sentence_id\tsentence\tlabel\tsolved_conflict\n\
+         a\tThe council approved the budget on Monday.\tOBJ\tFalse\n\
+         b\tThis is a shameful, cowardly decision.\tSUBJ\tFalse\n\
+         c\tThe bridge is 40 metres long.\tOBJ\tFalse\n",
+    )
+    .unwrap();
+    let written = dir.path().join("p.txt");
+    let out = eval(&[
+        "labels",
+        "--task",
+        "opinion",
+        tsv.to_str().unwrap(),
+        "--probabilities",
+        written.to_str().unwrap(),
+    ]);
+    let probabilities: Vec<f64> = std::fs::read_to_string(&written)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    assert_eq!(probabilities.len(), 3, "{out}");
+    assert!(probabilities.iter().all(|p| (0.0..=1.0).contains(p)));
+    // The evaluative sentence is the likeliest opinion of the three.
+    assert!(probabilities[1] > probabilities[0] && probabilities[1] > probabilities[2]);
+}
+
+#[test]
 fn sentence_heads_on_dev_data() {
     let data = shared_data();
     let cases = [

@@ -104,13 +104,22 @@ pub fn score(task: Task, gold: &[bool], predicted: &[bool]) -> LabelScores {
 /// decision is the annotate pipeline's label (all three heads, cue evidence and attribution,
 /// see [`crate::classify::label_sentence`]): a sentence counts as positive when its label is
 /// the task's class. Without, the head's own probability at 0.5. Check-worthiness has no cue
-/// evidence and is scored from its head either way.
+/// evidence and is scored from its head either way. With `probabilities`, each example's
+/// calibrated head probability of the task's class is written there, one per line.
 pub fn evaluate(
     model: &ClaimModel,
     task: Task,
     examples: &[Example],
     with_cues: bool,
+    probabilities: Option<&Path>,
 ) -> anyhow::Result<LabelScores> {
+    // Created before the model runs, so a bad path fails at once.
+    let file = probabilities
+        .map(|out| {
+            std::fs::File::create(out)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))
+        })
+        .transpose()?;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let embeddings = model.embed(&texts)?;
     let _guard = tch::no_grad_guard();
@@ -132,6 +141,16 @@ pub fn evaluate(
             }
         })
         .collect();
+    if let (Some(mut file), Some(out)) = (file, probabilities) {
+        let head = match task {
+            Task::Opinion => &opinion,
+            Task::Speculation => &speculation,
+            _ => &checkworthy,
+        };
+        let text: String = head.iter().map(|p| format!("{p:.6}\n")).collect();
+        std::io::Write::write_all(&mut file, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    }
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     Ok(score(task, &gold, &predicted))
 }

@@ -445,6 +445,11 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             probabilities,
         } => {
             let model = ClaimModel::load_for(&models_dir(models), precision, entities)?;
+            // The two commands default to different modes: say which one these figures are.
+            eprintln!(
+                "claimscan: scoring --entities {} at --precision {precision}",
+                model.entity_mode()
+            );
             let outputs = claimscan::eval::ner::EvalOutputs {
                 predictions: predictions.as_deref(),
                 probabilities: probabilities.as_deref(),

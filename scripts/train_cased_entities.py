@@ -182,14 +182,18 @@ class Tagger(nn.Module):
         for p in self.classifier.parameters():
             p.requires_grad_(True)
 
-    def forward(self, ids, attention):
+    def encode(self, ids, attention):
+        """Last hidden states `[batch, pieces, 768]`."""
         positions = torch.arange(ids.shape[1]).unsqueeze(0)
         x = self.embeddings_norm(self.word_embeddings(ids) + self.position_embeddings(positions))
         x = F.dropout(x, 0.1, self.training)
         mask = attention[:, None, None, :].bool()
         for layer in self.layers:
             x = layer(x, mask)
-        return self.classifier(F.dropout(x, 0.1, self.training))
+        return x
+
+    def forward(self, ids, attention):
+        return self.classifier(F.dropout(self.encode(ids, attention), 0.1, self.training))
 
 
 def encode(tokenizer, sentences, max_pieces=128):

@@ -5,7 +5,7 @@ Reads two files with one probability of opinion per dev_en.tsv row (in file orde
 `claimscan eval labels --task opinion ../shared/data/subjectivity/dev_en.tsv --probabilities A`
 and the file scripts/probes/cased_opinion.py writes with --probabilities, averages them with
 weight W on the second, and prints dev macro-F1 at 0.5, at the best threshold on dev itself and
-with the threshold cross-fitted on dev's two halves (the measures models/README.md uses).
+with the threshold cross-fitted on dev's odd and even rows (cased_opinion.py's measures).
 Nothing in the product changes.
 
 Usage: scripts/probes/average_opinion.py FIRST SECOND [--dev ../shared/data/subjectivity/dev_en.tsv]
@@ -14,7 +14,7 @@ Usage: scripts/probes/average_opinion.py FIRST SECOND [--dev ../shared/data/subj
 import argparse
 import os
 
-from cased_opinion import best_threshold, cross_fitted, macro_f1, read_tsv
+from cased_opinion import cross_fitted, in_sample_best, macro_f1, read_tsv
 
 
 def main():
@@ -25,16 +25,15 @@ def main():
     ap.add_argument("--dev", default=os.path.join(here, "../../../shared/data/subjectivity/dev_en.tsv"))
     ap.add_argument("--weights", default="0,0.5,1")
     args = ap.parse_args()
-    gold = [y for _, y in read_tsv(args.dev)]
+    _, gold = read_tsv(args.dev)
     read = lambda path: [float(line) for line in open(path) if line.strip()]
     a, b = read(args.first), read(args.second)
     assert len(a) == len(b) == len(gold), (len(a), len(b), len(gold))
     for w in [float(x) for x in args.weights.split(",")]:
         probs = [(1 - w) * x + w * y for x, y in zip(a, b)]
-        t = best_threshold(gold, probs)
-        print(f"weight {w:.2f}: macro-F1 {macro_f1(gold, [int(p >= 0.5) for p in probs]):.4f} at 0.5, "
-              f"{macro_f1(gold, [int(p >= t) for p in probs]):.4f} at the in-sample best threshold, "
-              f"{cross_fitted(gold, probs):.4f} cross-fitted")
+        print(f"weight {w:.2f}: macro-F1 {macro_f1(gold, [int(p > 0.5) for p in probs]):.4f} at 0.5, "
+              f"{in_sample_best(gold, probs):.4f} at the in-sample best threshold, "
+              f"{cross_fitted(probs, gold):.4f} cross-fitted")
 
 
 if __name__ == "__main__":

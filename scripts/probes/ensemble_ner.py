@@ -19,24 +19,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from train_cased_entities import TAGS, TYPES, read_conll, score, type_probability, viterbi
+from ner_document_types import read_sentences  # noqa: E402
+from train_cased_entities import TAGS, TYPES, read_conll, score, type_probability, viterbi  # noqa: E402
 
 
 def read_probabilities(path):
-    sentences, current = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line:
-                if current:
-                    sentences.append(current)
-                current = []
-                continue
-            parts = line.split("\t")
-            current.append([float(p) for p in parts[1:]])
-    if current:
-        sentences.append(current)
-    return sentences
+    """`eval ner --probabilities` output: per sentence, per word, the nine probabilities."""
+    return [[[float(p) for p in fields[1:]] for fields in sentence]
+            for sentence in read_sentences(path, "\t")]
 
 
 def decode(rows, threshold):

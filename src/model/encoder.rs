@@ -24,7 +24,9 @@ pub const SHAPE_CLASSES: i64 = 6;
 /// A BERT encoder with its tokenizer.
 pub struct Encoder {
     tokenizer: Tokenizer,
-    model: BertModel<BertEmbeddings>,
+    /// rust-bert's model over the owner's variable store: training and the reference
+    /// forward pass. `None` for an encoder built [`Encoder::for_inference`].
+    model: Option<BertModel<BertEmbeddings>>,
     hidden_size: i64,
     shape: EncoderShape,
     /// The inference pass, once weights are loaded (see [`Encoder::prepare_inference`]).
@@ -88,42 +90,35 @@ impl Encoder {
     /// Builds the encoder's variables under `path` (weights are loaded by the caller's store)
     /// and reads config.json and tokenizer.json from `base_dir`.
     pub fn new(path: nn::Path, base_dir: &Path) -> Result<Self, ModelError> {
-        let config_path = base_dir.join("config.json");
-        let tokenizer_path = base_dir.join("tokenizer.json");
-        require_file(&config_path)?;
-        require_file(&tokenizer_path)?;
-        let config_text =
-            std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
-                path: config_path.clone(),
-                reason: e.to_string(),
-            })?;
-        let config: BertConfig =
-            serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
-                path: config_path.clone(),
-                reason: e.to_string(),
-            })?;
-
-        let mut tokenizer =
-            Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::Invalid {
-                path: tokenizer_path.clone(),
-                reason: e.to_string(),
-            })?;
-        // The shipped tokenizer.json pads every input to 128: that would cost ~5x the compute.
-        // Padding is done per batch instead.
-        tokenizer.with_padding(None);
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                direction: TruncationDirection::Right,
-                max_length: MAX_TOKENS,
-                strategy: TruncationStrategy::LongestFirst,
-                stride: 0,
-            }))
-            .map_err(|e| ModelError::Invalid {
-                path: tokenizer_path.clone(),
-                reason: e.to_string(),
-            })?;
+        let (config, tokenizer) = read_base(base_dir)?;
         let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(path, &config, false);
-        Ok(Encoder {
+        Ok(Self::assemble(tokenizer, Some(model), &config))
+    }
+
+    /// An encoder that only runs frozen: config.json and tokenizer.json from `base_dir`, and
+    /// the inference pass built from `weight(name)` (Hugging Face BERT names). No variable
+    /// store or rust-bert model is built, so the weights are never held twice.
+    pub fn for_inference(
+        base_dir: &Path,
+        weight: impl Fn(&str) -> Result<Tensor, ModelError>,
+        precision: Precision,
+    ) -> Result<Self, ModelError> {
+        let (config, tokenizer) = read_base(base_dir)?;
+        let mut encoder = Self::assemble(tokenizer, None, &config);
+        encoder.inference = Some(InferenceEncoder::from_weights(
+            weight,
+            encoder.shape,
+            precision,
+        )?);
+        Ok(encoder)
+    }
+
+    fn assemble(
+        tokenizer: Tokenizer,
+        model: Option<BertModel<BertEmbeddings>>,
+        config: &BertConfig,
+    ) -> Self {
+        Encoder {
             tokenizer,
             model,
             hidden_size: config.hidden_size,
@@ -134,7 +129,7 @@ impl Encoder {
                 layer_norm_eps: 1e-12,
             },
             inference: None,
-        })
+        }
     }
 
     /// Switches frozen forward passes to claimscan's own inference path (see
@@ -248,7 +243,12 @@ impl Encoder {
         let hidden = match &self.inference {
             Some(fast) if !train => fast.forward(&ids, &mask),
             _ => {
-                self.model
+                let model = self.model.as_ref().ok_or_else(|| {
+                    ModelError::Runtime(
+                        "this encoder was built for inference only: it cannot train".into(),
+                    )
+                })?;
+                model
                     .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, train)
                     .map_err(|e| ModelError::Runtime(e.to_string()))?
                     .hidden_state
@@ -283,6 +283,43 @@ impl EncodedBatch {
             .clamp_min(1.0);
         summed / counts
     }
+}
+
+/// config.json and tokenizer.json of a base encoder directory, the tokenizer set up the way
+/// claimscan batches (no fixed padding, truncation at [`MAX_TOKENS`]).
+fn read_base(base_dir: &Path) -> Result<(BertConfig, Tokenizer), ModelError> {
+    let config_path = base_dir.join("config.json");
+    let tokenizer_path = base_dir.join("tokenizer.json");
+    require_file(&config_path)?;
+    require_file(&tokenizer_path)?;
+    let config_text = std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
+        path: config_path.clone(),
+        reason: e.to_string(),
+    })?;
+    let config: BertConfig =
+        serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
+            path: config_path.clone(),
+            reason: e.to_string(),
+        })?;
+    let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::Invalid {
+        path: tokenizer_path.clone(),
+        reason: e.to_string(),
+    })?;
+    // The shipped tokenizer.json pads every input to 128: that would cost ~5x the compute.
+    // Padding is done per batch instead.
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            direction: TruncationDirection::Right,
+            max_length: MAX_TOKENS,
+            strategy: TruncationStrategy::LongestFirst,
+            stride: 0,
+        }))
+        .map_err(|e| ModelError::Invalid {
+            path: tokenizer_path.clone(),
+            reason: e.to_string(),
+        })?;
+    Ok((config, tokenizer))
 }
 
 fn token_shapes(encoding: &Encoding, shape_of_word: impl Fn(u32) -> i64) -> Vec<i64> {

@@ -213,11 +213,28 @@ impl InferenceEncoder {
         precision: Precision,
     ) -> Result<Self, ModelError> {
         let named = vars.variables();
+        Self::from_weights(
+            |name| {
+                named
+                    .get(name)
+                    .map(Tensor::detach)
+                    .ok_or_else(|| ModelError::Runtime(format!("encoder weight {name} is missing")))
+            },
+            shape,
+            precision,
+        )
+    }
+
+    /// Builds the pass from `weight(name)` for every Hugging Face BERT weight name. Each
+    /// weight is asked for once; in int8 a linear layer's fp32 weight is dropped as soon as it
+    /// is quantised, so a caller that reads weights lazily never holds them all in fp32.
+    pub fn from_weights(
+        weight_named: impl Fn(&str) -> Result<Tensor, ModelError>,
+        shape: EncoderShape,
+        precision: Precision,
+    ) -> Result<Self, ModelError> {
         let get = |name: &str| -> Result<Tensor, ModelError> {
-            named
-                .get(name)
-                .map(|t| t.detach().to_kind(Kind::Float).contiguous())
-                .ok_or_else(|| ModelError::Runtime(format!("encoder weight {name} is missing")))
+            Ok(weight_named(name)?.to_kind(Kind::Float).contiguous())
         };
         let weight = |w: Tensor| match precision {
             Precision::Fp32 => LinearWeight::Fp32(w),

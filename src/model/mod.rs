@@ -12,6 +12,7 @@ pub mod heads;
 pub mod inference;
 pub mod ner;
 mod quantize;
+pub mod weights;
 
 use std::path::{Path, PathBuf};
 

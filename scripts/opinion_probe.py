@@ -51,6 +51,21 @@ def load_committed_model(models):
     return bench_torch.Bert(weights, cfg, "sdpa"), tok, weights
 
 
+def probe_setup(description, here):
+    """Common start of the head-only opinion probes: parses --data and --models (defaults
+    beside the repository `here`), loads the committed model on 2 threads and reads CheckThat!
+    train_en and dev_en. Returns (bert, tokenizer, weights, (train_x, train_y), (dev_x, dev_y))."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(here, "..", "shared", "data"))
+    ap.add_argument("--models", default=os.path.join(here, "models"))
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    bert, tok, weights = load_committed_model(args.models)
+    subj = os.path.join(args.data, "subjectivity")
+    return (bert, tok, weights, read_tsv(os.path.join(subj, "train_en.tsv")),
+            read_tsv(os.path.join(subj, "dev_en.tsv")))
+
+
 def embed(bert, tok, texts, batch=64):
     encs = [tok.encode(t) for t in texts]
     order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))

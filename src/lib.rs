@@ -21,3 +21,4 @@ pub mod pipeline;
 pub mod report;
 pub mod segment;
 pub mod train;
+pub mod train_cased;

@@ -60,6 +60,9 @@ enum Command {
     },
     /// Fine-tune the encoder and all heads on the labelled data (writes models/claimscan/).
     Train(TrainArgs),
+    /// Train the cased entity tagger of `--entities accurate`: LoRA adapters on
+    /// models/distilbert-base-cased (writes models/claimscan-cased/ unless --out is given).
+    TrainCased(TrainCasedArgs),
     /// Refit one sentence head's decision threshold and temperature on a labelled file
     /// (weights unchanged); prints a two-fold cross-fitted score.
     Calibrate {
@@ -306,6 +309,43 @@ struct TrainArgs {
     entities_only: bool,
 }
 
+#[derive(clap::Args)]
+struct TrainCasedArgs {
+    /// The shared labelled data (reads ner/eng.train; scores ner/eng.testa).
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    /// Models directory holding distilbert-base-cased/ and the shared model (for scoring).
+    #[arg(long)]
+    models: Option<PathBuf>,
+    /// Where adapters.safetensors and model.json go (default: MODELS/claimscan-cased).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Passes over eng.train.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 5e-4)]
+    lr: f64,
+    /// Rank of the LoRA adapters.
+    #[arg(long, default_value_t = 32)]
+    rank: i64,
+    /// Seed of initialisation, dropout and batch order.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Sentences per batch.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Train on the first N sentences of eng.train only (quick checks).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Do not score eng.testa afterwards.
+    #[arg(long)]
+    no_eval: bool,
+    /// Worker threads for libtorch (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result =
@@ -313,6 +353,7 @@ fn main() -> ExitCode {
             Command::Annotate(args) => annotate(args),
             Command::Eval(cmd) => eval(cmd),
             Command::Train(args) => train_cmd(args),
+            Command::TrainCased(args) => train_cased_cmd(args),
             Command::Calibrate {
                 task,
                 file,
@@ -501,6 +542,31 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             println!("{}: {:.4}", s.headline_name, s.headline);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_cased_cmd(args: TrainCasedArgs) -> anyhow::Result<ExitCode> {
+    if let Some(n) = args.threads {
+        tch::set_num_threads(n.max(1) as i32);
+    }
+    let models_dir = models_dir(args.models);
+    let opts = claimscan::train_cased::CasedTrainOptions {
+        out_dir: args
+            .out
+            .unwrap_or_else(|| models_dir.join(claimscan::model::cased::CASED_MODEL_DIR)),
+        data_dir: args.data,
+        models_dir,
+        epochs: args.epochs,
+        learning_rate: args.lr,
+        rank: args.rank,
+        seed: args.seed,
+        batch_size: args.batch_size,
+        limit: args.limit,
+        skip_eval: args.no_eval,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let report = claimscan::train_cased::train_cased(&opts)?;
+    println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(ExitCode::SUCCESS)
 }
 

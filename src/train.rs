@@ -124,7 +124,7 @@ pub fn load_sentence_data(
 }
 
 /// Small deterministic generator for shuffling (SplitMix64).
-struct SplitMix(u64);
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
     fn next(&mut self) -> u64 {
@@ -135,7 +135,7 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = (self.next() % (i as u64 + 1)) as usize;
             items.swap(i, j);
@@ -156,7 +156,7 @@ enum Target {
 
 /// Word-piece targets for a tagged sentence: the word's tag on its first piece, the matching
 /// `I-` tag on the other pieces, -100 (ignored) on special tokens.
-fn piece_targets(word_ids: &[Option<u32>], tags: &[String]) -> Vec<i64> {
+pub(crate) fn piece_targets(word_ids: &[Option<u32>], tags: &[String]) -> Vec<i64> {
     let mut prev_word = None;
     word_ids
         .iter()

@@ -17,6 +17,13 @@ fn check_contract(out: &std::path::Path, texts: &HashMap<String, String>) {
     for f in ["sentences.csv", "entities.csv", "documents.csv", "run.json"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    #[cfg(unix)]
+    {
+        // Written through different temporary files, readable alike (run.json was 0600).
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |f: &str| fs::metadata(out.join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("run.json"), mode("sentences.csv"), "run.json mode");
+    }
     let sentences = read_csv(&out.join("sentences.csv"));
     assert_eq!(sentences.header.join(","), SENTENCE_COLUMNS);
     assert!(!sentences.rows.is_empty());

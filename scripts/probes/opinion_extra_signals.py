@@ -14,7 +14,6 @@ Usage: .venv-bench/bin/python scripts/probes/opinion_extra_signals.py [--data ..
 (`scripts/bench.sh` creates .venv-bench; about 2 minutes on 2 cores.)
 """
 
-import argparse
 import collections
 import os
 import re
@@ -25,7 +24,7 @@ import torch
 HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(HERE, "scripts"))
 from opinion_probe import (  # noqa: E402
-    cross_fitted, embed, fit_logistic, load_committed_model, macro_f1, read_tsv)
+    cross_fitted, embed, fit_logistic, macro_f1, probe_setup)
 
 
 def ngrams(sentence):
@@ -69,15 +68,7 @@ def stacked_cross_fitted(features, gold):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.path.join(HERE, "..", "shared", "data"))
-    ap.add_argument("--models", default=os.path.join(HERE, "models"))
-    args = ap.parse_args()
-    torch.set_num_threads(2)
-    bert, tok, weights = load_committed_model(args.models)
-    subj = os.path.join(args.data, "subjectivity")
-    train_x, train_y = read_tsv(os.path.join(subj, "train_en.tsv"))
-    dev_x, dev_y = read_tsv(os.path.join(subj, "dev_en.tsv"))
+    bert, tok, weights, (train_x, train_y), (dev_x, dev_y) = probe_setup(__doc__, HERE)
     pooled = embed(bert, tok, dev_x)
     logits = {task: (pooled @ weights[f"claimscan.sentence.{task}.weight"].T
                      + weights[f"claimscan.sentence.{task}.bias"]).squeeze(-1)

@@ -6,8 +6,9 @@
 //! `models/distilbert-base-cased/`, under BERT tensor names, so the BERT encoder and its int8
 //! inference pass run it unchanged). What claimscan trained on top is committed in
 //! `models/claimscan-cased/`: rank-r LoRA adapters for every linear layer of the encoder, its
-//! layer norms and a linear tag head (scripts/train_cased_entities.py). At load each adapted
-//! weight becomes `W + scale · up · down`, so inference costs what the plain encoder costs.
+//! layer norms and a linear tag head (`claimscan train-cased`, src/train_cased.rs). At load
+//! each adapted weight becomes `W + scale · up · down`, so inference costs what the plain
+//! encoder costs.
 //!
 //! Why two taggers: on CoNLL-2003 eng.testa the uncased MiniLM head alone scores 0.928 span F1
 //! and the cased tagger alone about 0.93; their average makes different mistakes cancel
@@ -64,8 +65,20 @@ impl CasedTagger {
     /// read tensor by tensor ([`WeightFile`]) straight into the inference pass, each adapted
     /// weight merged on the way, so no fp32 copy of the whole encoder is ever held.
     pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
-        let base_dir = models_dir.join(CASED_BASE_DIR);
-        let dir = models_dir.join(CASED_MODEL_DIR);
+        Self::load_from(
+            &models_dir.join(CASED_BASE_DIR),
+            &models_dir.join(CASED_MODEL_DIR),
+            precision,
+        )
+    }
+
+    /// Like [`CasedTagger::load`], with the base encoder in `base_dir` and the adapters and
+    /// model.json in `dir` (e.g. a training run's output).
+    pub fn load_from(
+        base_dir: &Path,
+        dir: &Path,
+        precision: Precision,
+    ) -> Result<Self, ModelError> {
         let (base, adapters) = (base_dir.join(WEIGHTS_FILE), dir.join(ADAPTERS_FILE));
         for file in [
             &base,
@@ -92,7 +105,7 @@ impl CasedTagger {
         .map_err(|e| invalid(&adapters, e))?;
         let _guard = tch::no_grad_guard();
         let encoder = Encoder::for_inference(
-            &base_dir,
+            base_dir,
             |name| {
                 adapted
                     .weight(name, |n| base_file.tensor(n))?

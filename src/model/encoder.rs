@@ -59,6 +59,11 @@ impl Tokenized {
     }
 
     /// Index of the input word each token belongs to (None for special tokens).
+    pub fn ids(&self) -> &[u32] {
+        self.encoding.get_ids()
+    }
+
+    /// Word index of each piece (`None` for special tokens).
     pub fn word_ids(&self) -> &[Option<u32>] {
         self.encoding.get_word_ids()
     }
@@ -111,6 +116,13 @@ impl Encoder {
             precision,
         )?);
         Ok(encoder)
+    }
+
+    /// An encoder that only tokenises (config.json and tokenizer.json of `base_dir`): for
+    /// trainers that run their own forward pass.
+    pub fn for_tokenizing(base_dir: &Path) -> Result<Self, ModelError> {
+        let (config, tokenizer) = read_base(base_dir)?;
+        Ok(Self::assemble(tokenizer, None, &config))
     }
 
     fn assemble(
@@ -285,22 +297,26 @@ impl EncodedBatch {
     }
 }
 
-/// config.json and tokenizer.json of a base encoder directory, the tokenizer set up the way
-/// claimscan batches (no fixed padding, truncation at [`MAX_TOKENS`]).
-fn read_base(base_dir: &Path) -> Result<(BertConfig, Tokenizer), ModelError> {
+/// config.json of a base encoder directory.
+pub fn read_config(base_dir: &Path) -> Result<BertConfig, ModelError> {
     let config_path = base_dir.join("config.json");
-    let tokenizer_path = base_dir.join("tokenizer.json");
     require_file(&config_path)?;
-    require_file(&tokenizer_path)?;
     let config_text = std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
         path: config_path.clone(),
         reason: e.to_string(),
     })?;
-    let config: BertConfig =
-        serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
-            path: config_path.clone(),
-            reason: e.to_string(),
-        })?;
+    serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
+        path: config_path.clone(),
+        reason: e.to_string(),
+    })
+}
+
+/// config.json and tokenizer.json of a base encoder directory, the tokenizer set up the way
+/// claimscan batches (no fixed padding, truncation at [`MAX_TOKENS`]).
+fn read_base(base_dir: &Path) -> Result<(BertConfig, Tokenizer), ModelError> {
+    let config = read_config(base_dir)?;
+    let tokenizer_path = base_dir.join("tokenizer.json");
+    require_file(&tokenizer_path)?;
     let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::Invalid {
         path: tokenizer_path.clone(),
         reason: e.to_string(),

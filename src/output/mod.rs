@@ -588,13 +588,32 @@ impl CsvOutputs {
     }
 }
 
+/// A temporary file in `dir` that becomes an output file when persisted: created with the mode
+/// `File::create` gives (0666 less the umask), not tempfile's private 0600, so that every file
+/// a run writes can be read by whoever may read the CSV files beside it.
+pub fn output_tempfile(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
 /// Writes `value` as pretty JSON to `path` atomically.
 pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".run.json.")
-        .suffix(".partial")
-        .tempfile_in(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| format!(".{}.", n.to_string_lossy()))
+        .unwrap_or_else(|| ".json.".into());
+    let mut tmp = output_tempfile(dir, &name, ".partial")?;
     serde_json::to_writer_pretty(&mut tmp, value).map_err(std::io::Error::other)?;
     tmp.write_all(b"\n")?;
     tmp.as_file().sync_all()?;

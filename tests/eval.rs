@@ -68,6 +68,31 @@ fn entity_span_f1_on_a_slice_of_conll_dev() {
 }
 
 #[test]
+fn accurate_scores_also_report_the_cased_tagger_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("one.conll");
+    std::fs::write(
+        &conll,
+        "-DOCSTART- -X- -X- O\n\nMaria NNP I-NP I-PER\nSantos NNP I-NP I-PER\nvisited VBD I-VP O\n\
+         Lisbon NNP I-NP I-LOC\n. . O O\n",
+    )
+    .unwrap();
+    let file = conll.to_str().unwrap();
+    let stderr = |entities: &str| {
+        let out = claimscan(&["eval", "ner", "--entities", entities, file]);
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    // Two easy names: the cased tagger alone finds both, and only accurate mode reports it.
+    assert!(
+        stderr("accurate").contains("the cased tagger alone: P 1.0000 R 1.0000 F1 1.0000"),
+        "{}",
+        stderr("accurate")
+    );
+    assert!(!stderr("fast").contains("cased tagger alone"));
+}
+
+#[test]
 fn entity_predictions_file_has_a_line_per_word() {
     let dir = tempfile::tempdir().unwrap();
     let conll = dir.path().join("two.conll");

@@ -56,6 +56,10 @@ pub struct NerScores {
     pub overall: SpanCounts,
     /// Per type.
     pub per_type: BTreeMap<String, SpanCounts>,
+    /// With `--entities accurate`: the cased tagger alone, its word rows decoded the way the
+    /// average is decoded (the shared encoder's head alone is what `--entities fast` scores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cased_alone: Option<SpanCounts>,
 }
 
 /// Scores predicted BIO sequences against gold ones.
@@ -90,6 +94,8 @@ pub struct WordPredictions {
     /// before decoding (with the cased tagger loaded: the mean of both taggers' rows, which is
     /// what was decoded).
     pub probabilities: Vec<Vec<Vec<f64>>>,
+    /// With the cased tagger loaded: its tags alone (word rows decoded like the average).
+    pub cased_tags: Option<Vec<Vec<String>>>,
 }
 
 /// Predicts a tag per word (the tag of the word's first word piece).
@@ -138,18 +144,21 @@ pub fn predict_tags(
             drop_unsure_entities(&mut out[i], word_ids, &rows);
         }
     }
+    let mut cased_tags = None;
     if let Some(tagger) = &model.cased {
         let cased = cased_word_probabilities(tagger, sentences)?;
+        cased_tags = Some(cased.iter().map(|rows| decoded_word_tags(rows)).collect());
         for ((tags, rows), other) in out.iter_mut().zip(&mut probabilities).zip(cased) {
             for (row, other) in rows.iter_mut().zip(&other) {
                 average_into(row, other);
             }
-            *tags = ensemble_tags(rows);
+            *tags = decoded_word_tags(rows);
         }
     }
     Ok(WordPredictions {
         tags: out,
         probabilities,
+        cased_tags,
     })
 }
 
@@ -199,9 +208,9 @@ fn first_pieces(word_ids: &[Option<u32>]) -> impl Iterator<Item = (usize, usize)
     })
 }
 
-/// BIO tags per word from averaged word rows, as `annotate --entities accurate` decodes them
-/// (a word neither tagger saw is `O`).
-fn ensemble_tags(rows: &[Vec<f64>]) -> Vec<String> {
+/// BIO tags per word from word rows (averaged, or one tagger's), as `annotate --entities
+/// accurate` decodes them (a word no tagger saw is `O`).
+fn decoded_word_tags(rows: &[Vec<f64>]) -> Vec<String> {
     let mut outside = vec![0.0; TAGS.len()];
     outside[0] = 1.0;
     let rows: Vec<Vec<f64>> = rows
@@ -303,7 +312,9 @@ pub fn evaluate_file_writing(
         std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(out, e))?;
     }
     let gold: Vec<Vec<String>> = sentences.into_iter().map(|s| s.tags).collect();
-    Ok(score(&gold, &predicted.tags))
+    let mut scores = score(&gold, &predicted.tags);
+    scores.cased_alone = predicted.cased_tags.map(|tags| score(&gold, &tags).overall);
+    Ok(scores)
 }
 
 #[cfg(test)]

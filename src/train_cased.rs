@@ -295,13 +295,8 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
         .map(<[usize]>::to_vec)
         .collect();
 
-    let config = crate::model::encoder::read_config(&base_dir)?;
-    let tagger = LoraTagger::new(
-        &base,
-        config.num_hidden_layers as usize,
-        config.num_attention_heads,
-        opts.rank,
-    )?;
+    let shape = encoder.shape();
+    let tagger = LoraTagger::new(&base, shape.layers, shape.heads, opts.rank)?;
     let trainable: usize = tagger
         .vars
         .trainable_variables()

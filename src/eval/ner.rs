@@ -128,8 +128,7 @@ pub fn predict_tags(
             .softmax(-1, Kind::Double);
         for (k, &i) in chunk.iter().enumerate() {
             // The same BIO-constrained decoding as `annotate`, read at each word's first piece.
-            let pieces = tokenized[i].len() as i64;
-            let rows: Vec<Vec<f64>> = Vec::try_from(probs.get(k as i64).narrow(0, 0, pieces))?;
+            let rows = piece_rows(&tokenized[i], &probs.get(k as i64))?;
             let word_ids = &word_ids[i];
             let real: Vec<bool> = word_ids.iter().map(Option::is_some).collect();
             let row = constrained_tags(&rows, &real);

@@ -98,19 +98,22 @@ impl CasedTagger {
         }
         let meta = read_meta(&dir.join(META_FILE))?;
         let base_file = WeightFile::open(&base)?;
+        let hidden = base_file
+            .shape("embeddings.word_embeddings.weight")
+            .and_then(|s| s.get(1).copied())
+            .ok_or_else(|| invalid(&base, "no tensor embeddings.word_embeddings.weight"))?;
+        let tags = TAGS.len() as i64;
         let trained = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
-        let adapted = Adapted::new(trained, meta.lora_scale, |name| {
-            base_file.contains(name) || name.starts_with("classifier.")
+        let adapted = Adapted::new(trained, meta.lora_scale, |name| match name {
+            "classifier.weight" => Some(vec![tags, hidden]),
+            "classifier.bias" => Some(vec![tags]),
+            _ => base_file.shape(name).map(<[i64]>::to_vec),
         })
         .map_err(|e| invalid(&adapters, e))?;
         let _guard = tch::no_grad_guard();
         let encoder = Encoder::for_inference(
             base_dir,
-            |name| {
-                adapted
-                    .weight(name, |n| base_file.tensor(n))?
-                    .map_err(|e| invalid(&adapters, e))
-            },
+            |name| adapted.weight(name, |n| base_file.tensor(n)),
             precision,
         )?;
         let head = |name: &str| {
@@ -215,11 +218,13 @@ struct Adapted {
 }
 
 impl Adapted {
-    /// Pairs the adapters in `tensors` and checks that each names a weight `exists` knows.
+    /// Pairs the adapters in `tensors` and checks each against `shape_of` (the shape of every
+    /// weight they may change, None for a name the model does not have): a replacement must
+    /// have its weight's shape, an adapter pair's product too.
     fn new(
         tensors: Vec<(String, Tensor)>,
         scale: f64,
-        exists: impl Fn(&str) -> bool,
+        shape_of: impl Fn(&str) -> Option<Vec<i64>>,
     ) -> Result<Self, String> {
         let (mut downs, mut ups): (HashMap<String, Tensor>, HashMap<String, Tensor>) =
             Default::default();
@@ -230,10 +235,11 @@ impl Adapted {
                 downs.insert(stem.to_string(), tensor);
             } else if let Some(stem) = name.strip_suffix(".lora_up") {
                 ups.insert(stem.to_string(), tensor);
-            } else if exists(&name) {
-                replaced.insert(name, tensor);
             } else {
-                return Err(format!("tensor {name} matches no model variable"));
+                let shape = shape_of(&name)
+                    .ok_or_else(|| format!("tensor {name} matches no model variable"))?;
+                check_shape(&name, &tensor.size(), &shape)?;
+                replaced.insert(name, tensor);
             }
         }
         let mut lora = HashMap::new();
@@ -241,9 +247,19 @@ impl Adapted {
             let up = ups
                 .remove(&stem)
                 .ok_or_else(|| format!("{stem}.lora_down has no {stem}.lora_up"))?;
-            if !exists(&format!("{stem}.weight")) {
-                return Err(format!("adapter {stem} matches no weight {stem}.weight"));
-            }
+            let name = format!("{stem}.weight");
+            let shape = shape_of(&name)
+                .ok_or_else(|| format!("adapter {stem} matches no weight {name}"))?;
+            let (up_size, down_size) = (up.size(), down.size());
+            let product = match (up_size.as_slice(), down_size.as_slice()) {
+                ([out, rank], [rank_again, inputs]) if rank == rank_again => vec![*out, *inputs],
+                _ => {
+                    return Err(format!(
+                        "adapter {stem}: up {up_size:?} and down {down_size:?} do not multiply"
+                    ))
+                }
+            };
+            check_shape(&format!("adapter of {name}"), &product, &shape)?;
             lora.insert(stem, (up, down));
         }
         match ups.keys().next() {
@@ -257,29 +273,28 @@ impl Adapted {
     }
 
     /// Weight `name` as trained: the replacement if there is one, else the base weight read
-    /// by `base`, plus its adapters' product. The outer error is the base reader's, the
-    /// inner one a shape mismatch.
-    fn weight<E>(
-        &self,
-        name: &str,
-        base: impl Fn(&str) -> Result<Tensor, E>,
-    ) -> Result<Result<Tensor, String>, E> {
+    /// by `base`, plus its adapters' product (shapes were checked by [`Adapted::new`]).
+    fn weight<E>(&self, name: &str, base: impl Fn(&str) -> Result<Tensor, E>) -> Result<Tensor, E> {
         if let Some(tensor) = self.replaced.get(name) {
-            return Ok(Ok(tensor.shallow_clone()));
+            return Ok(tensor.shallow_clone());
         }
         let weight = base(name)?.to_kind(Kind::Float);
-        let Some((up, down)) = name.strip_suffix(".weight").and_then(|s| self.lora.get(s)) else {
-            return Ok(Ok(weight));
-        };
-        let delta = up.matmul(down) * self.scale;
-        if delta.size() != weight.size() {
-            return Ok(Err(format!(
-                "adapter of {name} gives shape {:?}, the weight's is {:?}",
-                delta.size(),
-                weight.size()
-            )));
-        }
-        Ok(Ok(weight + delta))
+        Ok(
+            match name.strip_suffix(".weight").and_then(|s| self.lora.get(s)) {
+                Some((up, down)) => weight + up.matmul(down) * self.scale,
+                None => weight,
+            },
+        )
+    }
+}
+
+fn check_shape(what: &str, found: &[i64], expected: &[i64]) -> Result<(), String> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} has shape {found:?}, the model's is {expected:?}"
+        ))
     }
 }
 
@@ -435,8 +450,8 @@ mod tests {
         }
     }
 
-    fn exists(name: &str) -> bool {
-        base(name).is_ok()
+    fn shape_of(name: &str) -> Option<Vec<i64>> {
+        base(name).ok().map(|t| t.size())
     }
 
     fn values(t: Tensor) -> Vec<f32> {
@@ -453,10 +468,10 @@ mod tests {
             ("layer.lora_up".to_string(), up),
             ("layer.bias".to_string(), bias),
         ];
-        let adapted = Adapted::new(tensors, 2.0, exists).unwrap();
-        let w = adapted.weight("layer.weight", base).unwrap().unwrap();
+        let adapted = Adapted::new(tensors, 2.0, shape_of).unwrap();
+        let w = adapted.weight("layer.weight", base).unwrap();
         assert_eq!(values(w), vec![3.0, 4.0, 0.0, 1.0]);
-        let b = adapted.weight("layer.bias", base).unwrap().unwrap();
+        let b = adapted.weight("layer.bias", base).unwrap();
         assert_eq!(values(b), vec![5.0, 6.0]);
         assert!(adapted.weight("other.weight", base).is_err());
     }
@@ -464,25 +479,29 @@ mod tests {
     #[test]
     fn adapters_that_match_nothing_or_the_wrong_shape_are_refused() {
         let zeros = |shape: &[i64]| Tensor::zeros(shape, (Kind::Float, Device::Cpu));
-        let half = vec![("layer.lora_down".to_string(), zeros(&[1, 2]))];
-        let err = Adapted::new(half, 1.0, exists).err().unwrap();
+        let refusal = |tensors: Vec<(&str, Tensor)>| {
+            let named = tensors
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t))
+                .collect();
+            Adapted::new(named, 1.0, shape_of).err().unwrap()
+        };
+        let err = refusal(vec![("layer.lora_down", zeros(&[1, 2]))]);
         assert!(err.contains("no layer.lora_up"), "{err}");
-        let stray = vec![("other.bias".to_string(), zeros(&[2]))];
-        let err = Adapted::new(stray, 1.0, exists).err().unwrap();
+        let err = refusal(vec![("other.bias", zeros(&[2]))]);
         assert!(err.contains("other.bias"), "{err}");
-        let unknown = vec![
-            ("other.lora_down".to_string(), zeros(&[1, 2])),
-            ("other.lora_up".to_string(), zeros(&[2, 1])),
-        ];
-        let err = Adapted::new(unknown, 1.0, exists).err().unwrap();
+        let err = refusal(vec![
+            ("other.lora_down", zeros(&[1, 2])),
+            ("other.lora_up", zeros(&[2, 1])),
+        ]);
         assert!(err.contains("other.weight"), "{err}");
-        let wide = vec![
-            ("layer.lora_down".to_string(), zeros(&[1, 3])),
-            ("layer.lora_up".to_string(), zeros(&[2, 1])),
-        ];
-        let adapted = Adapted::new(wide, 1.0, exists).unwrap();
-        let err = adapted.weight("layer.weight", base).unwrap().unwrap_err();
+        let err = refusal(vec![
+            ("layer.lora_down", zeros(&[1, 3])),
+            ("layer.lora_up", zeros(&[2, 1])),
+        ]);
         assert!(err.contains("shape"), "{err}");
+        let err = refusal(vec![("layer.bias", zeros(&[3]))]);
+        assert!(err.contains("layer.bias has shape [3]"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use tch::{nn, Kind, Tensor};
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::inference::{EncoderShape, InferenceEncoder, Precision};
-use super::{require_file, ModelError};
+use super::{read_json, require_file, ModelError};
 
 /// Longest input, in word pieces including `[CLS]` and `[SEP]`. Longer sentences are cut at
 /// the end: the start of a news sentence carries its main clause, and the sentence still gets
@@ -58,12 +58,12 @@ impl Tokenized {
         self.encoding.get_offsets()
     }
 
-    /// Index of the input word each token belongs to (None for special tokens).
+    /// Vocabulary id of each token.
     pub fn ids(&self) -> &[u32] {
         self.encoding.get_ids()
     }
 
-    /// Word index of each piece (`None` for special tokens).
+    /// Index of the input word each token belongs to (None for special tokens).
     pub fn word_ids(&self) -> &[Option<u32>] {
         self.encoding.get_word_ids()
     }
@@ -158,6 +158,11 @@ impl Encoder {
     /// Goes back to rust-bert's forward pass for every call (reference for tests).
     pub fn drop_inference(&mut self) {
         self.inference = None;
+    }
+
+    /// Layers and attention heads, from config.json.
+    pub fn shape(&self) -> EncoderShape {
+        self.shape
     }
 
     /// Width of the hidden states.
@@ -297,24 +302,10 @@ impl EncodedBatch {
     }
 }
 
-/// config.json of a base encoder directory.
-pub fn read_config(base_dir: &Path) -> Result<BertConfig, ModelError> {
-    let config_path = base_dir.join("config.json");
-    require_file(&config_path)?;
-    let config_text = std::fs::read_to_string(&config_path).map_err(|e| ModelError::Missing {
-        path: config_path.clone(),
-        reason: e.to_string(),
-    })?;
-    serde_json::from_str(&config_text).map_err(|e| ModelError::Invalid {
-        path: config_path.clone(),
-        reason: e.to_string(),
-    })
-}
-
 /// config.json and tokenizer.json of a base encoder directory, the tokenizer set up the way
 /// claimscan batches (no fixed padding, truncation at [`MAX_TOKENS`]).
 fn read_base(base_dir: &Path) -> Result<(BertConfig, Tokenizer), ModelError> {
-    let config = read_config(base_dir)?;
+    let config: BertConfig = read_json(&base_dir.join("config.json"))?;
     let tokenizer_path = base_dir.join("tokenizer.json");
     require_file(&tokenizer_path)?;
     let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::Invalid {

@@ -7,7 +7,7 @@
 //! memory-mapped, a tensor is copied out only when asked for, and the pages it was copied
 //! from are handed back to the kernel, so a load holds little more than what the caller keeps.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,8 @@ use super::ModelError;
 pub struct WeightFile {
     path: PathBuf,
     map: Mmap,
-    names: HashSet<String>,
+    /// Every tensor's shape, from the header.
+    shapes: HashMap<String, Vec<i64>>,
 }
 
 impl WeightFile {
@@ -37,16 +38,16 @@ impl WeightFile {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let names = SafeTensors::deserialize(&map)
+        let shapes = SafeTensors::deserialize(&map)
             .map_err(|e| invalid(path, format!("not a safetensors file: {e:?}")))?
-            .names()
+            .tensors()
             .into_iter()
-            .cloned()
+            .map(|(name, view)| (name, view.shape().iter().map(|&d| d as i64).collect()))
             .collect();
         Ok(WeightFile {
             path: path.to_path_buf(),
             map,
-            names,
+            shapes,
         })
     }
 
@@ -55,9 +56,9 @@ impl WeightFile {
         &self.path
     }
 
-    /// Whether the file holds a tensor called `name`.
-    pub fn contains(&self, name: &str) -> bool {
-        self.names.contains(name)
+    /// The shape of tensor `name`, read from the header (None if the file has no such tensor).
+    pub fn shape(&self, name: &str) -> Option<&[i64]> {
+        self.shapes.get(name).map(Vec::as_slice)
     }
 
     /// A copy of tensor `name` in its stored dtype. The file pages it came from are released
@@ -103,7 +104,9 @@ mod tests {
         let b = Tensor::from_slice(&[1.5f32, -2.0]).to_kind(Kind::Half);
         Tensor::write_safetensors(&[("a", &a), ("b", &b)], &path).unwrap();
         let file = WeightFile::open(&path).unwrap();
-        assert!(file.contains("a") && file.contains("b") && !file.contains("c"));
+        assert_eq!(file.shape("a"), Some([2i64, 3].as_slice()));
+        assert_eq!(file.shape("b"), Some([2i64].as_slice()));
+        assert_eq!(file.shape("c"), None);
         for _ in 0..2 {
             // Read twice: released pages fault back in unchanged.
             assert!(file.tensor("a").unwrap().equal(&a));

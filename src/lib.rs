@@ -14,6 +14,7 @@ pub mod document;
 pub mod entities;
 pub mod eval;
 pub mod input;
+pub mod isolate;
 pub mod merge;
 pub mod model;
 pub mod output;

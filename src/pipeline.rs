@@ -20,6 +20,7 @@ use crate::classify::{self, Label, SentenceLabel};
 use crate::document::{CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
+use crate::isolate::{self, Stage};
 use crate::model::{
     ClaimModel, EntityMode, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR,
 };
@@ -260,14 +261,28 @@ enum Pending {
     Failed(input::FailedInput),
 }
 
-fn segment_document(doc: Document) -> Segmented {
-    let spans = if doc.presplit {
-        segment::split_lines(&doc.text)
-    } else {
-        segment::segment(&doc.text)
-    };
-    Segmented { doc, spans }
+/// Segments one document; a panic in the segmenter fails this document only.
+fn segment_document(doc: Document) -> Pending {
+    let spans = isolate::run_isolated(|| {
+        isolate::fault_point(Stage::Segment, &doc.text);
+        if doc.presplit {
+            segment::split_lines(&doc.text)
+        } else {
+            segment::segment(&doc.text)
+        }
+    });
+    match spans {
+        Ok(spans) => Pending::Doc(Segmented { doc, spans }),
+        Err(msg) => Pending::Failed(input::FailedInput::new(
+            doc.id,
+            doc.source,
+            format_args!("segmentation failed: {msg} {BUG_HINT}"),
+        )),
+    }
 }
+
+/// Appended to the message of a document that failed through a panic.
+const BUG_HINT: &str = "(a bug in claimscan: please report it with this document)";
 
 /// One sentence after every stage: its label and its merged entities (byte offsets into the
 /// sentence).
@@ -276,16 +291,25 @@ struct LabelledSentence {
     entities: Vec<EntityMention>,
 }
 
-/// Labels one sentence from its model analysis and finds its entities.
-fn label_and_extract(text: &str, analysis: SentenceAnalysis) -> LabelledSentence {
-    LabelledSentence {
-        label: classify::label_sentence(text, analysis.scores),
-        entities: entities::merge(
-            text,
-            entities::from_model(analysis.entities),
-            entities::rule_entities(text),
-        ),
-    }
+/// What happened to one sentence: its results, or why its document fails.
+type SentenceOutcome = Result<LabelledSentence, String>;
+
+/// Labels one sentence from its model analysis and finds its entities; a panic in these
+/// stages (or a failed analysis) becomes the message its document fails with.
+fn label_and_extract(text: &str, analysis: Result<SentenceAnalysis, String>) -> SentenceOutcome {
+    let analysis = analysis?;
+    isolate::run_isolated(|| {
+        isolate::fault_point(Stage::Label, text);
+        LabelledSentence {
+            label: classify::label_sentence(text, analysis.scores),
+            entities: entities::merge(
+                text,
+                entities::from_model(analysis.entities),
+                entities::rule_entities(text),
+            ),
+        }
+    })
+    .map_err(|msg| format!("labelling failed: {msg} {BUG_HINT}"))
 }
 
 /// Remembers the model's analysis of sentence texts already seen in this run.
@@ -295,13 +319,15 @@ struct AnalysisCache {
 }
 
 impl AnalysisCache {
-    /// Analyses every sentence of the chunk, encoding only texts not seen before.
+    /// Analyses every sentence of the chunk, encoding only texts not seen before. A batch
+    /// whose encoding fails (an error or a panic) is encoded again one sentence at a time, so
+    /// only the sentences that fail alone come back as `Err`, with the reason.
     fn resolve(
         &mut self,
         model: &ClaimModel,
         texts: &[&str],
         counts: &mut RunCounts,
-    ) -> Result<Vec<SentenceAnalysis>, ModelError> {
+    ) -> Vec<Result<SentenceAnalysis, String>> {
         // Make room first: everything this chunk needs must stay in the cache until it is read.
         if self.scores.len() + texts.len() > self.limit {
             self.scores.clear();
@@ -316,21 +342,56 @@ impl AnalysisCache {
         counts.cached_sentences += texts.len() - missing.len();
         // Slices bound the memory of tokenised text when one document holds a huge number of
         // sentences; the results do not depend on the slicing (see `bucketed_batches`).
+        let mut failed: HashMap<&str, String> = HashMap::new();
         for slice in missing.chunks(ANALYSIS_SLICE) {
-            let analysed = model.analyse(slice)?;
-            for (t, a) in slice.iter().zip(analysed) {
-                self.scores.insert((*t).to_string(), a);
+            match encode_isolated(model, slice) {
+                Ok(analysed) => {
+                    for (t, a) in slice.iter().zip(analysed) {
+                        self.scores.insert((*t).to_string(), a);
+                    }
+                }
+                // Results do not depend on batch mates, so a sentence encoded alone gets the
+                // bits it would have had in the batch.
+                Err(_) => {
+                    for &t in slice {
+                        match encode_isolated(model, &[t]) {
+                            Ok(mut alone) if alone.len() == 1 => {
+                                self.scores.insert(t.to_string(), alone.remove(0));
+                            }
+                            Ok(_) => {
+                                failed.insert(t, "the encoder returned no analysis".into());
+                            }
+                            Err(msg) => {
+                                failed.insert(t, msg);
+                            }
+                        }
+                    }
+                }
             }
         }
         texts
             .iter()
-            .map(|t| {
-                self.scores.get(*t).cloned().ok_or_else(|| {
-                    ModelError::Runtime(format!("no analysis for sentence {t:?} (cache bug)"))
-                })
+            .map(|t| match self.scores.get(*t) {
+                Some(a) => Ok(a.clone()),
+                None => Err(failed
+                    .get(*t)
+                    .cloned()
+                    .unwrap_or_else(|| "no analysis for this sentence (cache bug)".into())),
             })
             .collect()
     }
+}
+
+/// One encoder call with its failures (errors and panics) as a message.
+fn encode_isolated(model: &ClaimModel, texts: &[&str]) -> Result<Vec<SentenceAnalysis>, String> {
+    isolate::run_isolated(|| {
+        for t in texts {
+            isolate::fault_point(Stage::Encode, t);
+        }
+        model.analyse(texts)
+    })
+    .map_err(|msg| format!("encoding failed: {msg} {BUG_HINT}"))?
+    .map_err(|e| format!("encoding failed: {e}"))
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {
@@ -455,7 +516,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             chunk
                 .into_par_iter()
                 .map(|(seq, item)| match item {
-                    InputItem::Document(doc) => (seq, Pending::Doc(segment_document(doc))),
+                    InputItem::Document(doc) => (seq, segment_document(doc)),
                     InputItem::Failed(f) => (seq, Pending::Failed(f)),
                 })
                 .collect()
@@ -474,9 +535,12 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         let mut writer = ChunkWriter::new(&pending);
         for window in sentence_refs.chunks(opts.window_sentences.max(1)) {
             let texts: Vec<&str> = window.iter().map(|&(d, i)| writer.text(d, i)).collect();
-            let analysed = pool.install(|| cache.resolve(&model, &texts, &mut counts))?;
-            counts.truncated_sentences += analysed.iter().filter(|a| a.truncated).count();
-            let labelled: Vec<LabelledSentence> = pool.install(|| {
+            let analysed = pool.install(|| cache.resolve(&model, &texts, &mut counts));
+            counts.truncated_sentences += analysed
+                .iter()
+                .filter(|a| a.as_ref().is_ok_and(|a| a.truncated))
+                .count();
+            let labelled: Vec<SentenceOutcome> = pool.install(|| {
                 texts
                     .par_iter()
                     .zip(analysed)
@@ -607,6 +671,9 @@ struct OpenDocument<'a> {
     position: usize,
     row: DocumentRow,
     chars: CharOffsets<'a>,
+    /// The output files' lengths before the document's first row: where its rows are cut
+    /// back to if one of its sentences fails.
+    mark: output::PartialLengths,
 }
 
 impl<'a> ChunkWriter<'a> {
@@ -626,14 +693,16 @@ impl<'a> ChunkWriter<'a> {
         }
     }
 
-    /// Writes sentence `i` of the document at `position`, first closing every document before it.
+    /// Writes sentence `i` of the document at `position`, first closing every document before
+    /// it. A failed sentence fails its document: the rows it already has are cut from the
+    /// files and its row in documents.csv says why.
     fn sentence(
         &mut self,
         out: &mut CsvOutputs,
         counts: &mut RunCounts,
         position: usize,
         i: usize,
-        sentence: LabelledSentence,
+        sentence: SentenceOutcome,
     ) -> std::io::Result<()> {
         self.close_before(out, counts, position)?;
         let (input_index, Pending::Doc(seg)) = &self.pending[position] else {
@@ -645,59 +714,40 @@ impl<'a> ChunkWriter<'a> {
                 position,
                 row: document_row(*input_index, seg),
                 chars: CharOffsets::new(&seg.doc.text),
+                mark: out.mark()?,
             }),
         };
-        let span = seg.spans[i];
-        let text = &seg.doc.text;
-        let label = &sentence.label;
-        match label.label {
-            Label::Fact => open.row.facts += 1,
-            Label::Speculation => open.row.speculations += 1,
-            Label::Opinion => open.row.opinions += 1,
+        if open.row.status == DocStatus::Error {
+            return Ok(());
         }
-        let entity_rows: Vec<EntityRow> = sentence
-            .entities
-            .iter()
-            .filter_map(|e| {
-                let (start, end) = (span.start + e.start, span.start + e.end);
-                // Stages promise char-boundary offsets inside the sentence; a row that broke
-                // that promise is dropped rather than allowed to take the run down.
-                let entity_text = text.get(start..end).filter(|_| end <= span.end)?;
-                Some(EntityRow {
-                    doc_id: seg.doc.id.clone(),
-                    sentence_id: i,
-                    start: open.chars.char_of(start),
-                    end: open.chars.char_of(end),
-                    text: entity_text.to_string(),
-                    kind: e.kind.as_str(),
-                    confidence: e.confidence,
-                    source: e.source.as_str(),
-                    normalized: e.normalized.clone(),
-                })
-            })
-            .collect();
-        let s = &label.scores;
-        let sentence_row = SentenceRow {
-            doc_id: seg.doc.id.clone(),
-            sentence_id: i,
-            start: open.chars.char_of(span.start),
-            end: open.chars.char_of(span.end),
-            text: text[span.start..span.end].to_string(),
-            label: label.label.as_str(),
-            confidence: label.confidence(),
-            p_fact: s.p_fact,
-            p_speculation: s.p_speculation,
-            p_opinion: s.p_opinion,
-            cues: label.cues.clone(),
-            attribution: label.attribution.clone(),
-            checkworthy: s.checkworthy,
-            block: span.block.as_str(),
-        };
-        out.sentence(&sentence_row, &entity_rows)?;
-        for e in &entity_rows {
-            out.entity(e)?;
+        let chars = &open.chars;
+        let rows = sentence.and_then(|sentence| {
+            isolate::run_isolated(|| sentence_rows(seg, chars, i, &sentence))
+                .map_err(|msg| format!("writing failed: {msg} {BUG_HINT}"))
+        });
+        match rows {
+            Ok((sentence_row, entity_rows, label)) => {
+                match label {
+                    Label::Fact => open.row.facts += 1,
+                    Label::Speculation => open.row.speculations += 1,
+                    Label::Opinion => open.row.opinions += 1,
+                }
+                out.sentence(&sentence_row, &entity_rows)?;
+                for e in &entity_rows {
+                    out.entity(e)?;
+                }
+                open.row.entities += entity_rows.len();
+            }
+            Err(msg) => {
+                out.rollback(&open.mark)?;
+                open.row = failed_row(
+                    *input_index,
+                    seg.doc.id.clone(),
+                    seg.doc.source.clone(),
+                    format!("{}: sentence {i}: {msg}", seg.doc.source),
+                );
+            }
         }
-        open.row.entities += entity_rows.len();
         Ok(())
     }
 
@@ -715,19 +765,12 @@ impl<'a> ChunkWriter<'a> {
                     self.open = other;
                     match &self.pending[self.next_document] {
                         (input_index, Pending::Doc(seg)) => document_row(*input_index, seg),
-                        (input_index, Pending::Failed(f)) => DocumentRow {
-                            doc_id: f.id.clone(),
-                            source: f.source.clone(),
-                            status: DocStatus::Error,
-                            error: f.error.clone(),
-                            warning: String::new(),
-                            sentences: 0,
-                            facts: 0,
-                            speculations: 0,
-                            opinions: 0,
-                            entities: 0,
-                            input_index: *input_index,
-                        },
+                        (input_index, Pending::Failed(f)) => failed_row(
+                            *input_index,
+                            f.id.clone(),
+                            f.source.clone(),
+                            f.error.clone(),
+                        ),
                     }
                 }
             };
@@ -741,6 +784,74 @@ impl<'a> ChunkWriter<'a> {
     /// Writes the rows of the documents left.
     fn finish(mut self, out: &mut CsvOutputs, counts: &mut RunCounts) -> std::io::Result<()> {
         self.close_before(out, counts, self.pending.len())
+    }
+}
+
+/// The rows of sentence `i` of a segmented document: offsets turned into characters.
+fn sentence_rows(
+    seg: &Segmented,
+    chars: &CharOffsets<'_>,
+    i: usize,
+    sentence: &LabelledSentence,
+) -> (SentenceRow, Vec<EntityRow>, Label) {
+    let span = seg.spans[i];
+    let text = &seg.doc.text;
+    let label = &sentence.label;
+    let entity_rows: Vec<EntityRow> = sentence
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let (start, end) = (span.start + e.start, span.start + e.end);
+            // Stages promise char-boundary offsets inside the sentence; a row that broke
+            // that promise is dropped rather than allowed to take the run down.
+            let entity_text = text.get(start..end).filter(|_| end <= span.end)?;
+            Some(EntityRow {
+                doc_id: seg.doc.id.clone(),
+                sentence_id: i,
+                start: chars.char_of(start),
+                end: chars.char_of(end),
+                text: entity_text.to_string(),
+                kind: e.kind.as_str(),
+                confidence: e.confidence,
+                source: e.source.as_str(),
+                normalized: e.normalized.clone(),
+            })
+        })
+        .collect();
+    let s = &label.scores;
+    let sentence_row = SentenceRow {
+        doc_id: seg.doc.id.clone(),
+        sentence_id: i,
+        start: chars.char_of(span.start),
+        end: chars.char_of(span.end),
+        text: text[span.start..span.end].to_string(),
+        label: label.label.as_str(),
+        confidence: label.confidence(),
+        p_fact: s.p_fact,
+        p_speculation: s.p_speculation,
+        p_opinion: s.p_opinion,
+        cues: label.cues.clone(),
+        attribution: label.attribution.clone(),
+        checkworthy: s.checkworthy,
+        block: span.block.as_str(),
+    };
+    (sentence_row, entity_rows, label.label)
+}
+
+/// The row of a document that failed: no sentences, the error that stopped it.
+fn failed_row(input_index: usize, doc_id: String, source: String, error: String) -> DocumentRow {
+    DocumentRow {
+        doc_id,
+        source,
+        status: DocStatus::Error,
+        error,
+        warning: String::new(),
+        sentences: 0,
+        facts: 0,
+        speculations: 0,
+        opinions: 0,
+        entities: 0,
+        input_index,
     }
 }
 

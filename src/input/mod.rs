@@ -342,10 +342,71 @@ pub fn read_documents(
     opts: &InputOptions,
 ) -> impl Iterator<Item = InputItem> + Send {
     let opts = opts.clone();
-    let items = sources
-        .into_iter()
-        .flat_map(move |source| read_source(source, &opts));
+    let items = sources.into_iter().flat_map(move |source| {
+        let (name, location) = (source.name.clone(), source.location.clone());
+        Guarded {
+            inner: read_source(source, &opts),
+            name,
+            location,
+            records: 0,
+            stopped: false,
+        }
+    });
     ids::UniqueIds::new(items)
+}
+
+/// One source's records with panics contained: a reader that panics costs the rest of its own
+/// source (reported as one failed item naming the record it stopped at), never the run.
+struct Guarded {
+    inner: Box<dyn Iterator<Item = InputItem> + Send>,
+    name: String,
+    location: String,
+    /// Records read so far, to name where a panicking reader stopped.
+    records: usize,
+    stopped: bool,
+}
+
+impl Iterator for Guarded {
+    type Item = InputItem;
+
+    fn next(&mut self) -> Option<InputItem> {
+        if self.stopped {
+            return None;
+        }
+        let inner = &mut self.inner;
+        match crate::isolate::run_isolated(|| inner.next()) {
+            Ok(Some(InputItem::Document(doc))) => {
+                self.records += 1;
+                let hook = crate::isolate::run_isolated(|| {
+                    crate::isolate::fault_point(crate::isolate::Stage::Read, &doc.text)
+                });
+                Some(match hook {
+                    Ok(()) => InputItem::Document(doc),
+                    Err(msg) => InputItem::Failed(FailedInput::new(
+                        doc.id,
+                        doc.source,
+                        format_args!("reading failed: {msg} (a bug: please report it)"),
+                    )),
+                })
+            }
+            Ok(item) => {
+                self.records += item.is_some() as usize;
+                item
+            }
+            Err(msg) => {
+                self.stopped = true;
+                Some(InputItem::Failed(FailedInput::new(
+                    format!("{}:record {}", self.name, self.records + 1),
+                    self.location.clone(),
+                    format_args!(
+                        "the reader failed at record {} ({msg}); the rest of this file was \
+                         skipped (a bug: please report it with the file)",
+                        self.records + 1
+                    ),
+                )))
+            }
+        }
+    }
 }
 
 /// Reads documents from any reader, as if it were a source named `name` at `location`.

@@ -237,10 +237,31 @@ impl PendingCsv {
         durable_len(self.writer.get_ref())
     }
 
+    /// Hands everything written so far to the file and returns its length (not synced).
+    fn mark(&mut self) -> std::io::Result<u64> {
+        self.writer.flush()?;
+        // The csv writer lends its file only by reference; `&File` seeks as well.
+        let mut file: &File = self.writer.get_ref();
+        file.stream_position()
+    }
+
+    /// Drops everything written after `mark` returned `len`.
+    fn rollback(&mut self, len: u64) -> std::io::Result<()> {
+        self.writer.flush()?;
+        cut_back(self.writer.get_ref(), len)
+    }
+
     fn finish(mut self) -> std::io::Result<()> {
         self.checkpoint()?;
         std::fs::rename(&self.partial, &self.final_path)
     }
+}
+
+/// Truncates a partial file to `len` bytes and continues writing at its new end.
+fn cut_back(mut file: &File, len: u64) -> std::io::Result<()> {
+    file.set_len(len)?;
+    file.seek(SeekFrom::Start(len))?;
+    Ok(())
 }
 
 /// Prefixes cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) with `'`.
@@ -322,6 +343,16 @@ impl PendingJsonl {
     fn checkpoint(&mut self) -> std::io::Result<u64> {
         self.writer.flush()?;
         durable_len(self.writer.get_ref())
+    }
+
+    fn mark(&mut self) -> std::io::Result<u64> {
+        self.writer.flush()?;
+        self.writer.get_mut().stream_position()
+    }
+
+    fn rollback(&mut self, len: u64) -> std::io::Result<()> {
+        self.writer.flush()?;
+        cut_back(self.writer.get_mut(), len)
     }
 
     fn finish(mut self) -> std::io::Result<()> {
@@ -570,6 +601,38 @@ impl CsvOutputs {
             }
         }
         Ok(lengths)
+    }
+
+    /// The current lengths of the partial files (flushed, not synced): a point that
+    /// [`CsvOutputs::rollback`] can return to when the document written after it fails.
+    pub fn mark(&mut self) -> std::io::Result<PartialLengths> {
+        let mut lengths = PartialLengths::default();
+        if let Some(files) = self.csv.as_mut() {
+            lengths.sentences = files[0].mark()?;
+            lengths.entities = files[1].mark()?;
+            lengths.documents = files[2].mark()?;
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            for (slot, file) in lengths.jsonl.iter_mut().zip(files.iter_mut()) {
+                *slot = file.mark()?;
+            }
+        }
+        Ok(lengths)
+    }
+
+    /// Drops every row written since `mark` returned `lengths`.
+    pub fn rollback(&mut self, lengths: &PartialLengths) -> std::io::Result<()> {
+        if let Some(files) = self.csv.as_mut() {
+            files[0].rollback(lengths.sentences)?;
+            files[1].rollback(lengths.entities)?;
+            files[2].rollback(lengths.documents)?;
+        }
+        if let Some(files) = self.jsonl.as_mut() {
+            for (len, file) in lengths.jsonl.iter().zip(files.iter_mut()) {
+                file.rollback(*len)?;
+            }
+        }
+        Ok(())
     }
 
     /// Flushes everything and moves the files to their final names.

@@ -57,9 +57,12 @@ pub(super) fn run_end(s: &str, from: usize, pred: impl Fn(char) -> bool) -> usiz
 
 /// Start of the whitespace-delimited token that ends at `end`.
 pub(super) fn token_start(s: &str, floor: usize, end: usize) -> usize {
-    s[floor..end]
-        .rfind(char::is_whitespace)
-        .map_or(floor, |n| floor + n + 1)
+    // Everything up to and including the last whitespace character, however many bytes wide
+    // it is (a no-break space is two).
+    floor
+        + s[floor..end]
+            .trim_end_matches(|c: char| !c.is_whitespace())
+            .len()
 }
 
 fn looks_like_address(token: &str) -> bool {

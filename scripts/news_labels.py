@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Agreement between the two labelling passes of the news set, and the settled labels.
+
+The passes live in data/news/labels/pass1/ and pass2/ (one `item_id<TAB>label[<TAB>note]`
+file per annotation batch), written independently by annotators who saw only
+docs/labelling.md and the text. The third reading of every disagreement is in
+data/news/labels/adjudication.tsv (`item_id<TAB>pass1<TAB>pass2<TAB>final<TAB>reason`).
+
+    python3 scripts/news_labels.py agree            Cohen's kappa per source and overall,
+                                                    confusion between the passes
+    python3 scripts/news_labels.py disagreements [--out DIR]
+                                                    rebuild the text of every disagreement
+                                                    for the third reading (DIR default
+                                                    /tmp/news_set/disagreements)
+    python3 scripts/news_labels.py final            write data/news/labels.tsv (item_id,
+                                                    source, split, label): agreed labels plus
+                                                    adjudicated ones; refuses gaps
+    python3 scripts/news_labels.py export [--out F] the labelled sentences with their text
+                                                    (F default /tmp/news_set/news.tsv), for
+                                                    `claimscan eval labels --task news`
+"""
+import argparse
+import csv
+import os
+import sys
+from collections import Counter, defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import news_set  # noqa: E402  (the item references and the text rebuild)
+
+ROOT = news_set.ROOT
+LABELS_DIR = os.path.join(ROOT, "data", "news", "labels")
+ADJUDICATION = os.path.join(LABELS_DIR, "adjudication.tsv")
+FINAL = os.path.join(ROOT, "data", "news", "labels.tsv")
+LABELS = ["fact", "speculation", "opinion", "none"]
+
+
+def read_pass(name):
+    """item_id -> label of one pass; refuses unknown labels and duplicates."""
+    folder = os.path.join(LABELS_DIR, name)
+    labels = {}
+    for file in sorted(os.listdir(folder)):
+        if not file.endswith(".tsv"):
+            continue
+        with open(os.path.join(folder, file), encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                fields = line.rstrip("\n").split("\t")
+                if not fields[0]:
+                    continue
+                item, label = fields[0].strip(), fields[1].strip().lower()
+                if label not in LABELS:
+                    sys.exit(f"{name}/{file}:{n}: unknown label {label!r}")
+                if item in labels:
+                    sys.exit(f"{name}/{file}:{n}: {item} labelled twice")
+                labels[item] = label
+    return labels
+
+
+def kappa(pairs):
+    """Cohen's kappa of (a, b) label pairs."""
+    n = len(pairs)
+    if n == 0:
+        return float("nan")
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[l] * second[l] for l in LABELS) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def both_passes():
+    items = news_set.load_items()
+    one, two = read_pass("pass1"), read_pass("pass2")
+    missing = [i["item_id"] for i in items if i["item_id"] not in one or i["item_id"] not in two]
+    return items, one, two, missing
+
+
+def agree():
+    items, one, two, missing = both_passes()
+    if missing:
+        print(f"{len(missing)} items lack a label in one pass (first: {missing[:5]})")
+    by_source = defaultdict(list)
+    for item in items:
+        i = item["item_id"]
+        if i in one and i in two:
+            by_source[item["source"]].append((one[i], two[i]))
+            by_source["all"].append((one[i], two[i]))
+    print(f"{'source':<10} {'items':>6} {'agree':>7} {'kappa':>7}")
+    for source in ["reuters", "sample", "checkthat", "debate", "all"]:
+        pairs = by_source.get(source, [])
+        if pairs:
+            agreement = sum(a == b for a, b in pairs) / len(pairs)
+            print(f"{source:<10} {len(pairs):>6} {agreement:>7.3f} {kappa(pairs):>7.3f}")
+    pairs = by_source["all"]
+    print("\npass1 (rows) x pass2 (columns)")
+    print(f"{'':<12}" + "".join(f"{l:>12}" for l in LABELS))
+    for a in LABELS:
+        print(f"{a:<12}" + "".join(f"{sum(1 for x, y in pairs if x == a and y == b):>12}" for b in LABELS))
+
+
+def disagreements(out_dir):
+    items, one, two, _ = both_passes()
+    texts = news_set.rebuild_texts(items)
+    by_doc = defaultdict(list)
+    for item in items:
+        by_doc[(item["source"], item["doc"])].append(item)
+    os.makedirs(out_dir, exist_ok=True)
+    rows = []
+    for item in items:
+        i = item["item_id"]
+        if i in one and i in two and one[i] != two[i]:
+            doc = by_doc[(item["source"], item["doc"])]
+            at = doc.index(item)
+            before = " ".join(texts[d["item_id"]] for d in doc[max(0, at - 3):at])
+            after = " ".join(texts[d["item_id"]] for d in doc[at + 1:at + 3])
+            rows.append((i, item["source"], one[i], two[i], before, texts[i], after))
+    path = os.path.join(out_dir, "disagreements.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"# {len(rows)} disagreements between the two passes\n\n")
+        for i, source, a, b, before, text, after in rows:
+            f.write(f"## {i} ({source}): pass1 {a} / pass2 {b}\n")
+            if before:
+                f.write(f"before: {before}\n")
+            f.write(f"SENTENCE: {text}\n")
+            if after:
+                f.write(f"after: {after}\n")
+            f.write("\n")
+    print(f"{len(rows)} disagreements written to {path}")
+
+
+def read_adjudication():
+    settled = {}
+    if not os.path.exists(ADJUDICATION):
+        return settled
+    with open(ADJUDICATION, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            fields = line.rstrip("\n").split("\t")
+            if n == 1 and fields[0] == "item_id":
+                continue
+            if len(fields) < 5 or fields[3] not in LABELS:
+                sys.exit(f"adjudication.tsv:{n}: expected item_id, pass1, pass2, final, reason")
+            settled[fields[0]] = fields[3]
+    return settled
+
+
+def final():
+    items, one, two, missing = both_passes()
+    if missing:
+        sys.exit(f"{len(missing)} items lack a label in one pass (first: {missing[:5]})")
+    settled = read_adjudication()
+    unsettled = [i["item_id"] for i in items if one[i["item_id"]] != two[i["item_id"]]
+                 and i["item_id"] not in settled]
+    if unsettled:
+        sys.exit(f"{len(unsettled)} disagreements not adjudicated (first: {unsettled[:5]})")
+    with open(FINAL, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["item_id", "source", "split", "label"])
+        counts = Counter()
+        for item in items:
+            i = item["item_id"]
+            label = one[i] if one[i] == two[i] else settled[i]
+            counts[(item["split"], label)] += 1
+            w.writerow([i, item["source"], item["split"], label])
+    print(f"wrote {FINAL}")
+    for split in ["train", "dev"]:
+        print(split, {l: counts[(split, l)] for l in LABELS})
+
+
+def export(out):
+    items = news_set.load_items()
+    texts = news_set.rebuild_texts(items)
+    with open(FINAL, encoding="utf-8") as f:
+        labels = {r["item_id"]: r for r in csv.DictReader(f, delimiter="\t")}
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    # Plain tab-joined lines: the text keeps its quotes as written (tabs and line breaks in
+    # it are folded to spaces), which is how `claimscan train-news` reads it.
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
+        for item in items:
+            r = labels[item["item_id"]]
+            text = " ".join(texts[item["item_id"]].split())
+            f.write("\t".join([item["item_id"], item["source"], item["doc"], r["split"],
+                               r["label"], text]) + "\n")
+    print(f"wrote {out}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("agree")
+    d = sub.add_parser("disagreements")
+    d.add_argument("--out", default="/tmp/news_set/disagreements")
+    sub.add_parser("final")
+    e = sub.add_parser("export")
+    e.add_argument("--out", default="/tmp/news_set/news.tsv")
+    args = parser.parse_args()
+    if args.command == "agree":
+        agree()
+    elif args.command == "disagreements":
+        disagreements(args.out)
+    elif args.command == "final":
+        final()
+    else:
+        export(args.out)
+
+
+if __name__ == "__main__":
+    main()

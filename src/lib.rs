@@ -23,3 +23,4 @@ pub mod report;
 pub mod segment;
 pub mod train;
 pub mod train_cased;
+pub mod train_news;

@@ -60,6 +60,25 @@ enum Command {
     },
     /// Fine-tune the encoder and all heads on the labelled data (writes models/claimscan/).
     Train(TrainArgs),
+    /// Fit the four-label news head (fact / speculation / opinion / none) on the team's
+    /// labelled news set over the frozen encoder (writes models/claimscan/news_head.json).
+    TrainNews {
+        /// The labelled export (`python3 scripts/news_labels.py export`).
+        file: PathBuf,
+        /// CoNLL-2010 Wikipedia CSV whose non-dev rows add partial speculation labels.
+        #[arg(long, value_name = "FILE")]
+        weasel: Option<PathBuf>,
+        /// Weight of a partial-label row against a labelled news row (default: chosen from
+        /// 0, 0.1, 0.3, 1 with the rest of the settings).
+        #[arg(long)]
+        weasel_weight: Option<f64>,
+        /// Report only; do not write the head.
+        #[arg(long)]
+        dry_run: bool,
+        /// Directory holding the models.
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
     /// Train the cased entity tagger of `--entities accurate`: LoRA adapters on
     /// models/distilbert-base-cased (writes models/claimscan-cased/ unless --out is given).
     TrainCased(TrainCasedArgs),
@@ -217,11 +236,13 @@ enum EvalCommand {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum TaskArg {
     Opinion,
     Speculation,
     Checkworthy,
+    /// The four labels on the team's news export (`scripts/news_labels.py export`).
+    News,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -237,6 +258,8 @@ impl From<TaskArg> for Task {
             TaskArg::Opinion => Task::Opinion,
             TaskArg::Speculation => Task::Speculation,
             TaskArg::Checkworthy => Task::Checkworthy,
+            // Only `eval labels` scores the news task; it checks for it before converting.
+            TaskArg::News => Task::Opinion,
         }
     }
 }
@@ -354,6 +377,23 @@ fn main() -> ExitCode {
             Command::Eval(cmd) => eval(cmd),
             Command::Train(args) => train_cmd(args),
             Command::TrainCased(args) => train_cased_cmd(args),
+            Command::TrainNews {
+                file,
+                weasel,
+                weasel_weight,
+                dry_run,
+                models,
+            } => claimscan::train_news::train_news(&claimscan::train_news::TrainNewsOptions {
+                file,
+                models_dir: models_dir(models),
+                weasel,
+                weasel_weight,
+                write: !dry_run,
+            })
+            .map(|_| ExitCode::SUCCESS),
+            Command::Calibrate { task, .. } if task == TaskArg::News => Err(anyhow::anyhow!(
+                "the news head has no threshold to calibrate: fit it with `claimscan train-news`"
+            )),
             Command::Calibrate {
                 task,
                 file,
@@ -521,6 +561,38 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                     c.recall(),
                     c.f1()
                 );
+            }
+        }
+        EvalCommand::Labels {
+            task,
+            file,
+            split,
+            models,
+            precision,
+            ..
+        } if task == TaskArg::News => {
+            let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
+            let examples: Vec<_> = match split {
+                SplitArg::All => all,
+                SplitArg::Dev => all.into_iter().filter(|e| e.split == "dev").collect(),
+                SplitArg::Calibration => {
+                    anyhow::bail!(
+                        "the news export has train and dev rows only: use --split dev or all"
+                    )
+                }
+            };
+            let model = ClaimModel::load_with(&models_dir(models), precision)?;
+            eprintln!(
+                "eval labels --task news: {}",
+                if model.news.is_some() {
+                    "news head"
+                } else {
+                    "no news head: task heads and cue rules"
+                }
+            );
+            for (source, scores) in labels::evaluate_news(&model, &examples)? {
+                claimscan::train_news::print_scores(&source, &scores);
+                println!();
             }
         }
         EvalCommand::Labels {

@@ -16,11 +16,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::classify::{self, Label, SentenceLabel};
-use crate::document::{CharOffsets, Document, SentenceSpan};
+use crate::classify::{self, Label, NewsEvidence, SentenceLabel};
+use crate::document::{Block, CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
 use crate::isolate::{self, Stage};
+use crate::model::news::NewsHead;
 use crate::model::{
     ClaimModel, EntityMode, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR,
 };
@@ -218,6 +219,9 @@ pub struct RunCounts {
     pub speculations: usize,
     /// Sentences labelled opinion.
     pub opinions: usize,
+    /// Sentences that assert nothing (label `none`).
+    #[serde(default)]
+    pub nones: usize,
     /// Entities written.
     pub entities: usize,
     /// Sentences longer than the encoder's limit (labelled from their first tokens).
@@ -296,12 +300,28 @@ type SentenceOutcome = Result<LabelledSentence, String>;
 
 /// Labels one sentence from its model analysis and finds its entities; a panic in these
 /// stages (or a failed analysis) becomes the message its document fails with.
-fn label_and_extract(text: &str, analysis: Result<SentenceAnalysis, String>) -> SentenceOutcome {
+fn label_and_extract(
+    text: &str,
+    block: Block,
+    analysis: Result<SentenceAnalysis, String>,
+    news: Option<&NewsHead>,
+) -> SentenceOutcome {
     let analysis = analysis?;
+    let evidence = news
+        .zip(analysis.news)
+        .map(|(head, encoder_logits)| NewsEvidence {
+            head,
+            encoder_logits,
+        });
     isolate::run_isolated(|| {
         isolate::fault_point(Stage::Label, text);
         LabelledSentence {
-            label: classify::label_sentence(text, analysis.scores),
+            label: classify::label_with(
+                text,
+                analysis.scores,
+                evidence,
+                block == Block::Boilerplate,
+            ),
             entities: entities::merge(
                 text,
                 entities::from_model(analysis.entities),
@@ -544,7 +564,10 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
                 texts
                     .par_iter()
                     .zip(analysed)
-                    .map(|(t, a)| label_and_extract(t, a))
+                    .zip(window)
+                    .map(|((t, a), &(d, i))| {
+                        label_and_extract(t, writer.block(d, i), a, model.news.as_ref())
+                    })
                     .collect()
             });
             for (&(d, i), sentence) in window.iter().zip(labelled) {
@@ -693,6 +716,14 @@ impl<'a> ChunkWriter<'a> {
         }
     }
 
+    /// Block of sentence `i` of the document at `position` in the chunk.
+    fn block(&self, position: usize, i: usize) -> Block {
+        match &self.pending[position].1 {
+            Pending::Doc(s) => s.spans[i].block,
+            Pending::Failed(_) => Block::Body,
+        }
+    }
+
     /// Writes sentence `i` of the document at `position`, first closing every document before
     /// it. A failed sentence fails its document: the rows it already has are cut from the
     /// files and its row in documents.csv says why.
@@ -731,6 +762,7 @@ impl<'a> ChunkWriter<'a> {
                     Label::Fact => open.row.facts += 1,
                     Label::Speculation => open.row.speculations += 1,
                     Label::Opinion => open.row.opinions += 1,
+                    Label::None => open.row.nones += 1,
                 }
                 out.sentence(&sentence_row, &entity_rows)?;
                 for e in &entity_rows {
@@ -830,6 +862,7 @@ fn sentence_rows(
         p_fact: s.p_fact,
         p_speculation: s.p_speculation,
         p_opinion: s.p_opinion,
+        p_none: label.p_none,
         cues: label.cues.clone(),
         attribution: label.attribution.clone(),
         checkworthy: s.checkworthy,
@@ -850,6 +883,7 @@ fn failed_row(input_index: usize, doc_id: String, source: String, error: String)
         facts: 0,
         speculations: 0,
         opinions: 0,
+        nones: 0,
         entities: 0,
         input_index,
     }
@@ -871,6 +905,7 @@ fn document_row(input_index: usize, seg: &Segmented) -> DocumentRow {
         facts: 0,
         speculations: 0,
         opinions: 0,
+        nones: 0,
         entities: 0,
         input_index,
     }
@@ -888,5 +923,6 @@ fn count_document(counts: &mut RunCounts, row: &DocumentRow) {
     counts.facts += row.facts;
     counts.speculations += row.speculations;
     counts.opinions += row.opinions;
+    counts.nones += row.nones;
     counts.entities += row.entities;
 }

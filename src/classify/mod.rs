@@ -3,8 +3,10 @@
 
 pub mod attribution;
 pub mod cues;
+pub mod news;
 
 use crate::model::heads::SentenceScores;
+use crate::model::news::{softmax, NewsHead};
 
 /// Status of a sentence's main assertion, as a fact-checker reads it (see DESIGN.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15,6 +17,9 @@ pub enum Label {
     Speculation,
     /// The writer's evaluation or interpretation.
     Opinion,
+    /// Asserts nothing: navigation, link lists, calls to action, bylines, questions to the
+    /// reader (only the news head gives it).
+    None,
 }
 
 impl Label {
@@ -24,6 +29,7 @@ impl Label {
             Label::Fact => "fact",
             Label::Speculation => "speculation",
             Label::Opinion => "opinion",
+            Label::None => "none",
         }
     }
 }
@@ -53,17 +59,32 @@ pub struct SentenceLabel {
     pub cues: String,
     /// The source the sentence credits, empty if none.
     pub attribution: String,
+    /// Probability that the row asserts nothing (0 without the news head). The three claim
+    /// probabilities in `scores` are the row read as a claim and sum to 1 on their own.
+    pub p_none: f64,
 }
 
 impl SentenceLabel {
     /// Probability of the chosen label.
     pub fn confidence(&self) -> f64 {
+        let claim = 1.0 - self.p_none;
         match self.label {
-            Label::Fact => self.scores.p_fact,
-            Label::Speculation => self.scores.p_speculation,
-            Label::Opinion => self.scores.p_opinion,
+            Label::Fact => self.scores.p_fact * claim,
+            Label::Speculation => self.scores.p_speculation * claim,
+            Label::Opinion => self.scores.p_opinion * claim,
+            Label::None => self.p_none,
         }
     }
+}
+
+/// The news head's evidence for one sentence: the head, and the logits the encoder side
+/// computed for it ([`crate::model::SentenceAnalysis::news`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewsEvidence<'a> {
+    /// The head (its rule weights apply here).
+    pub head: &'a NewsHead,
+    /// The encoder's part of the four logits.
+    pub encoder_logits: [f64; 4],
 }
 
 /// Weight of the lexical speculation evidence ([`cues::Cues::speculation_score`], 0..1) added to the
@@ -164,7 +185,118 @@ fn main_clause_cues(text: &str, found: &cues::Cues) -> cues::Cues {
     }
 }
 
-/// Labels one sentence from its model scores and its text.
+/// Labels one sentence from its model scores and its text, with the news head when there is
+/// one ([`label_news`]), else from the three task heads and the cue rules.
+///
+/// `boilerplate` says the segmenter classed the row as navigation, share buttons or a call to
+/// action (`block` = `boilerplate`): with the news head such a row is NONE (DESIGN.md), mixed
+/// with certainty the way reported statements are, since the head reads sentences without
+/// their layout.
+pub fn label_with(
+    text: &str,
+    model: SentenceScores,
+    news: Option<NewsEvidence>,
+    boilerplate: bool,
+) -> SentenceLabel {
+    match news {
+        Some(evidence) => label_news(text, model.checkworthy, evidence, boilerplate),
+        None => label_sentence(text, model),
+    }
+}
+
+/// Weight of the boilerplate rule of [`label_with`]: enough to decide the label, leaving the
+/// head's own view visible in the probabilities.
+const BOILERPLATE_NONE_WEIGHT: f64 = 0.6;
+
+/// The news head's decision: one softmax over fact, speculation, opinion and none, from the
+/// encoder's logits plus the lexical features of [`news::features`]. `p_fact`,
+/// `p_speculation` and `p_opinion` are the claim labels renormalised (the row read as a claim);
+/// cues and attribution explain the label as in [`label_sentence`].
+pub fn label_news(
+    text: &str,
+    checkworthy: f64,
+    evidence: NewsEvidence,
+    boilerplate: bool,
+) -> SentenceLabel {
+    let NewsReading {
+        found,
+        credit,
+        features,
+    } = NewsReading::of(text);
+    let rules = evidence.head.rule_logits(&features);
+    let mut p = softmax(std::array::from_fn(|k| {
+        evidence.encoder_logits[k] + rules[k]
+    }));
+    if boilerplate {
+        let keep = 1.0 - BOILERPLATE_NONE_WEIGHT;
+        p = [
+            p[0] * keep,
+            p[1] * keep,
+            p[2] * keep,
+            p[3] * keep + BOILERPLATE_NONE_WEIGHT,
+        ];
+    }
+    let claim = (p[0] + p[1] + p[2]).max(f64::MIN_POSITIVE);
+    let scores = SentenceScores {
+        p_fact: p[0] / claim,
+        p_speculation: p[1] / claim,
+        p_opinion: p[2] / claim,
+        checkworthy,
+    };
+    // Ties go to the less severe reading, as in `argmax`.
+    let mut label = (Label::Fact, p[0]);
+    for candidate in [
+        (Label::Speculation, p[1]),
+        (Label::Opinion, p[2]),
+        (Label::None, p[3]),
+    ] {
+        if candidate.1 > label.1 {
+            label = candidate;
+        }
+    }
+    let attribution = credit.map(|a| a.source).unwrap_or_default();
+    let cues = match label.0 {
+        Label::Speculation => found.joined("speculation"),
+        Label::Opinion => found.joined("opinion"),
+        Label::Fact if !attribution.is_empty() => found.joined("speculation"),
+        Label::Fact | Label::None => String::new(),
+    };
+    SentenceLabel {
+        label: label.0,
+        scores,
+        cues,
+        attribution,
+        p_none: p[3],
+    }
+}
+
+/// What the label stage reads in a sentence for the news head.
+struct NewsReading {
+    found: cues::Cues,
+    credit: Option<attribution::Attribution>,
+    features: [f64; news::FEATURE_NAMES.len()],
+}
+
+impl NewsReading {
+    fn of(text: &str) -> Self {
+        let found = cues::find_cues(text);
+        let credit = news::credit(text);
+        let features = news::features(text, &main_clause_cues(text, &found), credit.as_ref());
+        NewsReading {
+            found,
+            credit,
+            features,
+        }
+    }
+}
+
+/// The news head's lexical inputs for `text`, exactly as [`label_news`] computes them
+/// (`claimscan train-news` fits the head on these).
+pub fn news_rule_features(text: &str) -> [f64; news::FEATURE_NAMES.len()] {
+    NewsReading::of(text).features
+}
+
+/// Labels one sentence from its model scores and its text (the task heads and cue rules).
 pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     let found = cues::find_cues(text);
     let mut scores = with_cue_evidence(model, &main_clause_cues(text, &found));
@@ -183,13 +315,14 @@ pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
         Label::Opinion => found.joined("opinion"),
         // A reported fact shows whether the reported content is itself hedged.
         Label::Fact if !attribution.is_empty() => found.joined("speculation"),
-        Label::Fact => String::new(),
+        Label::Fact | Label::None => String::new(),
     };
     SentenceLabel {
         label,
         scores,
         cues,
         attribution,
+        p_none: 0.0,
     }
 }
 

@@ -126,21 +126,35 @@ pub fn evaluate(
     let [opinion, speculation, checkworthy] = model
         .heads
         .task_probabilities(&embeddings, model.calibration())?;
-    let predicted: Vec<bool> = (0..examples.len())
-        .map(|i| {
-            let label = || {
-                let scores = crate::model::heads::combine(opinion[i], speculation[i], 0.0);
-                crate::classify::label_sentence(texts[i], scores).label
-            };
-            match (task, with_cues) {
-                (Task::Opinion, false) => opinion[i] >= 0.5,
-                (Task::Speculation, false) => speculation[i] >= 0.5,
-                (Task::Opinion, true) => label() == Label::Opinion,
-                (Task::Speculation, true) => label() == Label::Speculation,
-                _ => checkworthy[i] >= 0.5,
-            }
-        })
-        .collect();
+    // The annotate decision needs the news head's encoder logits, from annotate's own pass.
+    let news_logits: Vec<Option<[f64; 4]>> = if with_cues && model.news.is_some() {
+        model.analyse(&texts)?.into_iter().map(|a| a.news).collect()
+    } else {
+        vec![None; texts.len()]
+    };
+    let predicted: Vec<bool> =
+        (0..examples.len())
+            .map(|i| {
+                let label =
+                    || {
+                        let scores = crate::model::heads::combine(opinion[i], speculation[i], 0.0);
+                        let evidence = model.news.as_ref().zip(news_logits[i]).map(
+                            |(head, encoder_logits)| crate::classify::NewsEvidence {
+                                head,
+                                encoder_logits,
+                            },
+                        );
+                        crate::classify::label_with(texts[i], scores, evidence, false).label
+                    };
+                match (task, with_cues) {
+                    (Task::Opinion, false) => opinion[i] >= 0.5,
+                    (Task::Speculation, false) => speculation[i] >= 0.5,
+                    (Task::Opinion, true) => label() == Label::Opinion,
+                    (Task::Speculation, true) => label() == Label::Speculation,
+                    _ => checkworthy[i] >= 0.5,
+                }
+            })
+            .collect();
     if let (Some(mut file), Some(out)) = (file, probabilities) {
         let head = match task {
             Task::Opinion => &opinion,
@@ -153,4 +167,53 @@ pub fn evaluate(
     }
     let gold: Vec<bool> = examples.iter().map(|e| e.positive).collect();
     Ok(score(task, &gold, &predicted))
+}
+
+/// `eval labels --task news`: the annotate decision (news head, cues and attribution; the
+/// three task heads and cue rules when no news head is trained) on the team's labelled news
+/// export, scored 4-way. Returns the scores of all rows and of each source.
+pub fn evaluate_news(
+    model: &ClaimModel,
+    examples: &[crate::train_news::NewsExample],
+) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
+    use crate::model::news::NEWS_LABELS;
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let analysed = model.analyse(&texts)?;
+    let predicted: Vec<usize> = texts
+        .iter()
+        .zip(analysed)
+        .map(|(t, a)| {
+            let evidence = model
+                .news
+                .as_ref()
+                .zip(a.news)
+                .map(|(head, encoder_logits)| crate::classify::NewsEvidence {
+                    head,
+                    encoder_logits,
+                });
+            let label = crate::classify::label_with(t, a.scores, evidence, false).label;
+            NEWS_LABELS
+                .iter()
+                .position(|l| *l == label.as_str())
+                .unwrap_or(0)
+        })
+        .collect();
+    let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
+    let mut out = vec![(
+        "all".to_string(),
+        crate::train_news::news_scores(&gold, &predicted),
+    )];
+    let mut sources: Vec<&str> = examples.iter().map(|e| e.source.as_str()).collect();
+    sources.dedup();
+    sources.sort();
+    sources.dedup();
+    for source in sources {
+        let idx: Vec<usize> = (0..examples.len())
+            .filter(|&i| examples[i].source == source)
+            .collect();
+        let g: Vec<usize> = idx.iter().map(|&i| gold[i]).collect();
+        let p: Vec<usize> = idx.iter().map(|&i| predicted[i]).collect();
+        out.push((source.to_string(), crate::train_news::news_scores(&g, &p)));
+    }
+    Ok(out)
 }

@@ -93,7 +93,19 @@ impl Linear {
     fn forward_add(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
         let q = match &self.weight {
             LinearWeight::Fp32(w) => {
-                let out = x.linear(w, Some(&self.bias));
+                // One product per item of `[items, rows, in]`: a single product over all
+                // rows (or one batched product) lets the BLAS pick kernels by the batch's
+                // size, and on some CPUs (an Intel Xeon, 2026-12-06; tests/model.rs) a
+                // sentence's last bits then changed with its batch mates. Int8 products are
+                // exact and need no such care.
+                let out = if x.dim() == 3 {
+                    let items: Vec<Tensor> = (0..x.size()[0])
+                        .map(|i| x.get(i).linear(w, Some(&self.bias)))
+                        .collect();
+                    Tensor::stack(&items, 0)
+                } else {
+                    x.linear(w, Some(&self.bias))
+                };
                 return match residual {
                     Some(r) => out + r,
                     None => out,

@@ -11,6 +11,7 @@ pub mod encoder;
 pub mod heads;
 pub mod inference;
 pub mod ner;
+pub mod news;
 mod quantize;
 pub mod weights;
 
@@ -132,6 +133,8 @@ pub struct SentenceAnalysis {
     pub entities: Vec<ModelEntity>,
     /// True when the sentence was cut to the encoder's limit.
     pub truncated: bool,
+    /// The encoder's part of the news head's four logits (see [`news`]), when it is loaded.
+    pub news: Option<[f64; 4]>,
 }
 
 /// Encoder plus heads in one variable store.
@@ -150,6 +153,8 @@ pub struct ClaimModel {
     /// The cased entity tagger averaged with the entity head (`--entities accurate`), when
     /// loaded.
     pub cased: Option<CasedTagger>,
+    /// The four-label news head (`news_head.json` beside the weights), when trained.
+    pub news: Option<news::NewsHead>,
 }
 
 /// Which entity taggers run.
@@ -211,6 +216,7 @@ impl ClaimModel {
             meta,
             precision: Precision::Fp32,
             cased: None,
+            news: None,
         })
     }
 
@@ -273,6 +279,7 @@ impl ClaimModel {
         model.vars.freeze();
         model.encoder.prepare_inference(&model.vars, precision)?;
         model.precision = precision;
+        model.news = news::NewsHead::load(&dir)?;
         Ok(model)
     }
 
@@ -412,6 +419,42 @@ impl ClaimModel {
         Ok(out.into_iter().flatten().collect())
     }
 
+    /// Each row's mean-pooled embedding and raw task-head logits `[opinion, speculation,
+    /// checkworthy]`: the inputs of the news head from the encoder side.
+    fn news_inputs(&self, pooled: &Tensor) -> Result<Vec<(Vec<f64>, [f64; 3])>, ModelError> {
+        let logits = self.heads.logits_per_item(pooled);
+        let [op, sp, cw] =
+            [&logits.opinion, &logits.speculation, &logits.checkworthy].map(heads::to_vec);
+        let (op, sp, cw) = (op?, sp?, cw?);
+        let rows: Vec<Vec<f64>> = Vec::try_from(pooled.to_kind(Kind::Double))?;
+        Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(k, row)| (row, [op[k], sp[k], cw[k]]))
+            .collect())
+    }
+
+    /// The news head's encoder-side inputs for each text, computed by the same inference
+    /// pass as `annotate` (for `claimscan train-news`).
+    pub fn news_features(&self, texts: &[&str]) -> Result<Vec<(Vec<f64>, [f64; 3])>, ModelError> {
+        let _guard = tch::no_grad_guard();
+        let tokenized = texts
+            .iter()
+            .map(|t| self.encoder.tokenize(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out: Vec<Option<(Vec<f64>, [f64; 3])>> = (0..texts.len()).map(|_| None).collect();
+        for (padded, chunk) in bucketed_batches(&tokenized, BATCH_SIZE) {
+            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+            let encoded = self
+                .encoder
+                .forward_padded(&batch, padded, self.device(), false)?;
+            for (&i, inputs) in chunk.iter().zip(self.news_inputs(&encoded.mean_pooled())?) {
+                out[i] = Some(inputs);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
     /// Runs one batch (`chunk` indexes `tokenized` and `texts`) at its bucket's padded length.
     fn analyse_batch(
         &self,
@@ -427,9 +470,17 @@ impl ClaimModel {
         let encoded = self
             .encoder
             .forward_padded(&batch, padded, self.device(), false)?;
-        let [op, sp, cw] = self
-            .heads
-            .task_probabilities(&encoded.mean_pooled(), self.calibration())?;
+        let pooled = encoded.mean_pooled();
+        let [op, sp, cw] = self.heads.task_probabilities(&pooled, self.calibration())?;
+        let news_logits = match &self.news {
+            Some(head) => Some(
+                self.news_inputs(&pooled)?
+                    .into_iter()
+                    .map(|(embedding, logits)| head.encoder_logits(&embedding, logits))
+                    .collect::<Vec<_>>(),
+            ),
+            None => None,
+        };
         let tag_probs = if self.meta.ner_trained {
             Some(
                 self.ner
@@ -459,6 +510,7 @@ impl ClaimModel {
                     scores: heads::combine(op[k], sp[k], cw[k]),
                     entities,
                     truncated: tokenized[i].truncated,
+                    news: news_logits.as_ref().map(|l| l[k]),
                 },
             ));
         }

@@ -22,6 +22,7 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
     "p_fact",
     "p_speculation",
     "p_opinion",
+    "p_none",
     "cues",
     "attribution",
     "checkworthy",
@@ -52,6 +53,7 @@ pub const DOCUMENT_COLUMNS: &[&str] = &[
     "facts",
     "speculations",
     "opinions",
+    "nones",
     "entities",
     "input_index",
 ];
@@ -79,6 +81,8 @@ pub struct SentenceRow {
     pub p_speculation: f64,
     /// Probability of opinion.
     pub p_opinion: f64,
+    /// Probability that the row asserts nothing (0 without the news head).
+    pub p_none: f64,
     /// `;`-separated cue words.
     pub cues: String,
     /// Credited source, empty if none.
@@ -155,6 +159,8 @@ pub struct DocumentRow {
     pub speculations: usize,
     /// Sentences labelled opinion.
     pub opinions: usize,
+    /// Rows labelled none (assert nothing).
+    pub nones: usize,
     /// Number of entity mentions.
     pub entities: usize,
     /// 0-based position of the document in the input stream (orders merged shards).
@@ -500,6 +506,7 @@ impl CsvOutputs {
                 prob(r.p_fact),
                 prob(r.p_speculation),
                 prob(r.p_opinion),
+                prob(r.p_none),
                 self.cell(&r.cues).into_owned(),
                 self.cell(&r.attribution).into_owned(),
                 prob(r.checkworthy),
@@ -513,7 +520,7 @@ impl CsvOutputs {
             files[0].line(&serde_json::json!({
                 "doc_id": r.doc_id, "sentence_id": r.sentence_id, "start": r.start, "end": r.end, "text": r.text,
                 "label": r.label, "confidence": prob_json(r.confidence), "p_fact": prob_json(r.p_fact),
-                "p_speculation": prob_json(r.p_speculation), "p_opinion": prob_json(r.p_opinion), "cues": r.cues,
+                "p_speculation": prob_json(r.p_speculation), "p_opinion": prob_json(r.p_opinion), "p_none": prob_json(r.p_none), "cues": r.cues,
                 "attribution": r.attribution, "checkworthy": prob_json(r.checkworthy), "block": r.block,
                 "entities": entities.iter().map(entity_json).collect::<Vec<_>>(),
             }))?;
@@ -558,6 +565,7 @@ impl CsvOutputs {
                 r.facts.to_string(),
                 r.speculations.to_string(),
                 r.opinions.to_string(),
+                r.nones.to_string(),
                 r.entities.to_string(),
                 r.input_index.to_string(),
             ];
@@ -569,7 +577,7 @@ impl CsvOutputs {
             files[2].line(&serde_json::json!({
                 "doc_id": r.doc_id, "source": r.source, "status": r.status.as_str(), "error": r.error,
                 "warning": r.warning, "sentences": r.sentences, "facts": r.facts, "speculations": r.speculations,
-                "opinions": r.opinions, "entities": r.entities, "input_index": r.input_index,
+                "opinions": r.opinions, "nones": r.nones, "entities": r.entities, "input_index": r.input_index,
             }))?;
         }
         Ok(())

@@ -10,7 +10,11 @@ over 8 or a run does not exit 0.
     scripts/pathological.py [--binary target/release/claimscan] [--scale 1.0]
 
 Shapes (full size at --scale 1):
-- one_line: a 50 MB document on one line (sentences with no line break, with no-break spaces);
+- one_line: a 50 MB document on one line (sentences with no line break, with no-break spaces;
+  the sentences repeat, so the duplicate cache spares the encoder and the rule stages are
+  what is measured);
+- one_sentence: 10 MB of words with no sentence punctuation at all (one huge "sentence");
+- number_line: 10 MB of dates, amounts and numbers in one unpunctuated "sentence";
 - long_token: one 1,000,000-character token inside a sentence;
 - one_word_sentences: 100,000 one-word sentences;
 - nested: quotes and brackets nested 50,000 deep around a sentence.
@@ -31,6 +35,16 @@ def one_line(n_bytes):
     return unit * max(1, n_bytes // len(unit.encode()))
 
 
+def one_sentence(n_bytes):
+    unit = "the minister said exports rose by four percent according to officials and "
+    return unit * max(1, n_bytes // len(unit))
+
+
+def number_line(n_bytes):
+    unit = "rose 4% on 3 May 2021 to $5 million, 1,200 tonnes and 7 a.m. "
+    return unit * max(1, n_bytes // len(unit))
+
+
 def long_token(n_chars):
     return "He typed " + "x\u00e9" * (n_chars // 2) + " and left. The end."
 
@@ -49,6 +63,8 @@ def nested(depth):
 # name -> (generator, base size at scale 1 / 4, what the size counts)
 SHAPES = {
     "one_line": (one_line, 50_000_000 // 4, "bytes"),
+    "one_sentence": (one_sentence, 10_000_000 // 4, "bytes"),
+    "number_line": (number_line, 10_000_000 // 4, "bytes"),
     "long_token": (long_token, 1_000_000 // 4, "characters"),
     "one_word_sentences": (one_word_sentences, 100_000 // 4, "sentences"),
     "nested": (nested, 50_000 // 4, "levels"),

@@ -180,8 +180,11 @@ enum FormatArg {
 enum EvalCommand {
     /// Sentence-boundary precision, recall and F1 on a Universal Dependencies .conllu file.
     Segment {
-        /// The .conllu file.
+        /// The .conllu file (or, with --cases, a JSON array of {"text", "sentences"} cases).
         file: PathBuf,
+        /// FILE is a JSON case file scored by exact match per case (tests/segment_cases.json).
+        #[arg(long)]
+        cases: bool,
         /// Also print up to N gold sentences that were not reproduced, with what was predicted.
         #[arg(long, default_value_t = 0, value_name = "N")]
         misses: usize,
@@ -495,7 +498,28 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
 
 fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        EvalCommand::Segment { file, misses } => {
+        EvalCommand::Segment {
+            file,
+            cases: true,
+            misses,
+        } => {
+            let report =
+                claimscan::eval::segment::score_cases(&file).map_err(anyhow::Error::msg)?;
+            for miss in report.misses.iter().take(misses) {
+                println!("MISS	[{}] {:?}", miss.case.family, miss.case.text);
+                println!("	expected: {:?}", miss.case.sentences);
+                println!("	predicted: {:?}", miss.predicted);
+            }
+            println!("file	cases	exact	score");
+            println!(
+                "{}	{}	{}	{:.4}",
+                file.display(),
+                report.cases,
+                report.exact,
+                report.exact as f64 / report.cases.max(1) as f64
+            );
+        }
+        EvalCommand::Segment { file, misses, .. } => {
             let report = claimscan::eval::segment::report_conllu(&file, misses)
                 .map_err(anyhow::Error::msg)?;
             for miss in &report.misses {

@@ -443,9 +443,10 @@ const DETERMINERS: &[&str] = &[
 #[must_use]
 pub fn find_attribution(sentence: &str) -> Option<Attribution> {
     let words = words(sentence);
+    let quotes = Quotes::of(sentence);
     let mut best: Option<(Found, bool)> = None;
     for v in 0..words.len() {
-        let Some((found, outer)) = reporting_clause(sentence, &words, v) else {
+        let Some((found, outer)) = reporting_clause(sentence, &words, v, &quotes) else {
             continue;
         };
         // The first clause wins unless a later one is outer (trailing or inverted).
@@ -524,22 +525,65 @@ fn segments(sentence: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Indices of the words lying inside `range`.
+/// Indices of the words lying inside `range` (words are in order: binary searches, so that
+/// a sentence with many reporting verbs stays linear).
 fn words_in(words: &[Word], range: (usize, usize)) -> std::ops::Range<usize> {
-    let first = words
-        .iter()
-        .position(|w| w.start >= range.0)
-        .unwrap_or(words.len());
-    let last = words[first..]
-        .iter()
-        .position(|w| w.end > range.1)
-        .map_or(words.len(), |p| first + p);
+    let first = words.partition_point(|w| w.start < range.0);
+    let last = first + words[first..].partition_point(|w| w.end <= range.1);
     first..last
+}
+
+/// How far before a reporting verb its subject is looked for, and after an inverted verb its
+/// source, in bytes. A subject is at most 12 words inside the last three clause segments;
+/// without a bound, every verb of a huge unpunctuated "sentence" rescanned everything before
+/// it (quadratic: scripts/pathological.py, one_sentence).
+const CLAUSE_WINDOW: usize = 2000;
+
+/// The clause segments of `sentence[from..to]` with `from` moved up to at most
+/// [`CLAUSE_WINDOW`] bytes before `to`; the flag says the first segment was cut short, so it
+/// can show there is text before but cannot be a subject.
+fn segments_before(sentence: &str, from: usize, to: usize) -> (Vec<(usize, usize)>, bool) {
+    let mut start = from.max(to.saturating_sub(CLAUSE_WINDOW));
+    while !sentence.is_char_boundary(start) {
+        start += 1;
+    }
+    (segments(sentence, start, to), start > from)
+}
+
+/// Positions of the quotation marks of a sentence, to tell in O(log n) whether a position is
+/// inside a quotation.
+struct Quotes {
+    straight: Vec<usize>,
+    opening: Vec<usize>,
+    closing: Vec<usize>,
+}
+
+impl Quotes {
+    fn of(sentence: &str) -> Self {
+        let at = |q: char| sentence.match_indices(q).map(|(i, _)| i).collect();
+        Quotes {
+            straight: at('"'),
+            opening: at('“'),
+            closing: at('”'),
+        }
+    }
+
+    /// Whether byte `pos` lies inside a quotation: words there are quoted content, not a
+    /// speaker. Straight quotes are paired by counting; curly ones by their direction.
+    fn inside(&self, pos: usize) -> bool {
+        let before = |v: &Vec<usize>| v.partition_point(|&i| i < pos);
+        before(&self.straight) % 2 == 1 || before(&self.opening) > before(&self.closing)
+    }
 }
 
 /// Whether word `v` is a reporting verb with a usable subject. Returns what it credits and
 /// whether the clause is outer (closes the sentence, or is inverted).
-fn reporting_clause(sentence: &str, words: &[Word], v: usize) -> Option<(Found, bool)> {
+fn reporting_clause(
+    sentence: &str,
+    words: &[Word],
+    v: usize,
+    quotes: &Quotes,
+) -> Option<(Found, bool)> {
     let verb = &words[v];
     // Verbs are lower-case in running text; a capitalised "Reports" or "States" is a name or
     // a headline, where word classes cannot be told apart.
@@ -566,9 +610,17 @@ fn reporting_clause(sentence: &str, words: &[Word], v: usize) -> Option<(Found, 
             return Some((found, true));
         }
     }
-    let segs = segments(sentence, 0, verb.start);
+    let (segs, cut) = segments_before(sentence, 0, verb.start);
     // A trailing clause ("…, she added.") needs something before it to report.
-    let trailing = closes && segs.len() > 1;
+    let trailing = closes && (segs.len() > 1 || cut);
+    // The first segment of a cut window is partial: never a subject.
+    let subject_at = |k: usize| {
+        if k == 0 && cut {
+            None
+        } else {
+            subject(sentence, words, segs[k], quotes)
+        }
+    };
     if weak && !trailing && !complement_follows(sentence, words, v) {
         return None;
     }
@@ -576,15 +628,10 @@ fn reporting_clause(sentence: &str, words: &[Word], v: usize) -> Option<(Found, 
         // Appositive: "Taleblu, senior fellow at the Foundation, suggests that …". The name
         // is the segment before the descriptor; the descriptor itself is the fallback.
         let n = segs.len();
-        let name = n
-            .checked_sub(3)
-            .and_then(|k| subject(sentence, words, segs[k]));
-        name.or_else(|| {
-            n.checked_sub(2)
-                .and_then(|k| subject(sentence, words, segs[k]))
-        })
+        let name = n.checked_sub(3).and_then(subject_at);
+        name.or_else(|| n.checked_sub(2).and_then(subject_at))
     } else {
-        segs.last().and_then(|&seg| subject(sentence, words, seg))
+        segs.len().checked_sub(1).and_then(subject_at)
     }?;
     Some((found, trailing))
 }
@@ -592,6 +639,10 @@ fn reporting_clause(sentence: &str, words: &[Word], v: usize) -> Option<(Found, 
 /// True when the verb's clause runs to the end of the sentence with at most eight more
 /// words and no further boundary: "…, the ministry said in a statement on Friday."
 fn closes_sentence(sentence: &str, words: &[Word], v: usize) -> bool {
+    // Counted first: only a short tail is worth scanning.
+    if words.len() - v - 1 > 8 {
+        return false;
+    }
     let tail_start = words[v].end;
     let Some(tail) = sentence.get(tail_start..) else {
         return false;
@@ -601,7 +652,7 @@ fn closes_sentence(sentence: &str, words: &[Word], v: usize) -> bool {
     let has_boundary = tail
         .char_indices()
         .any(|(i, c)| is_boundary(sentence, tail_start + i, c));
-    !has_boundary && words.len() - v - 1 <= 8
+    !has_boundary
 }
 
 /// True when `that`, a colon or an opening quotation follows the verb, possibly after a
@@ -627,7 +678,12 @@ fn complement_follows(sentence: &str, words: &[Word], v: usize) -> bool {
 /// spokeswoman.` A descriptor-only source followed by a name prefers the name
 /// (`said the ministry's spokeswoman, Maria Zakharova.`).
 fn inverted_source(sentence: &str, words: &[Word], v: usize) -> Option<Found> {
-    let after = segments(sentence, words[v].end, sentence.len());
+    // Only the first two segments after the verb matter; a window keeps this linear.
+    let mut end = sentence.len().min(words[v].end + CLAUSE_WINDOW);
+    while !sentence.is_char_boundary(end) {
+        end += 1;
+    }
+    let after = segments(sentence, words[v].end, end);
     let first = *after.first()?;
     let range = words_in(words, first);
     let cut = range
@@ -654,19 +710,9 @@ fn inverted_source(sentence: &str, words: &[Word], v: usize) -> Option<Found> {
     Some(found)
 }
 
-/// Whether byte `pos` lies inside a quotation: words there are quoted content, not a
-/// speaker. Straight quotes are paired by counting; curly ones by their direction.
-fn inside_quotes(sentence: &str, pos: usize) -> bool {
-    let before = sentence.get(..pos).unwrap_or("");
-    let straight = before.matches('"').count();
-    let opened = before.matches('“').count();
-    let closed = before.matches('”').count();
-    straight % 2 == 1 || opened > closed
-}
-
 /// The subject inside a clause segment, cleaned and judged.
-fn subject(sentence: &str, words: &[Word], seg: (usize, usize)) -> Option<Found> {
-    if inside_quotes(sentence, seg.0) {
+fn subject(sentence: &str, words: &[Word], seg: (usize, usize), quotes: &Quotes) -> Option<Found> {
+    if quotes.inside(seg.0) {
         return None;
     }
     let range = words_in(words, seg);

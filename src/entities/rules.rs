@@ -27,6 +27,7 @@
 //! tagged `a decade`), so the value is what the text says, not what it means.
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -74,23 +75,48 @@ pub fn find_rule_entities(text: &str) -> Vec<RuleEntity> {
 
 /// Drops candidates inside non-prose spans and resolves overlaps (see module docs).
 fn resolve(text: &str, mut found: Vec<RuleEntity>) -> Vec<RuleEntity> {
-    let guarded = guarded_spans(text);
+    let guarded = disjoint(guarded_spans(text));
     found.retain(|e| {
         e.start < e.end
             && text.is_char_boundary(e.start)
             && text.is_char_boundary(e.end)
-            && !guarded.iter().any(|&(s, t)| e.start < t && s < e.end)
+            && !overlaps_sorted(&guarded, e.start, e.end)
     });
     let chars = |e: &RuleEntity| text[e.start..e.end].chars().count();
     found.sort_by_key(|e| (Reverse(chars(e)), priority(e.kind), e.start));
-    let mut kept: Vec<RuleEntity> = Vec::with_capacity(found.len());
+    // Kept spans never overlap, so the one starting last before a candidate's end is the only
+    // one that can overlap it: a map keyed by start answers in O(log n), which keeps a long
+    // line full of numbers linear (scripts/pathological.py).
+    let mut kept: BTreeMap<usize, RuleEntity> = BTreeMap::new();
     for e in found {
-        if kept.iter().all(|k| e.end <= k.start || k.end <= e.start) {
-            kept.push(e);
+        let clash = kept
+            .range(..e.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > e.start);
+        if !clash {
+            kept.insert(e.start, e);
         }
     }
-    kept.sort_by_key(|e| e.start);
-    kept
+    kept.into_values().collect()
+}
+
+/// Spans sorted by start with overlapping ones merged.
+fn disjoint(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, t) in spans {
+        match out.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(t),
+            _ => out.push((s, t)),
+        }
+    }
+    out
+}
+
+/// Whether `start..end` overlaps any of the disjoint, sorted `spans`.
+fn overlaps_sorted(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let before_end = spans.partition_point(|&(s, _)| s < end);
+    before_end > 0 && spans[before_end - 1].1 > start
 }
 
 /// Tie-break between equally long candidates: specific types beat bare numbers.

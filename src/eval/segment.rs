@@ -296,3 +296,65 @@ mod tests {
         assert!(failed.is_empty(), "{failed:?}");
     }
 }
+
+/// One splitting case: a text and the sentences it should split into, in order.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SplitCase {
+    /// The input text.
+    pub text: String,
+    /// The expected sentences, each exactly as it appears in the text.
+    pub sentences: Vec<String>,
+    /// What the case tests (shown with a miss).
+    #[serde(default)]
+    pub family: String,
+}
+
+/// A case the splitter got wrong.
+#[derive(Debug, Clone)]
+pub struct CaseMiss {
+    /// The case.
+    pub case: SplitCase,
+    /// What the splitter gave.
+    pub predicted: Vec<String>,
+}
+
+/// Scores of `eval segment --cases`.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    /// Cases in the file.
+    pub cases: usize,
+    /// Cases split exactly as expected.
+    pub exact: usize,
+    /// The cases missed, in file order.
+    pub misses: Vec<CaseMiss>,
+}
+
+/// Scores the splitter on a JSON array of `{"text", "sentences"[, "family"]}` cases: a case
+/// counts when the sentences found are exactly the expected ones, in order.
+pub fn score_cases(path: &Path) -> Result<CaseReport, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let cases: Vec<SplitCase> = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: {e} (expected a JSON array of {{\"text\": …, \"sentences\": [...]}})",
+            path.display()
+        )
+    })?;
+    let mut report = CaseReport {
+        cases: cases.len(),
+        exact: 0,
+        misses: Vec::new(),
+    };
+    for case in cases {
+        let predicted: Vec<String> = crate::segment::segment(&case.text)
+            .iter()
+            .map(|s| case.text[s.start..s.end].to_string())
+            .collect();
+        if predicted == case.sentences {
+            report.exact += 1;
+        } else {
+            report.misses.push(CaseMiss { case, predicted });
+        }
+    }
+    Ok(report)
+}

@@ -394,7 +394,10 @@ fn main() -> ExitCode {
                 write: !dry_run,
             })
             .map(|_| ExitCode::SUCCESS),
-            Command::Calibrate { task, .. } if task == TaskArg::News => Err(anyhow::anyhow!(
+            Command::Calibrate {
+                task: TaskArg::News,
+                ..
+            } => Err(anyhow::anyhow!(
                 "the news head has no threshold to calibrate: fit it with `claimscan train-news`"
             )),
             Command::Calibrate {
@@ -588,13 +591,13 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             }
         }
         EvalCommand::Labels {
-            task,
+            task: TaskArg::News,
             file,
             split,
             models,
             precision,
             ..
-        } if task == TaskArg::News => {
+        } => {
             let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
             let examples: Vec<_> = match split {
                 SplitArg::All => all,

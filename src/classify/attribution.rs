@@ -551,28 +551,29 @@ fn segments_before(sentence: &str, from: usize, to: usize) -> (Vec<(usize, usize
 }
 
 /// Positions of the quotation marks of a sentence, to tell in O(log n) whether a position is
-/// inside a quotation.
-struct Quotes {
-    straight: Vec<usize>,
-    opening: Vec<usize>,
-    closing: Vec<usize>,
+/// inside a quotation; found on first use (most sentences never ask).
+struct Quotes<'a> {
+    sentence: &'a str,
+    marks: std::cell::OnceCell<[Vec<usize>; 3]>,
 }
 
-impl Quotes {
-    fn of(sentence: &str) -> Self {
-        let at = |q: char| sentence.match_indices(q).map(|(i, _)| i).collect();
+impl<'a> Quotes<'a> {
+    fn of(sentence: &'a str) -> Self {
         Quotes {
-            straight: at('"'),
-            opening: at('“'),
-            closing: at('”'),
+            sentence,
+            marks: std::cell::OnceCell::new(),
         }
     }
 
     /// Whether byte `pos` lies inside a quotation: words there are quoted content, not a
     /// speaker. Straight quotes are paired by counting; curly ones by their direction.
     fn inside(&self, pos: usize) -> bool {
+        let [straight, opening, closing] = self.marks.get_or_init(|| {
+            let at = |q: char| self.sentence.match_indices(q).map(|(i, _)| i).collect();
+            [at('"'), at('“'), at('”')]
+        });
         let before = |v: &Vec<usize>| v.partition_point(|&i| i < pos);
-        before(&self.straight) % 2 == 1 || before(&self.opening) > before(&self.closing)
+        before(straight) % 2 == 1 || before(opening) > before(closing)
     }
 }
 

@@ -172,11 +172,12 @@ impl Encoder {
 
     /// Tokenises one raw sentence.
     pub fn tokenize(&self, text: &str) -> Result<Tokenized, ModelError> {
+        let (text, cut) = tokenizer_prefix(text);
         let encoding = self
             .tokenizer
             .encode(text, true)
             .map_err(|e| ModelError::Runtime(format!("tokenizer: {e}")))?;
-        let truncated = !encoding.get_overflowing().is_empty();
+        let truncated = cut || !encoding.get_overflowing().is_empty();
         let shapes = token_shapes(&encoding, |w| {
             let spans = encoding
                 .get_offsets()
@@ -361,5 +362,42 @@ mod tests {
         assert_eq!(word_shape("U.S."), 3);
         assert_eq!(word_shape("2001"), 4);
         assert_eq!(word_shape(","), 5);
+    }
+}
+
+/// Bytes of a sentence the tokenizer reads at most. The encoder keeps a sentence's first 256
+/// word pieces; a word gives at least one piece and a word over 100 characters is one unknown
+/// piece, so 32 KB cut at a space always hold those 256 pieces. Tokenizing only them keeps a
+/// multi-megabyte "sentence" (an unpunctuated page) from costing hundreds of bytes of tokenizer
+/// state per byte (scripts/pathological.py, one_sentence).
+const TOKENIZER_PREFIX_BYTES: usize = 32 * 1024;
+
+/// The part of `text` the tokenizer reads, and whether it was cut.
+fn tokenizer_prefix(text: &str) -> (&str, bool) {
+    if text.len() <= TOKENIZER_PREFIX_BYTES {
+        return (text, false);
+    }
+    let mut end = TOKENIZER_PREFIX_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Cut at the last space so no word is split; a 32 KB stretch without one is a single
+    // unknown piece however it is cut.
+    let end = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+    (&text[..end], true)
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn long_sentences_are_cut_at_a_space_on_a_char_boundary() {
+        let short = "a b c";
+        assert_eq!(tokenizer_prefix(short), (short, false));
+        let long = "é word ".repeat(10_000);
+        let (cut, was_cut) = tokenizer_prefix(&long);
+        assert!(was_cut && cut.len() <= TOKENIZER_PREFIX_BYTES);
+        assert!(long[cut.len()..].starts_with(char::is_whitespace));
     }
 }

@@ -421,7 +421,7 @@ impl ClaimModel {
 
     /// Each row's mean-pooled embedding and raw task-head logits `[opinion, speculation,
     /// checkworthy]`: the inputs of the news head from the encoder side.
-    fn news_inputs(&self, pooled: &Tensor) -> Result<Vec<(Vec<f64>, [f64; 3])>, ModelError> {
+    fn news_inputs(&self, pooled: &Tensor) -> Result<Vec<NewsInputs>, ModelError> {
         let logits = self.heads.logits_per_item(pooled);
         let [op, sp, cw] =
             [&logits.opinion, &logits.speculation, &logits.checkworthy].map(heads::to_vec);
@@ -436,13 +436,13 @@ impl ClaimModel {
 
     /// The news head's encoder-side inputs for each text, computed by the same inference
     /// pass as `annotate` (for `claimscan train-news`).
-    pub fn news_features(&self, texts: &[&str]) -> Result<Vec<(Vec<f64>, [f64; 3])>, ModelError> {
+    pub fn news_features(&self, texts: &[&str]) -> Result<Vec<NewsInputs>, ModelError> {
         let _guard = tch::no_grad_guard();
         let tokenized = texts
             .iter()
             .map(|t| self.encoder.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut out: Vec<Option<(Vec<f64>, [f64; 3])>> = (0..texts.len()).map(|_| None).collect();
+        let mut out: Vec<Option<NewsInputs>> = (0..texts.len()).map(|_| None).collect();
         for (padded, chunk) in bucketed_batches(&tokenized, BATCH_SIZE) {
             let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
             let encoded = self
@@ -517,6 +517,10 @@ impl ClaimModel {
         Ok(out)
     }
 }
+
+/// A sentence's mean-pooled embedding and raw task-head logits `[opinion, speculation,
+/// checkworthy]`: the news head's inputs from the encoder side.
+pub type NewsInputs = (Vec<f64>, [f64; 3]);
 
 /// The cased tagger's view of a list of sentences: each one's tokens and per-piece tag
 /// probabilities.

@@ -277,10 +277,36 @@ pub(crate) fn classify_token(token: &str) -> TokenKind {
 /// True when `token` (any case) is a shorthand normally followed by a number
 /// (`c. 1818`, `pp. 4`, `No. 10`), so a digit after it does not open a sentence.
 pub(crate) fn precedes_number(token: &str) -> bool {
+    if matches!(token, "N°" | "n°" | "Nº" | "nº") {
+        return true;
+    }
     let mut buf = [0u8; MAX_ABBREV];
     lower_ascii(token, &mut buf).is_some_and(|w| {
         BEFORE_NUMBER_SET.contains(w) || matches!(w, "c" | "ca" | "approx" | "pp" | "fig" | "figs")
     })
+}
+
+/// True when `token` (the word before a period, any case) is a known shorthand of any kind:
+/// before a lowercase word its period is part of the abbreviation (`Tom and co. at the game`,
+/// `on 3rd ave. near`, `see fig. below`), not a sentence end.
+pub(crate) fn is_known_abbreviation(token: &str) -> bool {
+    let mut buf = [0u8; MAX_ABBREV];
+    lower_ascii(token, &mut buf).is_some_and(|w| {
+        NEVER_ENDS_SET.contains(w) || BEFORE_NUMBER_SET.contains(w) || AMBIGUOUS_SET.contains(w)
+    })
+}
+
+/// True for `a.m` / `p.m` (any case; the final period excluded).
+pub(crate) fn is_clock_suffix(token: &str) -> bool {
+    matches!(token.to_ascii_lowercase().as_str(), "a.m" | "p.m")
+}
+
+/// Titles are capitalised inside sentences too: after a time (`At 7 a.m. Dr. Lee left`) they
+/// do not show that a new sentence starts, as they do after `U.S.`.
+pub(crate) fn is_title(word: &str) -> bool {
+    let bare = word.trim_end_matches('.');
+    let mut buf = [0u8; MAX_ABBREV];
+    lower_ascii(bare, &mut buf).is_some_and(|w| matches!(w, "mr" | "mrs" | "ms" | "dr"))
 }
 
 /// True when `word` (with any leading quote or bracket already removed) is capitalised and

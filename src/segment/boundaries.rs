@@ -6,7 +6,10 @@
 //! line breaks), and decides each stop from the few characters around it. Nothing is allocated
 //! per character.
 
-use super::abbreviations::{classify_token, is_sentence_starter, precedes_number, TokenKind};
+use super::abbreviations::{
+    classify_token, is_clock_suffix, is_known_abbreviation, is_sentence_starter, is_title,
+    precedes_number, TokenKind,
+};
 use super::lines::{is_bullet_char, line_markup, Marker};
 use super::mail::{
     address_once, closing_cut, emoticon_cut, is_rule_char, is_url, opening_cut, separator_cut,
@@ -34,7 +37,7 @@ pub(super) struct Cut {
 }
 
 pub(super) fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…' | '‽')
+    matches!(c, '.' | '!' | '?' | '…' | '‽' | '。' | '！' | '？')
 }
 
 fn is_closer(c: char) -> bool {
@@ -125,6 +128,20 @@ fn period_ends(prev_token: &str, next: &str) -> bool {
     if digit && precedes_number(prev_token) {
         return false;
     }
+    let lower = first.is_some_and(char::is_lowercase);
+    if lower && is_known_abbreviation(prev_token) {
+        // `Tom and co. at the game`: a shorthand before lowercase goes on.
+        return false;
+    }
+    if prev_token.chars().all(|c| c == '.') {
+        // A dot standing alone, the last of a spaced ellipsis (`well . . . not sure`): it
+        // trails off unless a capital follows, like `…`.
+        return upper;
+    }
+    if is_clock_suffix(prev_token) && is_title(bare) {
+        // `At 7 a.m. Dr. Lee left.`
+        return false;
+    }
     match classify_token(prev_token) {
         // Informal text starts sentences in lowercase; known abbreviations are handled above.
         TokenKind::Ordinary => true,
@@ -133,6 +150,15 @@ fn period_ends(prev_token: &str, next: &str) -> bool {
         TokenKind::Ambiguous => ambiguous(),
         TokenKind::EndsBeforeCapital => upper,
     }
+}
+
+/// A capitalised word that is not an interjection: `Jeopardy!`, `Yahoo!`, `Oklahoma!` (the
+/// caller checks that a lowercase word follows).
+fn is_exclaimed_name(token: &str) -> bool {
+    let mut chars = token.chars();
+    let capital = chars.next().is_some_and(char::is_uppercase);
+    let rest_lower = chars.clone().next().is_some() && chars.all(char::is_lowercase);
+    capital && rest_lower && !is_sentence_starter(token)
 }
 
 /// Decides whether the terminal run `run`, optionally closed by quotes or brackets, ends a
@@ -151,6 +177,10 @@ fn run_ends(run: &str, closed: bool, prev_token: &str, next: &str) -> bool {
     }
     if EMOTICONS.contains(&next) {
         // `I love her. :)` — the smiley belongs to the sentence it comments on.
+        return false;
+    }
+    if run == "!" && !closed && lower && is_exclaimed_name(prev_token) {
+        // `He worked at Jeopardy! for years.`: a title with `!` inside a sentence.
         return false;
     }
     if run.contains(['?', '!', '‽']) {
@@ -190,6 +220,16 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     let close_stop = citation_end(s, close_stop).unwrap_or(close_stop);
     let close_stop = detached_closer_end(s, close_stop).unwrap_or(close_stop);
     let gap_stop = run_end(s, close_stop, char::is_whitespace);
+    let ideographic = s[at..run_stop]
+        .chars()
+        .all(|c| matches!(c, '。' | '！' | '？'));
+    if ideographic && gap_stop == close_stop && close_stop < s.len() {
+        // `会议结束了。记者离开了。`: CJK text puts no space after its full stops.
+        return Some(Cut {
+            at: close_stop,
+            next: Marker::Plain,
+        });
+    }
     if gap_stop == close_stop || gap_stop >= s.len() {
         return None;
     }

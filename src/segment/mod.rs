@@ -152,6 +152,79 @@ mod tests {
     }
 
     #[test]
+    fn a_known_shorthand_before_lowercase_goes_on() {
+        assert_eq!(
+            texts("Were Mia and co. at the rally?"),
+            vec!["Were Mia and co. at the rally?"]
+        );
+        assert_eq!(
+            texts("It sits on 9th ave. by the river."),
+            vec!["It sits on 9th ave. by the river."]
+        );
+        assert_eq!(
+            texts("Compare fig. two with the rest."),
+            vec!["Compare fig. two with the rest."]
+        );
+        // An everyday word before lowercase still ends informal sentences as before.
+        assert_eq!(
+            texts("I ate it. then I left"),
+            vec!["I ate it.", "then I left"]
+        );
+    }
+
+    #[test]
+    fn a_title_after_a_time_does_not_start_a_sentence() {
+        assert_eq!(
+            texts("At 6 a.m. Mr. Okafor opened the gate."),
+            vec!["At 6 a.m. Mr. Okafor opened the gate."]
+        );
+        assert_eq!(
+            texts("We met at 5 p.m. The rain had stopped."),
+            vec!["We met at 5 p.m.", "The rain had stopped."]
+        );
+    }
+
+    #[test]
+    fn a_name_with_an_exclamation_mark_stays_inside() {
+        assert_eq!(
+            texts("She wrote for Jeopardy! until 2010."),
+            vec!["She wrote for Jeopardy! until 2010."]
+        );
+        assert_eq!(
+            texts("Help! The roof is leaking."),
+            vec!["Help!", "The roof is leaking."]
+        );
+    }
+
+    #[test]
+    fn spaced_ellipses_trail_off_unless_a_capital_follows() {
+        assert_eq!(
+            texts("He hesitated . . . then nodded."),
+            vec!["He hesitated . . . then nodded."]
+        );
+        assert_eq!(
+            texts("It was over. . . . The hall emptied."),
+            vec!["It was over. . . .", "The hall emptied."]
+        );
+    }
+
+    #[test]
+    fn a_number_sign_leads_into_its_number() {
+        assert_eq!(
+            texts("The file is N°. 7.2.1 in the index."),
+            vec!["The file is N°. 7.2.1 in the index."]
+        );
+    }
+
+    #[test]
+    fn ideographic_full_stops_end_sentences_without_a_space() {
+        assert_eq!(
+            texts("会议结束了。记者离开了。"),
+            vec!["会议结束了。", "记者离开了。"]
+        );
+    }
+
+    #[test]
     fn times_end_only_before_a_starter() {
         let text = "Polls open at 10 a.m. Tuesday and close at 6 p.m. The count follows.";
         assert_eq!(

@@ -469,7 +469,12 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         source,
     };
     let checkpoint_path = opts.out_dir.join(CHECKPOINT_FILE);
-    let print = fingerprint(opts, &model.meta.id);
+    // The news head decides labels too: a run is only resumed with the same one.
+    let model_id = match &model.news {
+        Some(head) => format!("{}+{}", model.meta.id, head.id()),
+        None => model.meta.id.clone(),
+    };
+    let print = fingerprint(opts, &model_id);
     let resume_from = if opts.resume {
         read_checkpoint(&checkpoint_path, &print, &opts.out_dir)?
     } else {
@@ -607,6 +612,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             "entities": if model.meta.ner_trained { "model+rules" } else { "rules" },
             "entity_taggers": model.entity_mode().to_string(),
             "cased_entity_model": model.cased.as_ref().map(|c| c.meta.id.clone()),
+            "news_head": model.news.as_ref().map(|h| h.id()),
         }),
         inputs: opts
             .inputs

@@ -94,6 +94,22 @@ impl NewsHead {
             .map_err(|e| ModelError::Runtime(format!("cannot write {}: {e}", path.display())))
     }
 
+    /// A short identifier of these weights (SHA-256 of their JSON), so that run.json and
+    /// `--resume` can tell one head from another.
+    pub fn id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_string(&(&self.weights, &self.bias, &self.mean, &self.scale))
+            .unwrap_or_default();
+        let digest = Sha256::digest(json.as_bytes());
+        format!(
+            "news-{}",
+            digest[..6]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    }
+
     /// Inputs per sentence: embedding, head logits, lexical features.
     pub fn inputs(&self) -> usize {
         self.hidden + HEAD_INPUTS + self.rule_features.len()

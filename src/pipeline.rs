@@ -880,34 +880,44 @@ fn sentence_rows(
 /// The row of a document that failed: no sentences, the error that stopped it.
 fn failed_row(input_index: usize, doc_id: String, source: String, error: String) -> DocumentRow {
     DocumentRow {
-        doc_id,
-        source,
-        status: DocStatus::Error,
         error,
-        warning: String::new(),
-        sentences: 0,
-        facts: 0,
-        speculations: 0,
-        opinions: 0,
-        nones: 0,
-        entities: 0,
-        input_index,
+        ..uncounted_row(input_index, doc_id, source, DocStatus::Error)
     }
 }
 
 /// The row of a segmented document before its sentences are counted.
 fn document_row(input_index: usize, seg: &Segmented) -> DocumentRow {
+    let status = if seg.doc.text.trim().is_empty() {
+        DocStatus::Empty
+    } else {
+        DocStatus::Ok
+    };
     DocumentRow {
-        doc_id: seg.doc.id.clone(),
-        source: seg.doc.source.clone(),
-        status: if seg.doc.text.trim().is_empty() {
-            DocStatus::Empty
-        } else {
-            DocStatus::Ok
-        },
-        error: String::new(),
         warning: seg.doc.warnings.join("; "),
         sentences: seg.spans.len(),
+        ..uncounted_row(
+            input_index,
+            seg.doc.id.clone(),
+            seg.doc.source.clone(),
+            status,
+        )
+    }
+}
+
+/// A document row with every count at zero and no message.
+fn uncounted_row(
+    input_index: usize,
+    doc_id: String,
+    source: String,
+    status: DocStatus,
+) -> DocumentRow {
+    DocumentRow {
+        doc_id,
+        source,
+        status,
+        error: String::new(),
+        warning: String::new(),
+        sentences: 0,
         facts: 0,
         speculations: 0,
         opinions: 0,

@@ -116,16 +116,30 @@ impl SentenceHeads {
         embeddings: &Tensor,
         cal: &HeadCalibration,
     ) -> Result<[Vec<f64>; 3], ModelError> {
-        let logits = self.logits_per_item(embeddings);
-        let calibrate = |t: &Tensor, c: Calibration| -> Result<Vec<f64>, ModelError> {
-            Ok(to_vec(t)?.into_iter().map(|z| c.probability(z)).collect())
-        };
+        Ok(calibrated(&self.logits_per_item(embeddings).rows()?, cal))
+    }
+}
+
+impl HeadLogits {
+    /// The raw logits as `[opinion, speculation, checkworthy]`, one value per row.
+    pub fn rows(&self) -> Result<[Vec<f64>; 3], ModelError> {
         Ok([
-            calibrate(&logits.opinion, cal.opinion)?,
-            calibrate(&logits.speculation, cal.speculation)?,
-            calibrate(&logits.checkworthy, cal.checkworthy)?,
+            to_vec(&self.opinion)?,
+            to_vec(&self.speculation)?,
+            to_vec(&self.checkworthy)?,
         ])
     }
+}
+
+/// Each head's raw logits (`[opinion, speculation, checkworthy]`) as calibrated
+/// probabilities.
+pub fn calibrated(logits: &[Vec<f64>; 3], cal: &HeadCalibration) -> [Vec<f64>; 3] {
+    let calibrate = |z: &Vec<f64>, c: Calibration| z.iter().map(|&z| c.probability(z)).collect();
+    [
+        calibrate(&logits[0], cal.opinion),
+        calibrate(&logits[1], cal.speculation),
+        calibrate(&logits[2], cal.checkworthy),
+    ]
 }
 
 /// Builds the three-way distribution from the two binary label probabilities.

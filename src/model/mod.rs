@@ -419,18 +419,15 @@ impl ClaimModel {
         Ok(out.into_iter().flatten().collect())
     }
 
-    /// Each row's mean-pooled embedding and raw task-head logits `[opinion, speculation,
-    /// checkworthy]`: the inputs of the news head from the encoder side.
-    fn news_inputs(&self, pooled: &Tensor) -> Result<Vec<NewsInputs>, ModelError> {
-        let logits = self.heads.logits_per_item(pooled);
-        let [op, sp, cw] =
-            [&logits.opinion, &logits.speculation, &logits.checkworthy].map(heads::to_vec);
-        let (op, sp, cw) = (op?, sp?, cw?);
+    /// Each row's mean-pooled embedding with its raw task-head logits `[opinion,
+    /// speculation, checkworthy]` (`logits` from [`heads::HeadLogits::rows`]): the inputs of
+    /// the news head from the encoder side.
+    fn news_inputs(pooled: &Tensor, logits: &[Vec<f64>; 3]) -> Result<Vec<NewsInputs>, ModelError> {
         let rows: Vec<Vec<f64>> = Vec::try_from(pooled.to_kind(Kind::Double))?;
         Ok(rows
             .into_iter()
             .enumerate()
-            .map(|(k, row)| (row, [op[k], sp[k], cw[k]]))
+            .map(|(k, row)| (row, [logits[0][k], logits[1][k], logits[2][k]]))
             .collect())
     }
 
@@ -448,7 +445,9 @@ impl ClaimModel {
             let encoded = self
                 .encoder
                 .forward_padded(&batch, padded, self.device(), false)?;
-            for (&i, inputs) in chunk.iter().zip(self.news_inputs(&encoded.mean_pooled())?) {
+            let pooled = encoded.mean_pooled();
+            let logits = self.heads.logits_per_item(&pooled).rows()?;
+            for (&i, inputs) in chunk.iter().zip(Self::news_inputs(&pooled, &logits)?) {
                 out[i] = Some(inputs);
             }
         }
@@ -471,10 +470,12 @@ impl ClaimModel {
             .encoder
             .forward_padded(&batch, padded, self.device(), false)?;
         let pooled = encoded.mean_pooled();
-        let [op, sp, cw] = self.heads.task_probabilities(&pooled, self.calibration())?;
+        // The task heads' logits once, for their probabilities and for the news head.
+        let logits = self.heads.logits_per_item(&pooled).rows()?;
+        let [op, sp, cw] = heads::calibrated(&logits, self.calibration());
         let news_logits = match &self.news {
             Some(head) => Some(
-                self.news_inputs(&pooled)?
+                Self::news_inputs(&pooled, &logits)?
                     .into_iter()
                     .map(|(embedding, logits)| head.encoder_logits(&embedding, logits))
                     .collect::<Vec<_>>(),

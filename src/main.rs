@@ -213,6 +213,21 @@ enum EvalCommand {
         #[arg(long, value_name = "FILE")]
         probabilities: Option<PathBuf>,
     },
+    /// Attribution detection precision/recall and right-source F1 on labelled documents
+    /// (JSONL from scripts/attribution_set.py export or scripts/mpqa_attribution.py).
+    Attribution {
+        /// The labelled JSONL file.
+        file: PathBuf,
+        /// Documents to score: dev (held out from rule writing), tune, or all.
+        #[arg(long, default_value = "dev", value_parser = ["dev", "tune", "all"])]
+        split: String,
+        /// Also print up to N wrong or missing attributions.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        misses: usize,
+        /// Directory holding the models.
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
     /// Score a sentence head on its labelled data.
     Labels {
         /// Which head.
@@ -501,6 +516,46 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
 
 fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        EvalCommand::Attribution {
+            file,
+            split,
+            misses,
+            models,
+        } => {
+            use claimscan::eval::attribution;
+            let docs = attribution::read_gold(&file, &split).map_err(anyhow::Error::msg)?;
+            let scores =
+                attribution::evaluate(&docs, &models_dir(models)).map_err(anyhow::Error::msg)?;
+            for [id, kind, gold, got, text] in scores.misses.iter().take(misses) {
+                println!("MISS\t{id}\t{kind}\tgold: {gold:?}\tgot: {got:?}\t{text}");
+            }
+            println!("measure\tcorrect\tpredicted\tgold\tprecision\trecall\tf1");
+            for (name, c) in [
+                ("detection", scores.detection),
+                ("right_source", scores.source),
+                ("pronouns", scores.pronouns),
+            ] {
+                println!(
+                    "{name}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}",
+                    c.correct,
+                    c.predicted,
+                    c.gold,
+                    c.precision(),
+                    c.recall(),
+                    c.f1()
+                );
+            }
+            for (kind, c) in &scores.by_kind {
+                println!(
+                    "kind:{kind}\t{}\t{}\t{}\t\t{:.4}\t",
+                    c.correct,
+                    c.predicted,
+                    c.gold,
+                    c.recall()
+                );
+            }
+            println!("sentences\t{}", scores.sentences);
+        }
         EvalCommand::Segment {
             file,
             cases: true,

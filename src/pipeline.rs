@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::classify::discourse::{self, SentenceView};
 use crate::classify::{self, Label, NewsEvidence, SentenceLabel};
 use crate::document::{Block, CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
@@ -75,6 +76,29 @@ pub struct AnnotateOptions {
     pub precision: Precision,
     /// Which entity taggers run.
     pub entities: EntityMode,
+}
+
+impl AnnotateOptions {
+    /// The options of a plain `claimscan annotate INPUTS -o OUT_DIR` run.
+    pub fn defaults(inputs: Vec<PathBuf>, out_dir: PathBuf, models_dir: PathBuf) -> Self {
+        AnnotateOptions {
+            inputs,
+            input: InputOptions::default(),
+            out_dir,
+            models_dir,
+            threads: None,
+            quiet: true,
+            shard: None,
+            resume: false,
+            excel_safe: false,
+            chunk_documents: CHUNK_DOCUMENTS,
+            formats: output::Formats::default(),
+            cache_sentences: SCORE_CACHE_LIMIT,
+            window_sentences: SENTENCE_WINDOW,
+            precision: Precision::default(),
+            entities: EntityMode::default(),
+        }
+    }
 }
 
 /// One of `n` deterministic partitions of the documents, by a hash of the document id.
@@ -692,17 +716,16 @@ struct ChunkWriter<'a> {
     /// Documents before this position have their rows written.
     next_document: usize,
     /// The document whose sentences are being written.
-    open: Option<OpenDocument<'a>>,
+    open: Option<OpenDocument>,
 }
 
-/// The document row being filled while its sentences are written.
-struct OpenDocument<'a> {
+/// The document whose sentences are coming back from the model. Its rows are written when it
+/// closes, because attribution needs the whole document (a pronoun's antecedent comes
+/// before it, a quotation's speaker may come after).
+struct OpenDocument {
     position: usize,
     row: DocumentRow,
-    chars: CharOffsets<'a>,
-    /// The output files' lengths before the document's first row: where its rows are cut
-    /// back to if one of its sentences fails.
-    mark: output::PartialLengths,
+    sentences: Vec<LabelledSentence>,
 }
 
 impl<'a> ChunkWriter<'a> {
@@ -730,9 +753,9 @@ impl<'a> ChunkWriter<'a> {
         }
     }
 
-    /// Writes sentence `i` of the document at `position`, first closing every document before
-    /// it. A failed sentence fails its document: the rows it already has are cut from the
-    /// files and its row in documents.csv says why.
+    /// Takes sentence `i` of the document at `position` (sentences come in order), first
+    /// writing every document before it. A failed sentence fails its document: its row in
+    /// documents.csv says why and none of its sentences are written.
     fn sentence(
         &mut self,
         out: &mut CsvOutputs,
@@ -750,34 +773,16 @@ impl<'a> ChunkWriter<'a> {
             slot => slot.insert(OpenDocument {
                 position,
                 row: document_row(*input_index, seg),
-                chars: CharOffsets::new(&seg.doc.text),
-                mark: out.mark()?,
+                sentences: Vec::with_capacity(seg.spans.len()),
             }),
         };
         if open.row.status == DocStatus::Error {
             return Ok(());
         }
-        let chars = &open.chars;
-        let rows = sentence.and_then(|sentence| {
-            isolate::run_isolated(|| sentence_rows(seg, chars, i, &sentence))
-                .map_err(|msg| format!("writing failed: {msg} {BUG_HINT}"))
-        });
-        match rows {
-            Ok((sentence_row, entity_rows, label)) => {
-                match label {
-                    Label::Fact => open.row.facts += 1,
-                    Label::Speculation => open.row.speculations += 1,
-                    Label::Opinion => open.row.opinions += 1,
-                    Label::None => open.row.nones += 1,
-                }
-                out.sentence(&sentence_row, &entity_rows)?;
-                for e in &entity_rows {
-                    out.entity(e)?;
-                }
-                open.row.entities += entity_rows.len();
-            }
+        match sentence {
+            Ok(sentence) => open.sentences.push(sentence),
             Err(msg) => {
-                out.rollback(&open.mark)?;
+                open.sentences = Vec::new();
                 open.row = failed_row(
                     *input_index,
                     seg.doc.id.clone(),
@@ -797,11 +802,16 @@ impl<'a> ChunkWriter<'a> {
         position: usize,
     ) -> std::io::Result<()> {
         while self.next_document < position {
-            let row = match self.open.take() {
-                Some(open) if open.position == self.next_document => open.row,
-                other => {
+            let pending = &self.pending[self.next_document];
+            let row = match (self.open.take(), pending) {
+                (Some(open), (input_index, Pending::Doc(seg)))
+                    if open.position == self.next_document =>
+                {
+                    write_document(out, *input_index, seg, open)?
+                }
+                (other, _) => {
                     self.open = other;
-                    match &self.pending[self.next_document] {
+                    match pending {
                         (input_index, Pending::Doc(seg)) => document_row(*input_index, seg),
                         (input_index, Pending::Failed(f)) => failed_row(
                             *input_index,
@@ -825,12 +835,81 @@ impl<'a> ChunkWriter<'a> {
     }
 }
 
+/// Writes a document's sentence and entity rows and returns its documents.csv row. The rows
+/// are built (attribution resolved across the document, offsets turned into characters)
+/// before any is written, so a panic while building them fails this document alone.
+fn write_document(
+    out: &mut CsvOutputs,
+    input_index: usize,
+    seg: &Segmented,
+    open: OpenDocument,
+) -> std::io::Result<DocumentRow> {
+    let mut row = open.row;
+    if row.status == DocStatus::Error {
+        return Ok(row);
+    }
+    let built = isolate::run_isolated(|| document_rows(seg, &open.sentences));
+    let rows = match built {
+        Ok(rows) => rows,
+        Err(msg) => {
+            return Ok(failed_row(
+                input_index,
+                seg.doc.id.clone(),
+                seg.doc.source.clone(),
+                format!("{}: writing failed: {msg} {BUG_HINT}", seg.doc.source),
+            ))
+        }
+    };
+    for (sentence_row, entity_rows, label) in rows {
+        match label {
+            Label::Fact => row.facts += 1,
+            Label::Speculation => row.speculations += 1,
+            Label::Opinion => row.opinions += 1,
+            Label::None => row.nones += 1,
+        }
+        out.sentence(&sentence_row, &entity_rows)?;
+        for e in &entity_rows {
+            out.entity(e)?;
+        }
+        row.entities += entity_rows.len();
+    }
+    Ok(row)
+}
+
+/// The rows of a document's sentences, with each sentence's source resolved across the
+/// document ([`discourse::resolve`]).
+fn document_rows(
+    seg: &Segmented,
+    sentences: &[LabelledSentence],
+) -> Vec<(SentenceRow, Vec<EntityRow>, Label)> {
+    let text = &seg.doc.text;
+    let views: Vec<SentenceView> = sentences
+        .iter()
+        .zip(&seg.spans)
+        .map(|(s, span)| SentenceView {
+            text: &text[span.start..span.end],
+            start: span.start,
+            credit: s.label.credit.as_ref(),
+            entities: &s.entities,
+        })
+        .collect();
+    let sources = discourse::resolve(&views);
+    let chars = CharOffsets::new(text);
+    sentences
+        .iter()
+        .zip(sources)
+        .enumerate()
+        .map(|(i, (sentence, source))| sentence_rows(seg, &chars, i, sentence, source))
+        .collect()
+}
+
 /// The rows of sentence `i` of a segmented document: offsets turned into characters.
 fn sentence_rows(
     seg: &Segmented,
     chars: &CharOffsets<'_>,
     i: usize,
     sentence: &LabelledSentence,
+    source: Option<discourse::Source>,
 ) -> (SentenceRow, Vec<EntityRow>, Label) {
     let span = seg.spans[i];
     let text = &seg.doc.text;
@@ -856,6 +935,7 @@ fn sentence_rows(
             })
         })
         .collect();
+    let attribution = source.and_then(|s| Some((s, text.get(s.start..s.end)?)));
     let s = &label.scores;
     let sentence_row = SentenceRow {
         doc_id: seg.doc.id.clone(),
@@ -870,7 +950,8 @@ fn sentence_rows(
         p_opinion: s.p_opinion,
         p_none: label.p_none,
         cues: label.cues.clone(),
-        attribution: label.attribution.clone(),
+        attribution: attribution.map_or_else(String::new, |(_, t)| t.to_string()),
+        attribution_span: attribution.map(|(s, _)| (chars.char_of(s.start), chars.char_of(s.end))),
         checkworthy: s.checkworthy,
         block: span.block.as_str(),
     };

@@ -35,6 +35,22 @@ pub struct Attribution {
     pub end: usize,
     /// The source as written: always `&sentence[start..end]`.
     pub source: String,
+    /// Whether a checker can follow the source as it stands.
+    pub kind: SourceKind,
+}
+
+/// What kind of source a sentence credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A person, organisation, outlet or document a checker can find ("Sergei Lavrov", "the
+    /// ministry", "a new poll"). A role noun ("the minister") is named here; the document
+    /// stage (`discourse`) may resolve it to an earlier name.
+    Named,
+    /// A source nobody can call: "officials", "sources close to the talks", "an official who
+    /// asked not to be named", "reportedly". DESIGN.md makes such a sentence SPECULATION.
+    Vague,
+    /// A bare pronoun ("he said"): the document stage resolves it to an earlier mention.
+    Pronoun,
 }
 
 /// Reporting verbs that credit their subject wherever they stand.
@@ -81,6 +97,12 @@ const SPEECH_VERBS: &[&str] = &[
     "believe",
     "thinks",
     "think",
+    "accused",
+    "accuses",
+    "criticised",
+    "criticized",
+    "condemned",
+    "quoted",
 ];
 
 /// Verbs that also have non-reporting uses ("the port added 200 jobs", "she wrote a book",
@@ -105,6 +127,29 @@ const WEAK_VERBS: &[&str] = &[
     "replied",
     "continued",
     "explained",
+    "fears",
+    "feared",
+    "hopes",
+    "hoped",
+    "expects",
+    "expected",
+    "agreed",
+    "doubted",
+    "doubts",
+    "urged",
+    "recalled",
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "maintained",
+    "conceded",
+    "complained",
+    "charged",
+    "countered",
+    "forecast",
+    "projected",
+    "signalled",
+    "signaled",
 ];
 
 /// Verbs that can come before their subject: `"…," said Maria Zakharova.`
@@ -438,8 +483,8 @@ const DETERMINERS: &[&str] = &[
     "those", "some", "many", "several", "both", "all", "other", "one", "two", "three",
 ];
 
-/// Finds who `sentence` credits with its claim; `None` when the writer asserts it directly
-/// or the only source is a bare pronoun (see the module notes).
+/// Finds who `sentence` credits with its claim; `None` when the writer asserts it directly.
+/// A bare pronoun comes back as [`SourceKind::Pronoun`] unless "according to" names a source.
 #[must_use]
 pub fn find_attribution(sentence: &str) -> Option<Attribution> {
     let words = words(sentence);
@@ -458,38 +503,113 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
             best = Some((found, outer));
         }
     }
-    let from_verb = best.map(|(found, _)| found);
-    let span = match from_verb {
-        Some(Found::Source(span)) => Some(span),
-        Some(Found::Pronoun) => according_to(sentence, &words).and_then(Found::span),
+    let named_by_according = || according_to(sentence, &words).filter(Found::is_source);
+    let found = match best.map(|(found, _)| found) {
+        Some(found @ (Found::Source(_) | Found::Hearsay(_))) => found,
+        Some(pronoun @ Found::Pronoun(_)) => named_by_according().unwrap_or(pronoun),
         None => according_to(sentence, &words)
+            .or_else(|| quoted_as_saying(sentence, &words, &quotes))
             .or_else(|| in_a_statement(sentence, &words))
-            .and_then(Found::span),
-    }?;
+            .or_else(|| possessive_statement(sentence, &words))
+            .or_else(|| name_colon_quote(sentence, &words))
+            .or_else(|| hearsay(sentence, &words))?,
+    };
+    let (span, kind) = match found {
+        Found::Source(span) => (span, source_kind(sentence, &words, span)),
+        Found::Pronoun(span) => (span, SourceKind::Pronoun),
+        Found::Hearsay(span) => (span, SourceKind::Vague),
+    };
     let source = sentence.get(span.0..span.1)?.to_string();
     Some(Attribution {
         start: span.0,
         end: span.1,
         source,
+        kind,
     })
+}
+
+/// Words that make a source vague when it names nobody ("officials", "sources", "analysts").
+const VAGUE_SOURCE_WORDS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "critics",
+    "observers",
+    "diplomats",
+    "diplomat",
+    "people",
+    "some",
+    "many",
+    "others",
+    "witnesses",
+    "residents",
+    "traders",
+    "dealers",
+    "economists",
+    "aides",
+    "insiders",
+];
+
+/// Openers of a source that is one of many, not someone in particular ("a spokesman", "one
+/// official", "several diplomats").
+const INDEFINITE: &[&str] = &[
+    "a", "an", "one", "some", "several", "many", "two", "three", "other", "various",
+];
+
+/// Phrases that say the source asked to stay unnamed.
+const ANONYMITY: &[&str] = &[
+    "condition of anonymity",
+    "not to be named",
+    "not to be identified",
+    "declined to be named",
+    "declined to be identified",
+    "spoke anonymously",
+    "speaking anonymously",
+    "without being named",
+];
+
+/// Whether the source `span` of `sentence` names someone a checker can find.
+fn source_kind(sentence: &str, words: &[Word], span: (usize, usize)) -> SourceKind {
+    let inside = &words[words_in(words, span)];
+    let has_name = inside.iter().any(is_proper);
+    if has_name {
+        return SourceKind::Named;
+    }
+    let vague_word = inside
+        .iter()
+        .any(|w| VAGUE_SOURCE_WORDS.contains(&w.lower.as_str()));
+    let indefinite = inside
+        .first()
+        .is_some_and(|w| INDEFINITE.contains(&w.lower.as_str()));
+    let lower = sentence.to_lowercase();
+    let anonymous = ANONYMITY.iter().any(|p| lower.contains(p));
+    if vague_word || indefinite || anonymous {
+        SourceKind::Vague
+    } else {
+        SourceKind::Named
+    }
 }
 
 /// What a pattern found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Found {
-    /// A usable source, as a byte span.
+    /// A source, as a byte span.
     Source((usize, usize)),
-    /// The source is a bare pronoun.
-    Pronoun,
+    /// A bare pronoun, as a byte span.
+    Pronoun((usize, usize)),
+    /// A word or phrase that credits hearsay, nobody in particular ("reportedly", "it is
+    /// believed"), as a byte span.
+    Hearsay((usize, usize)),
 }
 
 impl Found {
-    /// The span, if usable.
-    fn span(self) -> Option<(usize, usize)> {
-        match self {
-            Found::Source(span) => Some(span),
-            Found::Pronoun => None,
-        }
+    fn is_source(&self) -> bool {
+        matches!(self, Found::Source(_))
     }
 }
 
@@ -593,7 +713,8 @@ fn reporting_clause(
     }
     let speech = SPEECH_VERBS.contains(&verb.text);
     let weak = WEAK_VERBS.contains(&verb.text);
-    if !speech && !weak {
+    let document_verb = DOCUMENT_VERBS.contains(&verb.text);
+    if !speech && !weak && !document_verb {
         return None;
     }
     // "media reports said": the first word is a noun modifying the second.
@@ -622,7 +743,11 @@ fn reporting_clause(
             subject(sentence, words, segs[k], quotes)
         }
     };
-    if weak && !trailing && !complement_follows(sentence, words, v) {
+    // A verb that credits only documents ("a poll showed …") needs a document subject, so
+    // does a weak verb without its complement ("the data suggests a trend").
+    let needs_document =
+        !speech && (!weak || (!trailing && !complement_follows(sentence, words, v)));
+    if needs_document && !document_verb {
         return None;
     }
     let found = if after_break {
@@ -634,7 +759,76 @@ fn reporting_clause(
     } else {
         segs.len().checked_sub(1).and_then(subject_at)
     }?;
+    if needs_document && !is_document(words, found) {
+        return None;
+    }
     Some((found, trailing))
+}
+
+/// Verbs that credit a document, poll or study as their subject: "a new poll showed …",
+/// "the report found …" (a person who "found" or "showed" something is not reporting).
+const DOCUMENT_VERBS: &[&str] = &[
+    "showed",
+    "shows",
+    "show",
+    "found",
+    "finds",
+    "revealed",
+    "reveals",
+    "indicated",
+    "indicates",
+    "suggests",
+    "suggested",
+    "concluded",
+    "estimated",
+    "estimates",
+    "ruled",
+    "rules",
+];
+
+/// Head nouns of documents, polls, studies and rulings.
+const DOCUMENT_NOUNS: &[&str] = &[
+    "poll",
+    "polls",
+    "survey",
+    "surveys",
+    "study",
+    "studies",
+    "report",
+    "reports",
+    "data",
+    "figures",
+    "statistics",
+    "document",
+    "documents",
+    "records",
+    "filing",
+    "census",
+    "analysis",
+    "audit",
+    "research",
+    "review",
+    "inquiry",
+    "investigation",
+    "ruling",
+    "court",
+    "judge",
+    "tribunal",
+    "estimates",
+    "results",
+    "memo",
+    "letter",
+    "minutes",
+];
+
+/// Whether `found` is a document, poll, study or court by its head noun.
+fn is_document(words: &[Word], found: Found) -> bool {
+    let Found::Source(span) = found else {
+        return false;
+    };
+    words[words_in(words, span)]
+        .last()
+        .is_some_and(|w| DOCUMENT_NOUNS.contains(&w.lower.as_str()))
 }
 
 /// True when the verb's clause runs to the end of the sentence with at most eight more
@@ -740,7 +934,7 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
     }
     let span = &words[start..end];
     if span.len() == 1 && PRONOUNS.contains(&span[0].lower.as_str()) {
-        return Some(Found::Pronoun);
+        return Some(Found::Pronoun((span[0].start, span[0].end)));
     }
     if REJECT_START.contains(&span[0].lower.as_str()) {
         return None;
@@ -866,7 +1060,7 @@ fn according_to(sentence: &str, words: &[Word]) -> Option<Found> {
     }
     let span = &words[start..end];
     if span.len() == 1 && PRONOUNS.contains(&span[0].lower.as_str()) {
-        return Some(Found::Pronoun);
+        return Some(Found::Pronoun((span[0].start, span[0].end)));
     }
     if end - start > 12
         || span
@@ -926,6 +1120,112 @@ fn in_a_statement(sentence: &str, words: &[Word]) -> Option<Found> {
         end += 1;
     }
     judge(sentence, words, start, end)
+}
+
+/// Passive quotation: "X was quoted as saying …" credits X.
+fn quoted_as_saying(sentence: &str, words: &[Word], quotes: &Quotes) -> Option<Found> {
+    let k = (1..words.len().saturating_sub(2)).find(|&k| {
+        words[k].lower == "quoted"
+            && words[k + 1].lower == "as"
+            && matches!(words[k + 2].lower.as_str(), "saying" | "telling")
+            && matches!(words[k - 1].lower.as_str(), "was" | "is" | "were" | "been")
+    })?;
+    let (segs, cut) = segments_before(sentence, 0, words[k - 1].start);
+    if segs.len() == 1 && cut {
+        return None;
+    }
+    subject(sentence, words, *segs.last()?, quotes)
+}
+
+/// Nouns of a statement that a possessive can credit: "X's statement that …".
+const STATEMENT_NOUNS: &[&str] = &[
+    "statement",
+    "claim",
+    "claims",
+    "assertion",
+    "remarks",
+    "comments",
+    "announcement",
+    "warning",
+    "allegation",
+    "allegations",
+    "insistence",
+    "argument",
+];
+
+/// "X's statement that …", "X's claim that …": X, without its possessive ending.
+fn possessive_statement(sentence: &str, words: &[Word]) -> Option<Found> {
+    let k = (1..words.len().saturating_sub(1)).find(|&k| {
+        STATEMENT_NOUNS.contains(&words[k].lower.as_str()) && words[k + 1].lower == "that"
+    })?;
+    let owner = &words[k - 1];
+    let bare = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|suffix| owner.text.strip_suffix(suffix))?;
+    if bare.is_empty() || !owner.is_capitalised() {
+        return None;
+    }
+    // The owner's run of capitalised words, then the possessive ending cut off.
+    let (s, _) = proper_run_ending_at(sentence, words, 0, k)?;
+    let (s, _) = strip_titles(words, (s, k));
+    Some(Found::Source((words[s].start, owner.start + bare.len())))
+}
+
+/// A name, a colon and a quotation: `Lavrov: "We will not sign."` credits the name.
+fn name_colon_quote(sentence: &str, words: &[Word]) -> Option<Found> {
+    let colon = sentence.find(':')?;
+    let after = sentence.get(colon + 1..)?.trim_start();
+    if !after.starts_with(['"', '“']) {
+        return None;
+    }
+    let range = words_in(words, (0, colon));
+    if range.is_empty() || range.len() > 5 || range.clone().any(|k| !is_proper(&words[k])) {
+        return None;
+    }
+    let (s, e) = strip_titles(words, (range.start, range.end));
+    Some(Found::Source((words[s].start, words[e - 1].end)))
+}
+
+/// Adverbs that credit hearsay.
+const HEARSAY_ADVERBS: &[&str] = &["reportedly", "purportedly", "supposedly", "rumoredly"];
+
+/// Participles of "it is believed that …" / "X is said to …" that credit nobody in particular.
+const HEARSAY_PARTICIPLES: &[&str] = &[
+    "believed",
+    "said",
+    "reported",
+    "understood",
+    "thought",
+    "rumoured",
+    "rumored",
+    "alleged",
+    "claimed",
+    "feared",
+];
+
+/// Hearsay with no source at all: "reportedly", "it is believed that", "is said to" (the
+/// phrase is the vague source, DESIGN.md).
+fn hearsay(_sentence: &str, words: &[Word]) -> Option<Found> {
+    if let Some(w) = words
+        .iter()
+        .find(|w| HEARSAY_ADVERBS.contains(&w.lower.as_str()))
+    {
+        return Some(Found::Hearsay((w.start, w.end)));
+    }
+    (1..words.len().saturating_sub(1)).find_map(|k| {
+        let be = matches!(
+            words[k].lower.as_str(),
+            "is" | "was" | "are" | "were" | "been"
+        );
+        let participle = HEARSAY_PARTICIPLES.contains(&words[k + 1].lower.as_str());
+        let next = words.get(k + 2).map(|w| w.lower.as_str());
+        let it_that = words[k - 1].lower == "it" && next == Some("that");
+        let said_to = next == Some("to") && words[k + 1].lower != "feared";
+        (be && participle && (it_that || said_to)).then(|| {
+            let from = if it_that { k - 1 } else { k };
+            Found::Hearsay((words[from].start, words[k + 1].end))
+        })
+    })
 }
 
 #[cfg(test)]

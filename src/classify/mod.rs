@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod cues;
+pub mod discourse;
 pub mod news;
 
 use crate::model::heads::SentenceScores;
@@ -57,8 +58,10 @@ pub struct SentenceLabel {
     pub scores: SentenceScores,
     /// `;`-separated words that drove a speculation/opinion label (or hedge a reported fact).
     pub cues: String,
-    /// The source the sentence credits, empty if none.
-    pub attribution: String,
+    /// The source the sentence credits on its own (byte offsets into the sentence). The
+    /// document stage ([`discourse`]) resolves pronouns and role nouns and carries a
+    /// quotation's speaker across its sentences.
+    pub credit: Option<attribution::Attribution>,
     /// Probability that the row asserts nothing (0 without the news head). The three claim
     /// probabilities in `scores` are the row read as a claim and sum to 1 on their own.
     pub p_none: f64,
@@ -236,6 +239,19 @@ pub fn label_news(
             p[3] * keep + BOILERPLATE_NONE_WEIGHT,
         ];
     }
+    if credit
+        .as_ref()
+        .is_some_and(|a| a.kind == attribution::SourceKind::Vague)
+        && !boilerplate
+    {
+        let keep = 1.0 - VAGUE_SOURCE_WEIGHT;
+        p = [
+            p[0] * keep,
+            p[1] * keep + VAGUE_SOURCE_WEIGHT,
+            p[2] * keep,
+            p[3] * keep,
+        ];
+    }
     let claim = (p[0] + p[1] + p[2]).max(f64::MIN_POSITIVE);
     let scores = SentenceScores {
         p_fact: p[0] / claim,
@@ -254,19 +270,40 @@ pub fn label_news(
             label = candidate;
         }
     }
-    let attribution = credit.map(|a| a.source).unwrap_or_default();
-    let cues = match label.0 {
-        Label::Speculation => found.joined("speculation"),
-        Label::Opinion => found.joined("opinion"),
-        Label::Fact if !attribution.is_empty() => found.joined("speculation"),
-        Label::Fact | Label::None => String::new(),
-    };
+    let cues = explaining_cues(label.0, &found, credit.as_ref());
     SentenceLabel {
         label: label.0,
         scores,
         cues,
-        attribution,
+        credit,
         p_none: p[3],
+    }
+}
+
+/// Weight of the vague-source rule: a claim credited to nobody in particular ("officials
+/// said", "reportedly") is SPECULATION (DESIGN.md), mixed in the way the boilerplate rule is.
+const VAGUE_SOURCE_WEIGHT: f64 = 0.6;
+
+/// The `cues` column: the words that drove a speculation or opinion label, the vague source
+/// of a vague claim, and for a reported fact whether its content is itself hedged.
+fn explaining_cues(
+    label: Label,
+    found: &cues::Cues,
+    credit: Option<&attribution::Attribution>,
+) -> String {
+    let vague = credit.filter(|a| a.kind == attribution::SourceKind::Vague);
+    match label {
+        Label::Speculation => {
+            let words = found.joined("speculation");
+            match vague {
+                Some(a) if words.is_empty() => a.source.clone(),
+                Some(a) => format!("{};{words}", a.source),
+                None => words,
+            }
+        }
+        Label::Opinion => found.joined("opinion"),
+        Label::Fact if credit.is_some() => found.joined("speculation"),
+        Label::Fact | Label::None => String::new(),
     }
 }
 
@@ -303,25 +340,21 @@ pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     if is_hypothetical(text, &found) {
         scores = with_certainty(scores, Label::Speculation, HYPOTHETICAL_WEIGHT);
     }
-    let attribution = attribution::find_attribution(text)
-        .map(|a| a.source)
-        .unwrap_or_default();
-    if !attribution.is_empty() {
-        scores = with_certainty(scores, Label::Fact, REPORTED_FACT_WEIGHT);
+    let credit = attribution::find_attribution(text);
+    match credit.as_ref().map(|a| a.kind) {
+        Some(attribution::SourceKind::Vague) => {
+            scores = with_certainty(scores, Label::Speculation, VAGUE_SOURCE_WEIGHT);
+        }
+        Some(_) => scores = with_certainty(scores, Label::Fact, REPORTED_FACT_WEIGHT),
+        None => {}
     }
     let label = argmax(&scores);
-    let cues = match label {
-        Label::Speculation => found.joined("speculation"),
-        Label::Opinion => found.joined("opinion"),
-        // A reported fact shows whether the reported content is itself hedged.
-        Label::Fact if !attribution.is_empty() => found.joined("speculation"),
-        Label::Fact | Label::None => String::new(),
-    };
+    let cues = explaining_cues(label, &found, credit.as_ref());
     SentenceLabel {
         label,
         scores,
         cues,
-        attribution,
+        credit,
         p_none: 0.0,
     }
 }
@@ -353,7 +386,7 @@ mod tests {
             model,
         );
         assert_eq!(out.label, Label::Fact);
-        assert_eq!(out.attribution, "TASS");
+        assert_eq!(out.credit.map(|a| a.source).as_deref(), Some("TASS"));
         let s = out.scores;
         assert!((s.p_fact + s.p_speculation + s.p_opinion - 1.0).abs() < 1e-9);
     }

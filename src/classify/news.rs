@@ -4,7 +4,7 @@
 //! heading). Each feature is a number in 0..1 (the log length aside), named so that a stored
 //! head can check it was trained on the same list.
 
-use super::attribution::{self, Attribution};
+use super::attribution::{self, Attribution, SourceKind};
 use super::cues::{CueKind, Cues};
 
 /// Names of the features, in the order [`features`] returns them.
@@ -31,32 +31,6 @@ pub const FEATURE_NAMES: [&str; 20] = [
     "second_person",
 ];
 
-/// Words that make a source vague when it has no capitalised word of its own.
-const VAGUE_SOURCE_WORDS: &[&str] = &[
-    "official",
-    "officials",
-    "source",
-    "sources",
-    "analyst",
-    "analysts",
-    "expert",
-    "experts",
-    "critics",
-    "observers",
-    "diplomats",
-    "people",
-    "some",
-    "many",
-    "others",
-    "witnesses",
-    "residents",
-    "traders",
-    "dealers",
-    "economists",
-    "aides",
-    "insiders",
-];
-
 /// The lexical features of `text`, given its cues (main clause) and attribution.
 pub fn features(
     text: &str,
@@ -78,21 +52,11 @@ pub fn features(
         .count();
     let closers = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')' | ']');
     let last = text.trim_end_matches(closers).chars().next_back();
+    // The head was trained with a bare pronoun as no source: it stays so here, whatever the
+    // document stage later resolves it to.
+    let credit = credit.filter(|a| a.kind != SourceKind::Pronoun);
     let (named, vague) = match credit {
-        Some(a) => {
-            let source_words: Vec<&str> = a.source.split_whitespace().collect();
-            let has_name = source_words
-                .iter()
-                .any(|w| w.chars().next().is_some_and(char::is_uppercase));
-            let vague_word = source_words.iter().any(|w| {
-                VAGUE_SOURCE_WORDS.contains(
-                    &w.trim_matches(|c: char| !c.is_alphabetic())
-                        .to_lowercase()
-                        .as_str(),
-                )
-            });
-            (has_name, vague_word && !has_name)
-        }
+        Some(a) => (a.kind == SourceKind::Named, a.kind == SourceKind::Vague),
         None => (false, false),
     };
     let flag = |b: bool| if b { 1.0 } else { 0.0 };

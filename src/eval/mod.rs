@@ -1,4 +1,5 @@
 //! Evaluation of each stage against labelled data with the standard measure.
+pub mod attribution;
 pub mod labels;
 pub mod ner;
 pub mod segment;

@@ -25,6 +25,8 @@ pub const SENTENCE_COLUMNS: &[&str] = &[
     "p_none",
     "cues",
     "attribution",
+    "attribution_start",
+    "attribution_end",
     "checkworthy",
     "block",
 ];
@@ -85,8 +87,11 @@ pub struct SentenceRow {
     pub p_none: f64,
     /// `;`-separated cue words.
     pub cues: String,
-    /// Credited source, empty if none.
+    /// Credited source as written, empty if none.
     pub attribution: String,
+    /// Character offsets of `attribution` in the document (where the credit came from: the
+    /// sentence's own source, a pronoun's antecedent, a quotation's speaker).
+    pub attribution_span: Option<(usize, usize)>,
     /// Check-worthiness 0..1.
     pub checkworthy: f64,
     /// `body`, `heading`, `list_item` or `boilerplate`.
@@ -509,6 +514,10 @@ impl CsvOutputs {
                 prob(r.p_none),
                 self.cell(&r.cues).into_owned(),
                 self.cell(&r.attribution).into_owned(),
+                r.attribution_span
+                    .map_or_else(String::new, |(s, _)| s.to_string()),
+                r.attribution_span
+                    .map_or_else(String::new, |(_, e)| e.to_string()),
                 prob(r.checkworthy),
                 r.block.to_string(),
             ];
@@ -521,7 +530,8 @@ impl CsvOutputs {
                 "doc_id": r.doc_id, "sentence_id": r.sentence_id, "start": r.start, "end": r.end, "text": r.text,
                 "label": r.label, "confidence": prob_json(r.confidence), "p_fact": prob_json(r.p_fact),
                 "p_speculation": prob_json(r.p_speculation), "p_opinion": prob_json(r.p_opinion), "p_none": prob_json(r.p_none), "cues": r.cues,
-                "attribution": r.attribution, "checkworthy": prob_json(r.checkworthy), "block": r.block,
+                "attribution": r.attribution, "attribution_start": r.attribution_span.map(|(s, _)| s),
+                "attribution_end": r.attribution_span.map(|(_, e)| e), "checkworthy": prob_json(r.checkworthy), "block": r.block,
                 "entities": entities.iter().map(entity_json).collect::<Vec<_>>(),
             }))?;
         }

@@ -1,0 +1,644 @@
+//! The document stage of attribution: what one sentence cannot know about its source.
+//!
+//! [`attribution`](super::attribution) reads each sentence alone. A checker needs more:
+//! - a pronoun source ("he said") is the person it refers to: the nearest earlier person
+//!   credited with a statement, else the nearest earlier person the model found ("it said":
+//!   an organisation; "they said": the last source of any kind, a vague one included);
+//! - a role noun ("the minister said", "the office said", "the company said") is the earlier
+//!   mention it points back to, when one carries that role in its name or the words before it
+//!   ("Farm Minister Franz Fischler", "the Federal office for motor vehicles");
+//! - every sentence of a quotation that runs over several sentences has the quotation's
+//!   speaker, whether the speaker comes before the quotation (`He said: "…`) or after it
+//!   (`…," she said.`).
+//!
+//! Sources come back as byte spans of the document, so the `attribution` column is always
+//! the text at `attribution_start..attribution_end`: the name as written where it was written.
+
+use super::attribution::{Attribution, SourceKind};
+use crate::document::EntityType;
+use crate::entities::EntityMention;
+
+/// One sentence as the document stage sees it.
+pub struct SentenceView<'a> {
+    /// The sentence text.
+    pub text: &'a str,
+    /// Byte offset of the sentence in the document.
+    pub start: usize,
+    /// The source the sentence credits on its own.
+    pub credit: Option<&'a Attribution>,
+    /// The sentence's entities (byte offsets into the sentence); persons and organisations
+    /// are the antecedents pronouns and role nouns can take.
+    pub entities: &'a [EntityMention],
+}
+
+/// How a sentence's source was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Named in the sentence itself.
+    InSentence,
+    /// A pronoun or role noun resolved to an earlier mention.
+    Antecedent,
+    /// The speaker of the quotation the sentence belongs to.
+    Quotation,
+}
+
+/// The source of one sentence: a byte span of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source {
+    /// Byte offset of the source's first byte in the document.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// Named or vague (a resolved pronoun takes its antecedent's kind).
+    pub kind: SourceKind,
+    /// How it was found.
+    pub resolution: Resolution,
+}
+
+/// A person or organisation a later pronoun or role noun can point back to.
+#[derive(Debug, Clone)]
+struct Antecedent {
+    start: usize,
+    end: usize,
+    class: Class,
+    kind: SourceKind,
+    /// Index of its sentence.
+    sentence: usize,
+    /// Whether the sentence credited it with a statement.
+    credited: bool,
+    /// Lower-cased words of the mention and up to six words before it in its sentence: the
+    /// roles it carries ("farm minister franz fischler").
+    descriptor: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Person,
+    Group,
+}
+
+/// How many sentences back a pronoun looks for a credited source before settling for any
+/// mention.
+const CREDITED_WINDOW: usize = 3;
+/// How many sentences back any antecedent is looked for.
+const ANTECEDENT_WINDOW: usize = 8;
+/// A quotation left open for more sentences than this is a stray mark, not a quotation.
+const MAX_QUOTATION: usize = 12;
+
+/// Role nouns of a person: "the minister said" points back to a person carrying that role.
+const PERSON_ROLES: &[&str] = &[
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "director",
+    "governor",
+    "mayor",
+    "secretary",
+    "commissioner",
+    "ambassador",
+    "premier",
+    "leader",
+    "envoy",
+    "general",
+    "senator",
+    "judge",
+    "prosecutor",
+    "analyst",
+    "economist",
+    "executive",
+    "manager",
+    "chancellor",
+    "king",
+    "prince",
+    "coach",
+    "lawyer",
+    "priest",
+    "professor",
+    "doctor",
+    "negotiator",
+];
+
+/// Role nouns of an organisation with its own name words ("the office" → "Federal office for
+/// motor vehicles").
+const GROUP_ROLES: &[&str] = &[
+    "ministry",
+    "office",
+    "agency",
+    "government",
+    "committee",
+    "council",
+    "court",
+    "commission",
+    "union",
+    "party",
+    "department",
+    "newspaper",
+    "paper",
+    "daily",
+    "weekly",
+    "army",
+    "bank",
+    "board",
+    "authority",
+    "institute",
+    "association",
+    "federation",
+    "embassy",
+    "organisation",
+    "organization",
+    "alliance",
+    "parliament",
+    "exchange",
+];
+
+/// Nouns that stand for whatever organisation the story is about ("the company said" after
+/// "Statoil said").
+const GENERIC_GROUPS: &[&str] = &["company", "firm", "group", "operator", "carrier", "airline"];
+
+/// Resolves the sources of a document's sentences, in order.
+pub fn resolve(sentences: &[SentenceView<'_>]) -> Vec<Option<Source>> {
+    let mut antecedents: Vec<Antecedent> = Vec::new();
+    let mut sources = Vec::with_capacity(sentences.len());
+    for (i, view) in sentences.iter().enumerate() {
+        let source = view
+            .credit
+            .and_then(|credit| own_source(view, credit, i, &antecedents));
+        let before = antecedents.len();
+        remember_mentions(&mut antecedents, view, i);
+        if let Some(source) = source {
+            remember_source(&mut antecedents, before, view, source, i);
+        }
+        sources.push(source);
+    }
+    carry_quotations(sentences, &mut sources);
+    sources
+}
+
+/// The source of a sentence from its own credit: as written, or resolved when it is a
+/// pronoun or a role noun.
+fn own_source(
+    view: &SentenceView<'_>,
+    credit: &Attribution,
+    i: usize,
+    antecedents: &[Antecedent],
+) -> Option<Source> {
+    let as_written = Source {
+        start: view.start + credit.start,
+        end: view.start + credit.end,
+        kind: credit.kind,
+        resolution: Resolution::InSentence,
+    };
+    let antecedent = match credit.kind {
+        SourceKind::Pronoun => {
+            return pronoun_antecedent(&credit.source.to_lowercase(), i, antecedents)
+                .map(|a| resolved(a));
+        }
+        SourceKind::Named => role_antecedent(&credit.source, i, antecedents),
+        SourceKind::Vague => None,
+    };
+    Some(antecedent.map_or(as_written, resolved))
+}
+
+fn resolved(a: &Antecedent) -> Source {
+    Source {
+        start: a.start,
+        end: a.end,
+        kind: a.kind,
+        resolution: Resolution::Antecedent,
+    }
+}
+
+/// The antecedent of a pronoun source, nearest first.
+fn pronoun_antecedent<'a>(
+    pronoun: &str,
+    i: usize,
+    antecedents: &'a [Antecedent],
+) -> Option<&'a Antecedent> {
+    let fits = |a: &Antecedent| match pronoun {
+        "he" | "she" | "him" | "her" => a.class == Class::Person && a.kind == SourceKind::Named,
+        "it" => a.class == Class::Group && a.kind == SourceKind::Named,
+        "they" | "them" => a.class == Class::Group,
+        _ => false,
+    };
+    let recent = |window: usize, credited_only: bool| {
+        antecedents.iter().rev().find(|a| {
+            a.sentence < i && a.sentence + window >= i && (a.credited || !credited_only) && fits(a)
+        })
+    };
+    recent(CREDITED_WINDOW, true).or_else(|| recent(ANTECEDENT_WINDOW, false))
+}
+
+/// The antecedent of a role-noun source ("the minister", "the office"), if the source is one.
+fn role_antecedent<'a>(
+    source: &str,
+    i: usize,
+    antecedents: &'a [Antecedent],
+) -> Option<&'a Antecedent> {
+    let lower = source.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let definite = matches!(words.first(), Some(&"the") | Some(&"this"));
+    let has_capital = source
+        .split_whitespace()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let role = *words.last()?;
+    if !definite || has_capital || words.len() > 4 {
+        return None;
+    }
+    let earlier = antecedents
+        .iter()
+        .rev()
+        .filter(|a| a.sentence < i && a.sentence + ANTECEDENT_WINDOW >= i);
+    if PERSON_ROLES.contains(&role) || GROUP_ROLES.contains(&role) {
+        let class = if PERSON_ROLES.contains(&role) {
+            Class::Person
+        } else {
+            Class::Group
+        };
+        let mut found = None;
+        for a in earlier {
+            if a.class == class && a.descriptor.split_whitespace().any(|w| w == role) {
+                found = Some(a);
+                break;
+            }
+        }
+        return found;
+    }
+    if GENERIC_GROUPS.contains(&role) {
+        let mut candidates =
+            earlier.filter(|a| a.class == Class::Group && a.kind == SourceKind::Named);
+        let all: Vec<&Antecedent> = candidates.by_ref().collect();
+        return all
+            .iter()
+            .find(|a| a.credited)
+            .or_else(|| all.first())
+            .copied();
+    }
+    None
+}
+
+/// Adds the sentence's persons and organisations as antecedents.
+fn remember_mentions(antecedents: &mut Vec<Antecedent>, view: &SentenceView<'_>, i: usize) {
+    for e in view.entities {
+        let class = match e.kind {
+            EntityType::Per => Class::Person,
+            EntityType::Org => Class::Group,
+            _ => continue,
+        };
+        antecedents.push(Antecedent {
+            start: view.start + e.start,
+            end: view.start + e.end,
+            class,
+            kind: SourceKind::Named,
+            sentence: i,
+            credited: false,
+            descriptor: descriptor(view.text, e.start, e.end),
+        });
+    }
+}
+
+/// Adds a sentence's source as a credited antecedent: the entity it overlaps is marked
+/// credited, or it is added with a class guessed from its words.
+fn remember_source(
+    antecedents: &mut Vec<Antecedent>,
+    from: usize,
+    view: &SentenceView<'_>,
+    source: Source,
+    i: usize,
+) {
+    if source.resolution == Resolution::Antecedent {
+        // "he said" after "Fischler said": Fischler stays the one credited, now in this
+        // sentence (the nearest credited mention for the next pronoun).
+        if let Some(a) = antecedents
+            .iter()
+            .rev()
+            .find(|a| a.start == source.start && a.end == source.end)
+            .cloned()
+        {
+            antecedents.push(Antecedent {
+                sentence: i,
+                credited: true,
+                ..a
+            });
+        }
+        return;
+    }
+    let overlapping = antecedents[from..]
+        .iter_mut()
+        .filter(|a| a.start < source.end && source.start < a.end);
+    let mut marked = false;
+    for a in overlapping {
+        a.credited = true;
+        a.kind = source.kind;
+        marked = true;
+    }
+    if marked {
+        // The credited mention goes last: it is the nearest for the next sentence.
+        let mut credited: Vec<Antecedent> = Vec::new();
+        antecedents.retain(|a| {
+            if a.sentence == i && a.credited {
+                credited.push(a.clone());
+                false
+            } else {
+                true
+            }
+        });
+        antecedents.extend(credited);
+        return;
+    }
+    let (start, end) = (source.start - view.start, source.end - view.start);
+    let Some(text) = view.text.get(start..end) else {
+        return;
+    };
+    let last = text.split_whitespace().last().unwrap_or("").to_lowercase();
+    let class = if PERSON_ROLES.contains(&last.as_str()) {
+        Class::Person
+    } else if source.kind == SourceKind::Vague
+        || GROUP_ROLES.contains(&last.as_str())
+        || GENERIC_GROUPS.contains(&last.as_str())
+    {
+        Class::Group
+    } else if text.split_whitespace().count() >= 2
+        && text
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        // Two or more capitalised words with no organisation noun: most often a person.
+        Class::Person
+    } else {
+        Class::Group
+    };
+    antecedents.push(Antecedent {
+        start: source.start,
+        end: source.end,
+        class,
+        kind: source.kind,
+        sentence: i,
+        credited: true,
+        descriptor: descriptor(view.text, start, end),
+    });
+}
+
+/// The mention at `start..end` of `sentence` with up to six words before it, lower-cased.
+fn descriptor(sentence: &str, start: usize, end: usize) -> String {
+    let before = sentence.get(..start).unwrap_or("");
+    let lead: Vec<&str> = before.split_whitespace().rev().take(6).collect();
+    let mention = sentence.get(start..end).unwrap_or("");
+    let mut out: Vec<String> = lead.into_iter().rev().map(str::to_lowercase).collect();
+    out.push(mention.to_lowercase());
+    out.join(" ")
+}
+
+/// Gives every sentence of a multi-sentence quotation that has no source of its own the
+/// quotation's speaker: the source of its last sentence (`…," she said.`), else of its first
+/// (`She said: "…`), else of any sentence in it.
+fn carry_quotations(sentences: &[SentenceView<'_>], sources: &mut [Option<Source>]) {
+    let mut inside = false;
+    let mut run_start = 0;
+    for (i, view) in sentences.iter().enumerate() {
+        let text = view.text.trim_start();
+        // A new paragraph opening with a straight quote while one is "open" is the
+        // convention of a quotation running over paragraphs: the old one ended there.
+        if inside && (text.starts_with('"') || i - run_start >= MAX_QUOTATION) {
+            close_run(sources, run_start, i - 1);
+            inside = false;
+        }
+        if !inside {
+            run_start = i;
+        }
+        inside = quote_open_after(text, inside);
+        if !inside {
+            close_run(sources, run_start, i);
+        }
+    }
+    if inside {
+        close_run(sources, run_start, sentences.len().saturating_sub(1));
+    }
+}
+
+/// Whether a quotation is open at the end of `text`, given whether one was at its start.
+fn quote_open_after(text: &str, mut inside: bool) -> bool {
+    for c in text.chars() {
+        match c {
+            '"' => inside = !inside,
+            '“' | '«' => inside = true,
+            '”' | '»' => inside = false,
+            _ => {}
+        }
+    }
+    inside
+}
+
+/// Spreads the speaker of the quotation over sentences `first..=last`.
+fn close_run(sources: &mut [Option<Source>], first: usize, last: usize) {
+    if last <= first || last >= sources.len() {
+        return;
+    }
+    let speaker = sources[last]
+        .or(sources[first])
+        .or_else(|| sources[first..=last].iter().flatten().next().copied());
+    let Some(speaker) = speaker else {
+        return;
+    };
+    for slot in &mut sources[first..=last] {
+        if slot.is_none() {
+            *slot = Some(Source {
+                resolution: Resolution::Quotation,
+                ..speaker
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::attribution::find_attribution;
+    use crate::entities::EntitySource;
+
+    /// A person or organisation the model would find, by its text in the sentence.
+    fn entity(sentence: &str, name: &str, kind: EntityType) -> EntityMention {
+        let start = sentence.find(name).expect("entity in sentence");
+        EntityMention {
+            start,
+            end: start + name.len(),
+            kind,
+            confidence: 1.0,
+            source: EntitySource::Model,
+            normalized: String::new(),
+        }
+    }
+
+    /// The attribution column of each sentence of a document made of `sentences` joined by
+    /// spaces, with the given entities per sentence.
+    fn sources_of(sentences: &[(&str, Vec<(&str, EntityType)>)]) -> Vec<String> {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (s, _) in sentences {
+            starts.push(text.len());
+            text.push_str(s);
+            text.push(' ');
+        }
+        let credits: Vec<Option<Attribution>> =
+            sentences.iter().map(|(s, _)| find_attribution(s)).collect();
+        let entities: Vec<Vec<EntityMention>> = sentences
+            .iter()
+            .map(|(s, es)| es.iter().map(|(n, k)| entity(s, n, *k)).collect())
+            .collect();
+        let views: Vec<SentenceView> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, (s, _))| SentenceView {
+                text: s,
+                start: starts[i],
+                credit: credits[i].as_ref(),
+                entities: &entities[i],
+            })
+            .collect();
+        resolve(&views)
+            .into_iter()
+            .map(|s| s.map_or(String::new(), |s| text[s.start..s.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_pronoun_source_is_the_last_person_credited() {
+        let got = sources_of(&[
+            (
+                "Harbour chief Mira Kovac said on Monday the dredging would start in May.",
+                vec![("Mira Kovac", EntityType::Per)],
+            ),
+            ("\"That is the wrong plan,\" he said.", vec![]),
+            ("She added that the cost was not yet known.", vec![]),
+        ]);
+        assert_eq!(got, ["Mira Kovac", "Mira Kovac", "Mira Kovac"]);
+    }
+
+    #[test]
+    fn a_pronoun_with_no_person_before_it_stays_empty() {
+        let got = sources_of(&[("He said the bridge would close.", vec![])]);
+        assert_eq!(got, [""]);
+    }
+
+    #[test]
+    fn it_said_points_to_an_organisation() {
+        let got = sources_of(&[
+            (
+                "Output at the Tarn field will rise, operator Nordvik Energi said on Thursday.",
+                vec![("Nordvik Energi", EntityType::Org)],
+            ),
+            ("The wells will be reopened next month, it said.", vec![]),
+        ]);
+        assert_eq!(got, ["Nordvik Energi", "Nordvik Energi"]);
+    }
+
+    #[test]
+    fn role_nouns_point_back_to_the_mention_carrying_the_role() {
+        let got = sources_of(&[
+            (
+                "Fisheries Minister Tomas Berg said the quota would be cut.",
+                vec![("Tomas Berg", EntityType::Per)],
+            ),
+            (
+                "The Coastal Shipping Office said 120 vessels were registered in July.",
+                vec![("Coastal Shipping Office", EntityType::Org)],
+            ),
+            ("The office said most of them were trawlers.", vec![]),
+            (
+                "The minister said the cut would be reviewed in a year.",
+                vec![],
+            ),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "Tomas Berg",
+                "Coastal Shipping Office",
+                "Coastal Shipping Office",
+                "Tomas Berg"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_role_nobody_carries_stays_as_written() {
+        let got = sources_of(&[("The ministry said the border would reopen.", vec![])]);
+        assert_eq!(got, ["The ministry"]);
+    }
+
+    #[test]
+    fn every_sentence_of_a_quotation_gets_its_speaker() {
+        // Credited at the end.
+        let got = sources_of(&[
+            (
+                "Mayor Ines Duarte spoke after the vote.",
+                vec![("Ines Duarte", EntityType::Per)],
+            ),
+            ("\"We lost tonight.", vec![]),
+            ("We will be back in four years,\" she said.", vec![]),
+        ]);
+        assert_eq!(got, ["", "Ines Duarte", "Ines Duarte"]);
+        // Credited at the start.
+        let got = sources_of(&[
+            (
+                "Coach Pal Henriksen said: \"The pitch was poor.",
+                vec![("Pal Henriksen", EntityType::Per)],
+            ),
+            ("Nobody could pass the ball.\"", vec![]),
+            ("The league will inspect the ground.", vec![]),
+        ]);
+        assert_eq!(got, ["Pal Henriksen", "Pal Henriksen", ""]);
+    }
+
+    #[test]
+    fn a_stray_quote_mark_does_not_credit_the_rest_of_the_document() {
+        let mut doc = vec![(
+            "Analyst Jo Weir said the \"soft landing\" was over, and the \"rally",
+            vec![("Jo Weir", EntityType::Per)],
+        )];
+        for _ in 0..20 {
+            doc.push(("Prices fell.", vec![]));
+        }
+        let got = sources_of(&doc);
+        assert_eq!(got[0], "Jo Weir");
+        assert!(
+            got[MAX_QUOTATION + 1..].iter().all(String::is_empty),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn they_said_after_a_vague_source_stays_vague() {
+        let mut text = String::from("Officials said the road would reopen. ");
+        let first = find_attribution("Officials said the road would reopen.").unwrap();
+        assert_eq!(first.kind, SourceKind::Vague);
+        let second_text = "They said repairs would take a week.";
+        let second = find_attribution(second_text).unwrap();
+        let start = text.len();
+        text.push_str(second_text);
+        let views = [
+            SentenceView {
+                text: "Officials said the road would reopen.",
+                start: 0,
+                credit: Some(&first),
+                entities: &[],
+            },
+            SentenceView {
+                text: second_text,
+                start,
+                credit: Some(&second),
+                entities: &[],
+            },
+        ];
+        let got = resolve(&views);
+        let s = got[1].expect("resolved");
+        assert_eq!(&text[s.start..s.end], "Officials");
+        assert_eq!(s.kind, SourceKind::Vague);
+    }
+}

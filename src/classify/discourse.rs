@@ -14,7 +14,7 @@
 //! Sources come back as byte spans of the document, so the `attribution` column is always
 //! the text at `attribution_start..attribution_end`: the name as written where it was written.
 
-use super::attribution::{Attribution, SourceKind};
+use super::attribution::{Attribution, SourceKind, GROUP_ROLES, PERSON_ROLES};
 use crate::document::EntityType;
 use crate::entities::EntityMention;
 
@@ -84,78 +84,6 @@ const CREDITED_WINDOW: usize = 3;
 const ANTECEDENT_WINDOW: usize = 8;
 /// A quotation left open for more sentences than this is a stray mark, not a quotation.
 const MAX_QUOTATION: usize = 12;
-
-/// Role nouns of a person: "the minister said" points back to a person carrying that role.
-const PERSON_ROLES: &[&str] = &[
-    "minister",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "official",
-    "president",
-    "chairman",
-    "chairwoman",
-    "chief",
-    "director",
-    "governor",
-    "mayor",
-    "secretary",
-    "commissioner",
-    "ambassador",
-    "premier",
-    "leader",
-    "envoy",
-    "general",
-    "senator",
-    "judge",
-    "prosecutor",
-    "analyst",
-    "economist",
-    "executive",
-    "manager",
-    "chancellor",
-    "king",
-    "prince",
-    "coach",
-    "lawyer",
-    "priest",
-    "professor",
-    "doctor",
-    "negotiator",
-];
-
-/// Role nouns of an organisation with its own name words ("the office" → "Federal office for
-/// motor vehicles").
-const GROUP_ROLES: &[&str] = &[
-    "ministry",
-    "office",
-    "agency",
-    "government",
-    "committee",
-    "council",
-    "court",
-    "commission",
-    "union",
-    "party",
-    "department",
-    "newspaper",
-    "paper",
-    "daily",
-    "weekly",
-    "army",
-    "bank",
-    "board",
-    "authority",
-    "institute",
-    "association",
-    "federation",
-    "embassy",
-    "organisation",
-    "organization",
-    "alliance",
-    "parliament",
-    "exchange",
-];
 
 /// Nouns that stand for whatever organisation the story is about ("the company said" after
 /// "Statoil said").

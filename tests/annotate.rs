@@ -8,7 +8,7 @@ use std::fs;
 use common::*;
 
 const SENTENCE_COLUMNS: &str =
-    "doc_id,sentence_id,start,end,text,label,confidence,p_fact,p_speculation,p_opinion,p_none,cues,attribution,checkworthy,block";
+    "doc_id,sentence_id,start,end,text,label,confidence,p_fact,p_speculation,p_opinion,p_none,cues,attribution,attribution_start,attribution_end,checkworthy,block";
 const ENTITY_COLUMNS: &str = "doc_id,sentence_id,start,end,text,type,confidence,source,normalized";
 
 /// Checks every contract DESIGN.md states about one run's output. `texts` maps doc_id to

@@ -89,6 +89,10 @@ const MAX_QUOTATION: usize = 12;
 /// "Statoil said").
 const GENERIC_GROUPS: &[&str] = &["company", "firm", "group", "operator", "carrier", "airline"];
 
+/// Documents that speak for whoever issued them ("the statement said" after "Gujral, in a
+/// written statement, reiterated …").
+const DOCUMENT_ROLES: &[&str] = &["statement", "letter", "communique", "communiqué", "article"];
+
 /// Resolves the sources of a document's sentences, in order.
 pub fn resolve(sentences: &[SentenceView<'_>]) -> Vec<Option<Source>> {
     let mut antecedents: Vec<Antecedent> = Vec::new();
@@ -125,10 +129,10 @@ fn own_source(
     let antecedent = match credit.kind {
         SourceKind::Pronoun => {
             return pronoun_antecedent(&credit.source.to_lowercase(), i, antecedents)
-                .map(|a| resolved(a));
+                .map(resolved);
         }
         SourceKind::Named => role_antecedent(&credit.source, i, antecedents),
-        SourceKind::Vague => None,
+        SourceKind::Vague | SourceKind::Hearsay => None,
     };
     Some(antecedent.map_or(as_written, resolved))
 }
@@ -197,6 +201,12 @@ fn role_antecedent<'a>(
             }
         }
         return found;
+    }
+    if DOCUMENT_ROLES.contains(&role) {
+        // "the statement said": whoever issued it, the last source credited.
+        return earlier
+            .clone()
+            .find(|a| a.credited && a.kind == SourceKind::Named);
     }
     if GENERIC_GROUPS.contains(&role) {
         let mut candidates =
@@ -287,7 +297,7 @@ fn remember_source(
     let last = text.split_whitespace().last().unwrap_or("").to_lowercase();
     let class = if PERSON_ROLES.contains(&last.as_str()) {
         Class::Person
-    } else if source.kind == SourceKind::Vague
+    } else if source.kind.is_vague()
         || GROUP_ROLES.contains(&last.as_str())
         || GENERIC_GROUPS.contains(&last.as_str())
     {
@@ -368,9 +378,11 @@ fn close_run(sources: &mut [Option<Source>], first: usize, last: usize) {
     if last <= first || last >= sources.len() {
         return;
     }
-    let speaker = sources[last]
-        .or(sources[first])
-        .or_else(|| sources[first..=last].iter().flatten().next().copied());
+    // Hearsay ("reportedly") names no speaker a quotation could continue.
+    let speaker_of = |s: &Option<Source>| s.filter(|s| s.kind != SourceKind::Hearsay);
+    let speaker = speaker_of(&sources[last])
+        .or_else(|| speaker_of(&sources[first]))
+        .or_else(|| sources[first..=last].iter().find_map(speaker_of));
     let Some(speaker) = speaker else {
         return;
     };

@@ -239,11 +239,7 @@ pub fn label_news(
             p[3] * keep + BOILERPLATE_NONE_WEIGHT,
         ];
     }
-    if credit
-        .as_ref()
-        .is_some_and(|a| a.kind == attribution::SourceKind::Vague)
-        && !boilerplate
-    {
+    if credit.as_ref().is_some_and(|a| a.kind.is_vague()) && !boilerplate {
         let keep = 1.0 - VAGUE_SOURCE_WEIGHT;
         p = [
             p[0] * keep,
@@ -291,7 +287,7 @@ fn explaining_cues(
     found: &cues::Cues,
     credit: Option<&attribution::Attribution>,
 ) -> String {
-    let vague = credit.filter(|a| a.kind == attribution::SourceKind::Vague);
+    let vague = credit.filter(|a| a.kind.is_vague());
     match label {
         Label::Speculation => {
             let words = found.joined("speculation");
@@ -342,7 +338,7 @@ pub fn label_sentence(text: &str, model: SentenceScores) -> SentenceLabel {
     }
     let credit = attribution::find_attribution(text);
     match credit.as_ref().map(|a| a.kind) {
-        Some(attribution::SourceKind::Vague) => {
+        Some(kind) if kind.is_vague() => {
             scores = with_certainty(scores, Label::Speculation, VAGUE_SOURCE_WEIGHT);
         }
         Some(_) => scores = with_certainty(scores, Label::Fact, REPORTED_FACT_WEIGHT),

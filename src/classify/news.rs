@@ -56,7 +56,7 @@ pub fn features(
     // document stage later resolves it to.
     let credit = credit.filter(|a| a.kind != SourceKind::Pronoun);
     let (named, vague) = match credit {
-        Some(a) => (a.kind == SourceKind::Named, a.kind == SourceKind::Vague),
+        Some(a) => (a.kind == SourceKind::Named, a.kind.is_vague()),
         None => (false, false),
     };
     let flag = |b: bool| if b { 1.0 } else { 0.0 };

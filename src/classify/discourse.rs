@@ -128,8 +128,7 @@ fn own_source(
     };
     let antecedent = match credit.kind {
         SourceKind::Pronoun => {
-            return pronoun_antecedent(&credit.source.to_lowercase(), i, antecedents)
-                .map(resolved);
+            return pronoun_antecedent(&credit.source.to_lowercase(), i, antecedents).map(resolved);
         }
         SourceKind::Named => role_antecedent(&credit.source, i, antecedents),
         SourceKind::Vague | SourceKind::Hearsay => None,

@@ -138,6 +138,11 @@ struct AnnotateArgs {
     /// Continue an interrupted run in the same output directory (same inputs and options).
     #[arg(long)]
     resume: bool,
+    /// Output folder of an earlier run (repeatable): documents it annotated with the same
+    /// text and model are listed as `skipped` instead of annotated again (nightly runs; then
+    /// `claimscan merge -o ALL EARLIER THIS` gives the cumulative result).
+    #[arg(long, value_name = "PREV_OUT")]
+    skip_done: Vec<PathBuf>,
     /// Prefix cells starting with =, +, - or @ with ' so spreadsheets do not run them as
     /// formulas. Off by default: such cells no longer match the source text exactly.
     #[arg(long)]
@@ -487,6 +492,7 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         window_sentences: args.window_sentences,
         precision: args.precision,
         entities: args.entities,
+        skip_done: args.skip_done,
     };
     let report = pipeline::annotate(&opts)?;
     if args.html {
@@ -498,8 +504,8 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let c = &report.counts;
     if !args.quiet {
         eprintln!(
-            "claimscan: {} documents ({} ok, {} empty, {} failed), {} sentences ({} fact, {} speculation, {} opinion), {} entities in {:.1}s ({:.0} sentences/s) -> {}",
-            c.documents, c.ok, c.empty, c.errors, c.sentences, c.facts, c.speculations, c.opinions, c.entities,
+            "claimscan: {} documents ({} ok, {} empty, {} failed, {} skipped), {} sentences ({} fact, {} speculation, {} opinion), {} entities in {:.1}s ({:.0} sentences/s) -> {}",
+            c.documents, c.ok, c.empty, c.errors, c.skipped, c.sentences, c.facts, c.speculations, c.opinions, c.entities,
             report.elapsed_seconds, report.sentences_per_second, opts.out_dir.display()
         );
     }

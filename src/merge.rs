@@ -1,13 +1,22 @@
-//! `claimscan merge`: combines the outputs of `--shard K/N` runs into one set of files,
-//! identical to what a single run over all inputs writes.
+//! `claimscan merge`: combines outputs into one set of files, identical to what a single run
+//! over the final inputs writes. Two kinds of input, told apart by their documents:
 //!
-//! Each shard's files are in input order, so a streaming k-way merge on documents.csv's
-//! `input_index` restores the global order with memory bounded by the number of shards.
+//! - shards of one run (`--shard K/N`: no document in two of them): each shard's files are in
+//!   input order, so a streaming k-way merge on documents.csv's `input_index` restores the
+//!   global order with memory bounded by the number of shards;
+//! - successive runs, oldest first (a nightly `annotate --skip-done`): the last run's
+//!   documents.csv is the document set and order (documents deleted since drop out), and a
+//!   document it lists as `skipped` takes its rows from the newest earlier run that annotated
+//!   the same text. Only the skipped documents are indexed (their id and where their rows
+//!   start), so memory grows with them, not with the earlier runs.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
+use sha2::{Digest, Sha256};
 
+use crate::lock::OutputLock;
 use crate::output::{self, CsvOutputs, OutputFile};
 
 /// Why shards could not be merged.
@@ -21,6 +30,9 @@ pub enum MergeError {
         /// What is wrong.
         reason: String,
     },
+    /// Another run holds the output folder.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     /// The merged output could not be written.
     #[error("cannot write merged output in {dir}")]
     Output {
@@ -111,8 +123,285 @@ fn input_index(doc: &StringRecord, path: &Path) -> Result<usize, MergeError> {
         })
 }
 
+/// Merges output directories (shards of one run, or successive runs oldest first) into
+/// `out_dir`.
+pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
+    let _lock = OutputLock::acquire(out_dir)?;
+    // The same folder twice is a mistake in either reading: two shards cannot share
+    // documents, and a run cannot follow itself.
+    let canonical: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+        .collect();
+    for (k, dir) in canonical.iter().enumerate() {
+        if canonical[..k].contains(dir) {
+            return Err(MergeError::Shard {
+                path: dirs[k].clone(),
+                reason: "given twice: the same documents would appear in two shards (or a \
+                         run would follow itself)"
+                    .into(),
+            });
+        }
+    }
+    if are_successive_runs(dirs)? {
+        merge_runs(dirs, out_dir)
+    } else {
+        merge_shards(dirs, out_dir)
+    }
+}
+
+/// Column of documents.csv.
+fn document_column(name: &str) -> usize {
+    output::DOCUMENT_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .unwrap_or(0)
+}
+
+fn id_key(id: &str) -> u128 {
+    let digest = Sha256::digest(id.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(bytes)
+}
+
+/// Whether the last directory shares a document with an earlier one (successive runs) rather
+/// than holding its own part of the documents (shards).
+fn are_successive_runs(dirs: &[PathBuf]) -> Result<bool, MergeError> {
+    let Some((last, earlier)) = dirs.split_last() else {
+        return Ok(false);
+    };
+    let mut last_ids = std::collections::HashSet::new();
+    let mut cursor = Cursor::open(last, OutputFile::Documents)?;
+    while let Some(doc) = cursor.next.take() {
+        last_ids.insert(id_key(doc.get(0).unwrap_or_default()));
+        cursor.advance()?;
+    }
+    for dir in earlier {
+        let mut cursor = Cursor::open(dir, OutputFile::Documents)?;
+        while let Some(doc) = cursor.next.take() {
+            if last_ids.contains(&id_key(doc.get(0).unwrap_or_default())) {
+                return Ok(true);
+            }
+            cursor.advance()?;
+        }
+    }
+    Ok(false)
+}
+
+/// Where an earlier run keeps a skipped document's rows.
+struct EarlierRows {
+    /// Index of the run in the merge's arguments.
+    run: usize,
+    /// Its documents.csv row.
+    document: StringRecord,
+    /// Position of its first sentence and entity row, and how many of each.
+    sentences: Option<(csv::Position, usize)>,
+    entities: Option<(csv::Position, usize)>,
+}
+
+/// Merges successive runs: see the module notes.
+fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
+    let Some((last, earlier)) = runs.split_last() else {
+        return Err(MergeError::Output {
+            dir: out_dir.to_path_buf(),
+            source: std::io::Error::other("nothing to merge"),
+        });
+    };
+    let (status_col, sha_col, index_col) = (
+        document_column("status"),
+        document_column("sha256"),
+        document_column("input_index"),
+    );
+    // The documents the last run skipped: id -> text hash.
+    let mut wanted: HashMap<u128, String> = HashMap::new();
+    let mut cursor = Cursor::open(last, OutputFile::Documents)?;
+    while let Some(doc) = cursor.next.take() {
+        if doc.get(status_col) == Some("skipped") {
+            wanted.insert(
+                id_key(doc.get(0).unwrap_or_default()),
+                doc.get(sha_col).unwrap_or_default().to_string(),
+            );
+        }
+        cursor.advance()?;
+    }
+    // Newest earlier run first: the latest annotation of the same text wins.
+    let mut found: HashMap<u128, EarlierRows> = HashMap::new();
+    for (run, dir) in earlier.iter().enumerate().rev() {
+        let mut cursor = Cursor::open(dir, OutputFile::Documents)?;
+        let mut here = std::collections::HashSet::new();
+        while let Some(doc) = cursor.next.take() {
+            let key = id_key(doc.get(0).unwrap_or_default());
+            let wanted_text = wanted.get(&key).map(String::as_str);
+            if !found.contains_key(&key)
+                && doc.get(status_col) == Some("ok")
+                && wanted_text.is_some()
+                && doc.get(sha_col) == wanted_text
+            {
+                here.insert(key);
+                found.insert(
+                    key,
+                    EarlierRows {
+                        run,
+                        document: doc,
+                        sentences: None,
+                        entities: None,
+                    },
+                );
+            }
+            cursor.advance()?;
+        }
+        if !here.is_empty() {
+            index_rows(dir, OutputFile::Sentences, &here, &mut found)?;
+            index_rows(dir, OutputFile::Entities, &here, &mut found)?;
+        }
+    }
+    if wanted.keys().any(|k| !found.contains_key(k)) {
+        return Err(MergeError::Shard {
+            path: last.join(OutputFile::Documents.name()),
+            reason: "a document skipped in this run was annotated by no earlier run given to                      merge (give every earlier run, oldest first, or the last merged result)"
+                .into(),
+        });
+    }
+    let out_err = |source| MergeError::Output {
+        dir: out_dir.to_path_buf(),
+        source,
+    };
+    let mut out =
+        CsvOutputs::create(out_dir, None, false, output::Formats::default()).map_err(out_err)?;
+    let mut summary = MergeSummary {
+        shards: runs.len(),
+        ..Default::default()
+    };
+    let mut current = ShardFiles {
+        documents: Cursor::open(last, OutputFile::Documents)?,
+        sentences: Cursor::open(last, OutputFile::Sentences)?,
+        entities: Cursor::open(last, OutputFile::Entities)?,
+    };
+    let mut readers: HashMap<(usize, OutputFile), csv::Reader<std::fs::File>> = HashMap::new();
+    while let Some(doc) = current.documents.next.take() {
+        let doc_id = doc.get(0).unwrap_or_default().to_string();
+        if doc.get(status_col) == Some("skipped") {
+            let rows = &found[&id_key(&doc_id)];
+            let mut copied: Vec<&str> = rows.document.iter().collect();
+            if let (Some(slot), Some(index)) = (copied.get_mut(index_col), doc.get(index_col)) {
+                *slot = index;
+            }
+            out.raw(OutputFile::Documents, &StringRecord::from(copied))
+                .map_err(out_err)?;
+            for (file, place, count) in [
+                (
+                    OutputFile::Sentences,
+                    rows.sentences.clone(),
+                    &mut summary.sentences,
+                ),
+                (
+                    OutputFile::Entities,
+                    rows.entities.clone(),
+                    &mut summary.entities,
+                ),
+            ] {
+                let Some((position, n)) = place else { continue };
+                let dir = &runs[rows.run];
+                let reader = match readers.entry((rows.run, file)) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Cursor::open(dir, file)?.reader)
+                    }
+                };
+                let path = dir.join(file.name());
+                let bad = |e: csv::Error| MergeError::Shard {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                };
+                reader.seek(position).map_err(bad)?;
+                let mut record = StringRecord::new();
+                for _ in 0..n {
+                    if !reader.read_record(&mut record).map_err(bad)? {
+                        break;
+                    }
+                    out.raw(file, &record).map_err(out_err)?;
+                    *count += 1;
+                }
+            }
+        } else {
+            out.raw(OutputFile::Documents, &doc).map_err(out_err)?;
+            for (cursor, file, count) in [
+                (
+                    &mut current.sentences,
+                    OutputFile::Sentences,
+                    &mut summary.sentences,
+                ),
+                (
+                    &mut current.entities,
+                    OutputFile::Entities,
+                    &mut summary.entities,
+                ),
+            ] {
+                while cursor
+                    .next
+                    .as_ref()
+                    .is_some_and(|r| r.get(0) == Some(doc_id.as_str()))
+                {
+                    if let Some(row) = cursor.next.take() {
+                        out.raw(file, &row).map_err(out_err)?;
+                        *count += 1;
+                    }
+                    cursor.advance()?;
+                }
+            }
+        }
+        summary.documents += 1;
+        current.documents.advance()?;
+    }
+    out.finish().map_err(out_err)?;
+    write_run_json(runs, out_dir, &summary).map_err(out_err)?;
+    Ok(summary)
+}
+
+/// Records where each wanted document's rows of `file` start in `dir`, and how many there are.
+fn index_rows(
+    dir: &Path,
+    file: OutputFile,
+    wanted: &std::collections::HashSet<u128>,
+    found: &mut HashMap<u128, EarlierRows>,
+) -> Result<(), MergeError> {
+    let mut cursor = Cursor::open(dir, file)?;
+    // The cursor has already read the first row: its position is the start of the data.
+    let mut position = cursor
+        .next
+        .as_ref()
+        .and_then(|r| r.position().cloned())
+        .unwrap_or_else(csv::Position::new);
+    while let Some(row) = cursor.next.take() {
+        let key = id_key(row.get(0).unwrap_or_default());
+        let start = position.clone();
+        cursor.advance()?;
+        position = cursor
+            .next
+            .as_ref()
+            .and_then(|r| r.position().cloned())
+            .unwrap_or_else(csv::Position::new);
+        if !wanted.contains(&key) {
+            continue;
+        }
+        let Some(rows) = found.get_mut(&key) else {
+            continue;
+        };
+        let slot = match file {
+            OutputFile::Sentences => &mut rows.sentences,
+            _ => &mut rows.entities,
+        };
+        match slot {
+            Some((_, n)) => *n += 1,
+            None => *slot = Some((start, 1)),
+        }
+    }
+    Ok(())
+}
+
 /// Merges the shard output directories into `out_dir`.
-pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
+fn merge_shards(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
     let mut files = Vec::with_capacity(shards.len());
     for dir in shards {
         files.push(ShardFiles {

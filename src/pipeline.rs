@@ -6,7 +6,7 @@
 //! batches (one transformer pass per distinct sentence text, across documents). Output order
 //! is input order, whatever the thread count.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,18 +16,20 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::classify::discourse::{self, SentenceView};
+use crate::classify::discourse::{self, DocumentSources, SentenceView};
 use crate::classify::{self, Label, NewsEvidence, SentenceLabel};
 use crate::document::{Block, CharOffsets, Document, SentenceSpan};
 use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
 use crate::isolate::{self, Stage};
+use crate::lock::OutputLock;
 use crate::model::news::NewsHead;
 use crate::model::{
     ClaimModel, EntityMode, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR,
 };
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
+use crate::skip::DoneDocuments;
 
 /// Documents read before a chunk is processed (and a checkpoint written), by default.
 /// Bounded so memory stays flat; the output does not depend on it.
@@ -76,6 +78,9 @@ pub struct AnnotateOptions {
     pub precision: Precision,
     /// Which entity taggers run.
     pub entities: EntityMode,
+    /// Output folders of earlier runs: documents they annotated (same id, text and model)
+    /// are listed as `skipped` instead of annotated again.
+    pub skip_done: Vec<PathBuf>,
 }
 
 impl AnnotateOptions {
@@ -97,6 +102,7 @@ impl AnnotateOptions {
             window_sentences: SENTENCE_WINDOW,
             precision: Precision::default(),
             entities: EntityMode::default(),
+            skip_done: Vec::new(),
         }
     }
 }
@@ -164,7 +170,7 @@ struct Checkpoint {
 
 fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
     format!(
-        "model={model};precision={};entities={};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?}",
+        "model={model};precision={};entities={};version={};format={};id={};text={};strict={};shard={:?};excel={};out={:?};skip_done={:?}",
         opts.precision,
         opts.entities,
         env!("CARGO_PKG_VERSION"),
@@ -174,7 +180,8 @@ fn fingerprint(opts: &AnnotateOptions, model: &str) -> String {
         opts.input.strict_utf8,
         opts.shard,
         opts.excel_safe,
-        opts.formats
+        opts.formats,
+        opts.skip_done
     )
 }
 
@@ -214,6 +221,12 @@ pub enum AnnotateError {
     /// Thread pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// `--skip-done` could not read an earlier run.
+    #[error(transparent)]
+    SkipDone(#[from] crate::skip::SkipDoneError),
+    /// Another run holds the output folder.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     /// `--resume` found a state it cannot continue.
     #[error("cannot resume in {dir}: {reason}")]
     Resume {
@@ -235,6 +248,9 @@ pub struct RunCounts {
     pub empty: usize,
     /// Documents that could not be read.
     pub errors: usize,
+    /// Documents an earlier run annotated (`--skip-done`).
+    #[serde(default)]
+    pub skipped: usize,
     /// Sentences written.
     pub sentences: usize,
     /// Sentences per label.
@@ -281,16 +297,33 @@ pub struct RunReport {
 struct Segmented {
     doc: Document,
     spans: Vec<SentenceSpan>,
+    /// SHA-256 of the text (hex).
+    sha256: String,
 }
 
 /// An input item after segmentation.
 enum Pending {
     Doc(Segmented),
     Failed(input::FailedInput),
+    /// Annotated by an earlier run (`--skip-done`): only its documents.csv row is written.
+    Skipped(DocumentRow),
+}
+
+/// Segments one document unless an earlier run annotated it.
+fn prepare_document(doc: Document, done: &DoneDocuments, model_id: &str) -> Pending {
+    let sha256 = hex(&Sha256::digest(doc.text.as_bytes()));
+    if done.contains(&doc.id, &sha256) {
+        return Pending::Skipped(DocumentRow {
+            sha256,
+            model: model_id.to_string(),
+            ..uncounted_row(0, doc.id, doc.source, DocStatus::Skipped)
+        });
+    }
+    segment_document(doc, sha256)
 }
 
 /// Segments one document; a panic in the segmenter fails this document only.
-fn segment_document(doc: Document) -> Pending {
+fn segment_document(doc: Document, sha256: String) -> Pending {
     let spans = isolate::run_isolated(|| {
         isolate::fault_point(Stage::Segment, &doc.text);
         if doc.presplit {
@@ -300,7 +333,7 @@ fn segment_document(doc: Document) -> Pending {
         }
     });
     match spans {
-        Ok(spans) => Pending::Doc(Segmented { doc, spans }),
+        Ok(spans) => Pending::Doc(Segmented { doc, spans, sha256 }),
         Err(msg) => Pending::Failed(input::FailedInput::new(
             doc.id,
             doc.source,
@@ -499,6 +532,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         None => model.meta.id.clone(),
     };
     let print = fingerprint(opts, &model_id);
+    let _lock = OutputLock::acquire(&opts.out_dir)?;
+    let done = DoneDocuments::load(&opts.skip_done, &model_id)?;
     let resume_from = if opts.resume {
         read_checkpoint(&checkpoint_path, &print, &opts.out_dir)?
     } else {
@@ -565,7 +600,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             chunk
                 .into_par_iter()
                 .map(|(seq, item)| match item {
-                    InputItem::Document(doc) => (seq, segment_document(doc)),
+                    InputItem::Document(doc) => (seq, prepare_document(doc, &done, &model_id)),
                     InputItem::Failed(f) => (seq, Pending::Failed(f)),
                 })
                 .collect()
@@ -577,11 +612,11 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             .enumerate()
             .filter_map(|(d, (_, p))| match p {
                 Pending::Doc(s) => Some((d, s.spans.len())),
-                Pending::Failed(_) => None,
+                Pending::Failed(_) | Pending::Skipped(_) => None,
             })
             .flat_map(|(d, n)| (0..n).map(move |i| (d, i)))
             .collect();
-        let mut writer = ChunkWriter::new(&pending);
+        let mut writer = ChunkWriter::new(&pending, &model_id);
         for window in sentence_refs.chunks(opts.window_sentences.max(1)) {
             let texts: Vec<&str> = window.iter().map(|&(d, i)| writer.text(d, i)).collect();
             let analysed = pool.install(|| cache.resolve(&model, &texts, &mut counts));
@@ -716,24 +751,33 @@ struct ChunkWriter<'a> {
     /// Documents before this position have their rows written.
     next_document: usize,
     /// The document whose sentences are being written.
-    open: Option<OpenDocument>,
+    open: Option<OpenDocument<'a>>,
+    /// Id of the model annotating, for documents.csv.
+    model_id: &'a str,
 }
 
-/// The document whose sentences are coming back from the model. Its rows are written when it
-/// closes, because attribution needs the whole document (a pronoun's antecedent comes
-/// before it, a quotation's speaker may come after).
-struct OpenDocument {
+/// The document whose sentences are coming back from the model. Its rows are written as its
+/// sentences' sources become final ([`DocumentSources`]: at once, or when a quotation closes),
+/// so a huge document costs a bounded number of waiting sentences.
+struct OpenDocument<'a> {
     position: usize,
     row: DocumentRow,
-    sentences: Vec<LabelledSentence>,
+    chars: CharOffsets<'a>,
+    /// The output files' lengths before the document's first row: where its rows are cut
+    /// back to if one of its sentences fails.
+    mark: output::PartialLengths,
+    sources: DocumentSources,
+    /// Sentences whose source is not final yet, with their index.
+    waiting: VecDeque<(usize, LabelledSentence)>,
 }
 
 impl<'a> ChunkWriter<'a> {
-    fn new(pending: &'a [(usize, Pending)]) -> Self {
+    fn new(pending: &'a [(usize, Pending)], model_id: &'a str) -> Self {
         ChunkWriter {
             pending,
             next_document: 0,
             open: None,
+            model_id,
         }
     }
 
@@ -741,7 +785,7 @@ impl<'a> ChunkWriter<'a> {
     fn text(&self, position: usize, i: usize) -> &'a str {
         match &self.pending[position].1 {
             Pending::Doc(s) => &s.doc.text[s.spans[i].start..s.spans[i].end],
-            Pending::Failed(_) => "",
+            Pending::Failed(_) | Pending::Skipped(_) => "",
         }
     }
 
@@ -749,13 +793,14 @@ impl<'a> ChunkWriter<'a> {
     fn block(&self, position: usize, i: usize) -> Block {
         match &self.pending[position].1 {
             Pending::Doc(s) => s.spans[i].block,
-            Pending::Failed(_) => Block::Body,
+            Pending::Failed(_) | Pending::Skipped(_) => Block::Body,
         }
     }
 
     /// Takes sentence `i` of the document at `position` (sentences come in order), first
-    /// writing every document before it. A failed sentence fails its document: its row in
-    /// documents.csv says why and none of its sentences are written.
+    /// closing every document before it, and writes the rows whose sources are final. A
+    /// failed sentence fails its document: the rows it already has are cut from the files
+    /// and its row in documents.csv says why.
     fn sentence(
         &mut self,
         out: &mut CsvOutputs,
@@ -772,24 +817,46 @@ impl<'a> ChunkWriter<'a> {
             Some(open) if open.position == position => open,
             slot => slot.insert(OpenDocument {
                 position,
-                row: document_row(*input_index, seg),
-                sentences: Vec::with_capacity(seg.spans.len()),
+                row: document_row(*input_index, seg, self.model_id),
+                chars: CharOffsets::new(&seg.doc.text),
+                mark: out.mark()?,
+                sources: DocumentSources::default(),
+                waiting: VecDeque::new(),
             }),
         };
         if open.row.status == DocStatus::Error {
             return Ok(());
         }
-        match sentence {
-            Ok(sentence) => open.sentences.push(sentence),
-            Err(msg) => {
-                open.sentences = Vec::new();
-                open.row = failed_row(
+        let released = sentence.and_then(|sentence| {
+            let span = seg.spans[i];
+            let released = isolate::run_isolated(|| {
+                open.sources.push(&SentenceView {
+                    text: &seg.doc.text[span.start..span.end],
+                    start: span.start,
+                    credit: sentence.label.credit.as_ref(),
+                    entities: &sentence.entities,
+                })
+            })
+            .map_err(|msg| format!("attribution failed: {msg} {BUG_HINT}"))?;
+            open.waiting.push_back((i, sentence));
+            Ok(released)
+        });
+        let written = match released {
+            Ok(sources) => write_released(out, seg, open, sources)?,
+            Err(msg) => Err(msg),
+        };
+        if let Err(msg) = written {
+            out.rollback(&open.mark)?;
+            open.waiting.clear();
+            open.row = DocumentRow {
+                sha256: seg.sha256.clone(),
+                ..failed_row(
                     *input_index,
                     seg.doc.id.clone(),
                     seg.doc.source.clone(),
                     format!("{}: sentence {i}: {msg}", seg.doc.source),
-                );
-            }
+                )
+            };
         }
         Ok(())
     }
@@ -804,15 +871,36 @@ impl<'a> ChunkWriter<'a> {
         while self.next_document < position {
             let pending = &self.pending[self.next_document];
             let row = match (self.open.take(), pending) {
-                (Some(open), (input_index, Pending::Doc(seg)))
+                (Some(mut open), (input_index, Pending::Doc(seg)))
                     if open.position == self.next_document =>
                 {
-                    write_document(out, *input_index, seg, open)?
+                    if open.row.status != DocStatus::Error {
+                        let rest = open.sources.finish();
+                        if let Err(msg) = write_released(out, seg, &mut open, rest)? {
+                            out.rollback(&open.mark)?;
+                            open.row = DocumentRow {
+                                sha256: seg.sha256.clone(),
+                                ..failed_row(
+                                    *input_index,
+                                    seg.doc.id.clone(),
+                                    seg.doc.source.clone(),
+                                    format!("{}: {msg}", seg.doc.source),
+                                )
+                            };
+                        }
+                    }
+                    open.row
                 }
                 (other, _) => {
                     self.open = other;
                     match pending {
-                        (input_index, Pending::Doc(seg)) => document_row(*input_index, seg),
+                        (input_index, Pending::Doc(seg)) => {
+                            document_row(*input_index, seg, self.model_id)
+                        }
+                        (input_index, Pending::Skipped(row)) => DocumentRow {
+                            input_index: *input_index,
+                            ..row.clone()
+                        },
                         (input_index, Pending::Failed(f)) => failed_row(
                             *input_index,
                             f.id.clone(),
@@ -835,72 +923,37 @@ impl<'a> ChunkWriter<'a> {
     }
 }
 
-/// Writes a document's sentence and entity rows and returns its documents.csv row. The rows
-/// are built (attribution resolved across the document, offsets turned into characters)
-/// before any is written, so a panic while building them fails this document alone.
-fn write_document(
+/// Writes the rows of the first `sources.len()` waiting sentences of `open`, counting them in
+/// its documents.csv row. The outer error is the files'; the inner one fails the document.
+fn write_released(
     out: &mut CsvOutputs,
-    input_index: usize,
     seg: &Segmented,
-    open: OpenDocument,
-) -> std::io::Result<DocumentRow> {
-    let mut row = open.row;
-    if row.status == DocStatus::Error {
-        return Ok(row);
-    }
-    let built = isolate::run_isolated(|| document_rows(seg, &open.sentences));
-    let rows = match built {
-        Ok(rows) => rows,
-        Err(msg) => {
-            return Ok(failed_row(
-                input_index,
-                seg.doc.id.clone(),
-                seg.doc.source.clone(),
-                format!("{}: writing failed: {msg} {BUG_HINT}", seg.doc.source),
-            ))
-        }
-    };
-    for (sentence_row, entity_rows, label) in rows {
+    open: &mut OpenDocument<'_>,
+    sources: Vec<Option<discourse::Source>>,
+) -> std::io::Result<Result<(), String>> {
+    for source in sources {
+        let Some((i, sentence)) = open.waiting.pop_front() else {
+            break;
+        };
+        let chars = &open.chars;
+        let rows = isolate::run_isolated(|| sentence_rows(seg, chars, i, &sentence, source));
+        let (sentence_row, entity_rows, label) = match rows {
+            Ok(rows) => rows,
+            Err(msg) => return Ok(Err(format!("writing failed: {msg} {BUG_HINT}"))),
+        };
         match label {
-            Label::Fact => row.facts += 1,
-            Label::Speculation => row.speculations += 1,
-            Label::Opinion => row.opinions += 1,
-            Label::None => row.nones += 1,
+            Label::Fact => open.row.facts += 1,
+            Label::Speculation => open.row.speculations += 1,
+            Label::Opinion => open.row.opinions += 1,
+            Label::None => open.row.nones += 1,
         }
         out.sentence(&sentence_row, &entity_rows)?;
         for e in &entity_rows {
             out.entity(e)?;
         }
-        row.entities += entity_rows.len();
+        open.row.entities += entity_rows.len();
     }
-    Ok(row)
-}
-
-/// The rows of a document's sentences, with each sentence's source resolved across the
-/// document ([`discourse::resolve`]).
-fn document_rows(
-    seg: &Segmented,
-    sentences: &[LabelledSentence],
-) -> Vec<(SentenceRow, Vec<EntityRow>, Label)> {
-    let text = &seg.doc.text;
-    let views: Vec<SentenceView> = sentences
-        .iter()
-        .zip(&seg.spans)
-        .map(|(s, span)| SentenceView {
-            text: &text[span.start..span.end],
-            start: span.start,
-            credit: s.label.credit.as_ref(),
-            entities: &s.entities,
-        })
-        .collect();
-    let sources = discourse::resolve(&views);
-    let chars = CharOffsets::new(text);
-    sentences
-        .iter()
-        .zip(sources)
-        .enumerate()
-        .map(|(i, (sentence, source))| sentence_rows(seg, &chars, i, sentence, source))
-        .collect()
+    Ok(Ok(()))
 }
 
 /// The rows of sentence `i` of a segmented document: offsets turned into characters.
@@ -967,7 +1020,7 @@ fn failed_row(input_index: usize, doc_id: String, source: String, error: String)
 }
 
 /// The row of a segmented document before its sentences are counted.
-fn document_row(input_index: usize, seg: &Segmented) -> DocumentRow {
+fn document_row(input_index: usize, seg: &Segmented, model_id: &str) -> DocumentRow {
     let status = if seg.doc.text.trim().is_empty() {
         DocStatus::Empty
     } else {
@@ -976,6 +1029,8 @@ fn document_row(input_index: usize, seg: &Segmented) -> DocumentRow {
     DocumentRow {
         warning: seg.doc.warnings.join("; "),
         sentences: seg.spans.len(),
+        sha256: seg.sha256.clone(),
+        model: model_id.to_string(),
         ..uncounted_row(
             input_index,
             seg.doc.id.clone(),
@@ -1004,6 +1059,8 @@ fn uncounted_row(
         opinions: 0,
         nones: 0,
         entities: 0,
+        sha256: String::new(),
+        model: String::new(),
         input_index,
     }
 }
@@ -1015,6 +1072,7 @@ fn count_document(counts: &mut RunCounts, row: &DocumentRow) {
         DocStatus::Ok => counts.ok += 1,
         DocStatus::Empty => counts.empty += 1,
         DocStatus::Error => counts.errors += 1,
+        DocStatus::Skipped => counts.skipped += 1,
     }
     counts.sentences += row.sentences;
     counts.facts += row.facts;

@@ -93,23 +93,78 @@ const GENERIC_GROUPS: &[&str] = &["company", "firm", "group", "operator", "carri
 /// written statement, reiterated …").
 const DOCUMENT_ROLES: &[&str] = &["statement", "letter", "communique", "communiqué", "article"];
 
-/// Resolves the sources of a document's sentences, in order.
+/// Resolves the sources of a document's sentences, in order (all at once: see
+/// [`DocumentSources`] for the streaming form the pipeline uses).
 pub fn resolve(sentences: &[SentenceView<'_>]) -> Vec<Option<Source>> {
-    let mut antecedents: Vec<Antecedent> = Vec::new();
+    let mut document = DocumentSources::default();
     let mut sources = Vec::with_capacity(sentences.len());
-    for (i, view) in sentences.iter().enumerate() {
+    for view in sentences {
+        sources.extend(document.push(view));
+    }
+    sources.extend(document.finish());
+    sources
+}
+
+/// The document stage over a stream of sentences: each sentence goes in once, and its source
+/// comes out as soon as it is final, which is at once unless the sentence is inside a
+/// quotation whose speaker may still come (then at most [`MAX_QUOTATION`] sentences wait).
+/// Memory stays bounded whatever the document's length: antecedents older than
+/// [`ANTECEDENT_WINDOW`] sentences are dropped.
+#[derive(Debug, Default)]
+pub struct DocumentSources {
+    antecedents: Vec<Antecedent>,
+    /// Index of the next sentence.
+    next: usize,
+    /// Whether a quotation is open after the last sentence.
+    inside: bool,
+    /// Sources of the sentences not yet released (those of the open quotation).
+    waiting: Vec<Option<Source>>,
+}
+
+impl DocumentSources {
+    /// Takes the next sentence; returns the sources now final, in sentence order (the
+    /// sentences after the last ones returned).
+    pub fn push(&mut self, view: &SentenceView<'_>) -> Vec<Option<Source>> {
+        let i = self.next;
+        self.next += 1;
+        let mut released = Vec::new();
+        let text = view.text.trim_start();
+        // A new paragraph opening with a straight quote while one is "open" is the convention
+        // of a quotation running over paragraphs: the old one ended there.
+        if self.inside && (text.starts_with('"') || self.waiting.len() >= MAX_QUOTATION) {
+            released.extend(self.release());
+            self.inside = false;
+        }
         let source = view
             .credit
-            .and_then(|credit| own_source(view, credit, i, &antecedents));
-        let before = antecedents.len();
-        remember_mentions(&mut antecedents, view, i);
+            .and_then(|credit| own_source(view, credit, i, &self.antecedents));
+        let before = self.antecedents.len();
+        remember_mentions(&mut self.antecedents, view, i);
         if let Some(source) = source {
-            remember_source(&mut antecedents, before, view, source, i);
+            remember_source(&mut self.antecedents, before, view, source, i);
         }
-        sources.push(source);
+        self.antecedents
+            .retain(|a| a.sentence + ANTECEDENT_WINDOW >= i);
+        self.waiting.push(source);
+        self.inside = quote_open_after(text, self.inside);
+        if !self.inside {
+            released.extend(self.release());
+        }
+        released
     }
-    carry_quotations(sentences, &mut sources);
-    sources
+
+    /// Ends the document: the sources still waiting.
+    pub fn finish(&mut self) -> Vec<Option<Source>> {
+        self.inside = false;
+        self.release()
+    }
+
+    /// Gives the waiting sentences their quotation's speaker and hands them out.
+    fn release(&mut self) -> Vec<Option<Source>> {
+        let mut run = std::mem::take(&mut self.waiting);
+        carry_speaker(&mut run);
+        run
+    }
 }
 
 /// The source of a sentence from its own credit: as written, or resolved when it is a
@@ -332,33 +387,6 @@ fn descriptor(sentence: &str, start: usize, end: usize) -> String {
     out.join(" ")
 }
 
-/// Gives every sentence of a multi-sentence quotation that has no source of its own the
-/// quotation's speaker: the source of its last sentence (`…," she said.`), else of its first
-/// (`She said: "…`), else of any sentence in it.
-fn carry_quotations(sentences: &[SentenceView<'_>], sources: &mut [Option<Source>]) {
-    let mut inside = false;
-    let mut run_start = 0;
-    for (i, view) in sentences.iter().enumerate() {
-        let text = view.text.trim_start();
-        // A new paragraph opening with a straight quote while one is "open" is the
-        // convention of a quotation running over paragraphs: the old one ended there.
-        if inside && (text.starts_with('"') || i - run_start >= MAX_QUOTATION) {
-            close_run(sources, run_start, i - 1);
-            inside = false;
-        }
-        if !inside {
-            run_start = i;
-        }
-        inside = quote_open_after(text, inside);
-        if !inside {
-            close_run(sources, run_start, i);
-        }
-    }
-    if inside {
-        close_run(sources, run_start, sentences.len().saturating_sub(1));
-    }
-}
-
 /// Whether a quotation is open at the end of `text`, given whether one was at its start.
 fn quote_open_after(text: &str, mut inside: bool) -> bool {
     for c in text.chars() {
@@ -372,20 +400,22 @@ fn quote_open_after(text: &str, mut inside: bool) -> bool {
     inside
 }
 
-/// Spreads the speaker of the quotation over sentences `first..=last`.
-fn close_run(sources: &mut [Option<Source>], first: usize, last: usize) {
-    if last <= first || last >= sources.len() {
+/// Gives every sentence of a quotation (`run`, one or more sentences) that has no source of
+/// its own the quotation's speaker: the source of its last sentence (`…," she said.`), else of
+/// its first (`She said: "…`), else of any sentence in it.
+fn carry_speaker(run: &mut [Option<Source>]) {
+    if run.len() < 2 {
         return;
     }
     // Hearsay ("reportedly") names no speaker a quotation could continue.
     let speaker_of = |s: &Option<Source>| s.filter(|s| s.kind != SourceKind::Hearsay);
-    let speaker = speaker_of(&sources[last])
-        .or_else(|| speaker_of(&sources[first]))
-        .or_else(|| sources[first..=last].iter().find_map(speaker_of));
+    let speaker = speaker_of(&run[run.len() - 1])
+        .or_else(|| speaker_of(&run[0]))
+        .or_else(|| run.iter().find_map(speaker_of));
     let Some(speaker) = speaker else {
         return;
     };
-    for slot in &mut sources[first..=last] {
+    for slot in run.iter_mut() {
         if slot.is_none() {
             *slot = Some(Source {
                 resolution: Resolution::Quotation,

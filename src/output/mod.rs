@@ -57,6 +57,8 @@ pub const DOCUMENT_COLUMNS: &[&str] = &[
     "opinions",
     "nones",
     "entities",
+    "sha256",
+    "model",
     "input_index",
 ];
 
@@ -130,6 +132,9 @@ pub enum DocStatus {
     Empty,
     /// Could not be read or parsed.
     Error,
+    /// Annotated by an earlier run with the same text and model (`annotate --skip-done`):
+    /// its rows are in that run's output.
+    Skipped,
 }
 
 impl DocStatus {
@@ -139,6 +144,7 @@ impl DocStatus {
             DocStatus::Ok => "ok",
             DocStatus::Empty => "empty",
             DocStatus::Error => "error",
+            DocStatus::Skipped => "skipped",
         }
     }
 }
@@ -168,6 +174,11 @@ pub struct DocumentRow {
     pub nones: usize,
     /// Number of entity mentions.
     pub entities: usize,
+    /// SHA-256 of the document text as decoded (hex); empty when it could not be read.
+    pub sha256: String,
+    /// Id of the model that annotated the document (for a skipped one, the model of the run
+    /// that did).
+    pub model: String,
     /// 0-based position of the document in the input stream (orders merged shards).
     pub input_index: usize,
 }
@@ -385,7 +396,7 @@ fn entity_json(r: &EntityRow) -> serde_json::Value {
 }
 
 /// The three CSV outputs, by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFile {
     /// sentences.csv
     Sentences,
@@ -577,6 +588,8 @@ impl CsvOutputs {
                 r.opinions.to_string(),
                 r.nones.to_string(),
                 r.entities.to_string(),
+                r.sha256.clone(),
+                self.cell(&r.model).into_owned(),
                 r.input_index.to_string(),
             ];
             if let Some(files) = self.csv.as_mut() {
@@ -587,7 +600,8 @@ impl CsvOutputs {
             files[2].line(&serde_json::json!({
                 "doc_id": r.doc_id, "source": r.source, "status": r.status.as_str(), "error": r.error,
                 "warning": r.warning, "sentences": r.sentences, "facts": r.facts, "speculations": r.speculations,
-                "opinions": r.opinions, "nones": r.nones, "entities": r.entities, "input_index": r.input_index,
+                "opinions": r.opinions, "nones": r.nones, "entities": r.entities, "sha256": r.sha256,
+                "model": r.model, "input_index": r.input_index,
             }))?;
         }
         Ok(())

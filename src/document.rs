@@ -19,6 +19,27 @@ pub struct Document {
     pub presplit: bool,
     /// Problems that did not stop processing (e.g. invalid UTF-8 replaced).
     pub warnings: Vec<String>,
+    /// For a web page (HTML file or WARC record): where it came from and how `text` was
+    /// assembled (written to texts.jsonl). `None` for documents that are their file's text.
+    pub page: Option<Box<Page>>,
+}
+
+/// A web page's metadata and the layout of its document text (the title, a blank line, the
+/// body).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// The page's address, if known.
+    pub url: String,
+    /// The article's title (empty if none was found).
+    pub title: String,
+    /// Publication date from the page's metadata (`YYYY-MM-DD`), empty if none.
+    pub published: String,
+    /// Author from the page's metadata, empty if none.
+    pub author: String,
+    /// Byte offset of the body in the document text.
+    pub body_start: usize,
+    /// The WARC-Record-ID of a record, empty for files.
+    pub warc_record_id: String,
 }
 
 /// What kind of text block a sentence belongs to. Checkers skip everything but `Body`.

@@ -107,7 +107,8 @@ struct AnnotateArgs {
     /// Files, directories (read recursively) or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// How to read inputs: auto picks by extension (.txt/.md text, .jsonl, .csv).
+    /// How to read inputs: auto picks by extension (.txt/.md text, .jsonl, .csv, .html/.htm[.gz]
+    /// web pages, .warc[.gz] archives).
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     input_format: FormatArg,
     /// JSONL/CSV field holding the document id.
@@ -179,6 +180,8 @@ enum FormatArg {
     Lines,
     Jsonl,
     Csv,
+    Html,
+    Warc,
 }
 
 #[derive(Subcommand)]
@@ -217,6 +220,17 @@ enum EvalCommand {
         /// I-ORG, B-LOC, I-LOC, B-MISC, I-MISC order.
         #[arg(long, value_name = "FILE")]
         probabilities: Option<PathBuf>,
+    },
+    /// Main-text extraction precision, recall and F1 (the article-extraction benchmark's
+    /// shingle measure) on a folder of pages and its ground truth.
+    Extract {
+        /// Folder of ID.html.gz (or ID.html) pages, e.g. ../shared/data/html-extraction/html.
+        dir: PathBuf,
+        /// JSON object ID -> {"articleBody": …}, e.g. ../shared/data/html-extraction/ground-truth.json.
+        ground_truth: PathBuf,
+        /// Also print the N worst pages.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        worst: usize,
     },
     /// Attribution detection precision/recall and right-source F1 on labelled documents
     /// (JSONL from scripts/attribution_set.py export or scripts/mpqa_attribution.py).
@@ -469,6 +483,8 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         FormatArg::Lines => InputFormat::Lines,
         FormatArg::Jsonl => InputFormat::Jsonl,
         FormatArg::Csv => InputFormat::Csv,
+        FormatArg::Html => InputFormat::Html,
+        FormatArg::Warc => InputFormat::Warc,
     };
     let opts = AnnotateOptions {
         inputs: args.inputs,
@@ -522,6 +538,28 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
 
 fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        EvalCommand::Extract {
+            dir,
+            ground_truth,
+            worst,
+        } => {
+            let scores = claimscan::eval::extract::evaluate(&dir, &ground_truth)
+                .map_err(anyhow::Error::msg)?;
+            for (id, p, r) in scores.per_page.iter().take(worst) {
+                println!("WORST\t{id}\tP {p:.3}\tR {r:.3}");
+            }
+            println!("pages\tprecision\trecall\tf1\tMB\textract_s\tMB_per_s");
+            let mb = scores.html_bytes as f64 / 1e6;
+            println!(
+                "{}\t{:.4}\t{:.4}\t{:.4}\t{mb:.1}\t{:.2}\t{:.1}",
+                scores.pages,
+                scores.precision,
+                scores.recall,
+                scores.f1,
+                scores.extract_seconds,
+                mb / scores.extract_seconds.max(1e-9)
+            );
+        }
         EvalCommand::Attribution {
             file,
             split,

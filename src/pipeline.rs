@@ -9,6 +9,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -251,6 +253,9 @@ pub struct RunCounts {
     /// Documents an earlier run annotated (`--skip-done`).
     #[serde(default)]
     pub skipped: usize,
+    /// WARC records that are no HTML page (requests, metadata, images …), not documents.
+    #[serde(default)]
+    pub skipped_records: usize,
     /// Sentences written.
     pub sentences: usize,
     /// Sentences per label.
@@ -558,7 +563,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         limit: opts.cache_sentences,
     };
     let mut digest = Sha256::new();
-    let mut items = input::read_documents(sources, &opts.input)
+    let skipped_records = Arc::new(AtomicUsize::new(0));
+    let mut items = input::read_documents_counted(sources, &opts.input, skipped_records.clone())
         .enumerate()
         .peekable();
     let mut items_done = 0usize;
@@ -641,6 +647,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             }
         }
         writer.finish(&mut outputs, &mut counts).map_err(out_err)?;
+        counts.skipped_records += skipped_records.swap(0, Ordering::Relaxed);
         let checkpoint = Checkpoint {
             fingerprint: print.clone(),
             items_done,
@@ -889,12 +896,21 @@ impl<'a> ChunkWriter<'a> {
                             };
                         }
                     }
+                    if open.row.status != DocStatus::Error {
+                        if let Some(page) = &seg.doc.page {
+                            out.page_text(&seg.doc.id, &seg.doc.text, page)?;
+                        }
+                    }
                     open.row
                 }
                 (other, _) => {
                     self.open = other;
                     match pending {
                         (input_index, Pending::Doc(seg)) => {
+                            // A document with no sentence (an empty page) still has its text.
+                            if let Some(page) = &seg.doc.page {
+                                out.page_text(&seg.doc.id, &seg.doc.text, page)?;
+                            }
                             document_row(*input_index, seg, self.model_id)
                         }
                         (input_index, Pending::Skipped(row)) => DocumentRow {

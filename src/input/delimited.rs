@@ -250,6 +250,7 @@ impl<R: Read> DelimitedRecords<R> {
             text,
             presplit: false,
             warnings,
+            page: None,
         })
     }
 }

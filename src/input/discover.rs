@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{InputError, InputFormat, InputOptions, InputSource, Origin, SourceFormat};
 
 /// Extensions a directory walk takes (compared case-insensitively), with their auto format.
-const KNOWN_EXTENSIONS: [(&str, SourceFormat); 7] = [
+const KNOWN_EXTENSIONS: [(&str, SourceFormat); 11] = [
     ("txt", SourceFormat::Text),
     ("md", SourceFormat::Text),
     ("text", SourceFormat::Text),
@@ -22,6 +22,10 @@ const KNOWN_EXTENSIONS: [(&str, SourceFormat); 7] = [
     ("ndjson", SourceFormat::Jsonl),
     ("csv", SourceFormat::Csv),
     ("tsv", SourceFormat::Tsv),
+    ("html", SourceFormat::Html),
+    ("htm", SourceFormat::Html),
+    ("xhtml", SourceFormat::Html),
+    ("warc", SourceFormat::Warc),
 ];
 
 /// What [`discover_report`] found.
@@ -136,16 +140,28 @@ fn explicit_format(format: InputFormat, ext: Option<&str>) -> Option<SourceForma
         // The delimiter is not part of the format name on the command line; the extension says it.
         InputFormat::Csv if ext == Some("tsv") => Some(SourceFormat::Tsv),
         InputFormat::Csv => Some(SourceFormat::Csv),
+        InputFormat::Html => Some(SourceFormat::Html),
+        InputFormat::Warc => Some(SourceFormat::Warc),
     }
 }
 
 /// The format of a file by `--input-format` and extension; `None` when auto does not know the
 /// extension (a walk skips such files, a named file is read as text).
 fn file_format(path: &Path, format: InputFormat) -> Option<SourceFormat> {
-    let ext = path
+    let mut ext = path
         .extension()
         .and_then(OsStr::to_str)
         .map(str::to_ascii_lowercase);
+    // `page.html.gz`, `crawl.warc.gz`: the format is the extension under `.gz`.
+    if ext.as_deref() == Some("gz") {
+        ext = path
+            .file_stem()
+            .map(Path::new)
+            .and_then(Path::extension)
+            .and_then(OsStr::to_str)
+            .map(str::to_ascii_lowercase)
+            .filter(|inner| matches!(inner.as_str(), "html" | "htm" | "xhtml" | "warc"));
+    }
     let known = ext
         .as_deref()
         .and_then(|ext| KNOWN_EXTENSIONS.iter().find(|(e, _)| *e == ext))

@@ -84,6 +84,7 @@ mod tests {
             text: String::new(),
             presplit: false,
             warnings: Vec::new(),
+            page: None,
         })
     }
 

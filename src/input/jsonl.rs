@@ -114,6 +114,7 @@ impl<R: Read> JsonlRecords<R> {
             text,
             presplit: false,
             warnings,
+            page: None,
         })
     }
 }

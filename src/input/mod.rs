@@ -43,15 +43,19 @@
 mod decode;
 mod delimited;
 mod discover;
+pub mod html;
 mod ids;
 mod jsonl;
 mod text;
+mod warc;
 
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use crate::document::Document;
 
@@ -74,16 +78,22 @@ pub enum InputFormat {
     Jsonl,
     /// Comma-separated with a header row (tab-separated for `.tsv` files), one document per row.
     Csv,
+    /// A web page (`.html`, `.htm`, gzipped or not): its article is the document.
+    Html,
+    /// A WARC archive (`.warc`, `.warc.gz`): every HTML response record is a document.
+    Warc,
 }
 
 impl InputFormat {
     /// Every format, in the order the help text lists them.
-    pub const ALL: [InputFormat; 5] = [
+    pub const ALL: [InputFormat; 7] = [
         InputFormat::Auto,
         InputFormat::Text,
         InputFormat::Lines,
         InputFormat::Jsonl,
         InputFormat::Csv,
+        InputFormat::Html,
+        InputFormat::Warc,
     ];
 
     /// The command-line spelling.
@@ -94,6 +104,8 @@ impl InputFormat {
             InputFormat::Lines => "lines",
             InputFormat::Jsonl => "jsonl",
             InputFormat::Csv => "csv",
+            InputFormat::Html => "html",
+            InputFormat::Warc => "warc",
         }
     }
 }
@@ -238,7 +250,7 @@ pub enum InputError {
     #[error("- (standard input) is given more than once: standard input can be read only once")]
     StdinTwice,
     /// `--input-format` got an unknown value.
-    #[error("unknown input format {0:?}: use auto, text, lines, jsonl or csv")]
+    #[error("unknown input format {0:?}: use auto, text, lines, jsonl, csv, html or warc")]
     UnknownFormat(String),
     /// An option value cannot work (empty field name, zero size limit).
     #[error("{0}")]
@@ -258,6 +270,10 @@ pub enum SourceFormat {
     Csv,
     /// Tab-separated with a header row and no quoting.
     Tsv,
+    /// One web page (gzip undone when the bytes are gzip).
+    Html,
+    /// A WARC archive (gzip per record or whole-file undone).
+    Warc,
 }
 
 impl SourceFormat {
@@ -269,6 +285,8 @@ impl SourceFormat {
             SourceFormat::Jsonl => "jsonl",
             SourceFormat::Csv => "csv",
             SourceFormat::Tsv => "tsv",
+            SourceFormat::Html => "html",
+            SourceFormat::Warc => "warc",
         }
     }
 }
@@ -341,11 +359,21 @@ pub fn read_documents(
     sources: Vec<InputSource>,
     opts: &InputOptions,
 ) -> impl Iterator<Item = InputItem> + Send {
+    read_documents_counted(sources, opts, Arc::new(AtomicUsize::new(0)))
+}
+
+/// [`read_documents`], adding the WARC records that are no HTML page (requests, metadata,
+/// images …) to `skipped_records`.
+pub fn read_documents_counted(
+    sources: Vec<InputSource>,
+    opts: &InputOptions,
+    skipped_records: Arc<AtomicUsize>,
+) -> impl Iterator<Item = InputItem> + Send {
     let opts = opts.clone();
     let items = sources.into_iter().flat_map(move |source| {
         let (name, location) = (source.name.clone(), source.location.clone());
         Guarded {
-            inner: read_source(source, &opts),
+            inner: read_source(source, &opts, &skipped_records),
             name,
             location,
             records: 0,
@@ -419,7 +447,34 @@ pub fn read_reader<R: Read + Send + 'static>(
     format: SourceFormat,
     opts: &InputOptions,
 ) -> Box<dyn Iterator<Item = InputItem> + Send> {
+    read_reader_counted(
+        name,
+        location,
+        reader,
+        format,
+        opts,
+        &Arc::new(AtomicUsize::new(0)),
+    )
+}
+
+/// [`read_reader`] with the skipped-records counter of [`read_documents_counted`].
+fn read_reader_counted<R: Read + Send + 'static>(
+    name: &str,
+    location: &str,
+    reader: R,
+    format: SourceFormat,
+    opts: &InputOptions,
+    skipped_records: &Arc<AtomicUsize>,
+) -> Box<dyn Iterator<Item = InputItem> + Send> {
     match format {
+        SourceFormat::Html => Box::new(std::iter::once(read_page(name, location, reader, opts))),
+        SourceFormat::Warc => Box::new(warc::WarcRecords::new(
+            name,
+            location,
+            reader,
+            opts,
+            skipped_records.clone(),
+        )),
         SourceFormat::Text | SourceFormat::Lines => {
             let presplit = format == SourceFormat::Lines;
             Box::new(std::iter::once(text::read_whole(
@@ -451,18 +506,20 @@ pub fn read_reader<R: Read + Send + 'static>(
 fn read_source(
     source: InputSource,
     opts: &InputOptions,
+    skipped_records: &Arc<AtomicUsize>,
 ) -> Box<dyn Iterator<Item = InputItem> + Send> {
     if let Some(error) = &source.error {
         return one_failed(&source.name, &source.location, error);
     }
     let path = match &source.origin {
         Origin::Stdin => {
-            return read_reader(
+            return read_reader_counted(
                 &source.name,
                 &source.location,
                 io::stdin(),
                 source.format,
                 opts,
+                skipped_records,
             );
         }
         Origin::File(path) => path,
@@ -490,7 +547,59 @@ fn read_source(
             }
         }
     }
-    read_reader(&source.name, &source.location, file, source.format, opts)
+    read_reader_counted(
+        &source.name,
+        &source.location,
+        file,
+        source.format,
+        opts,
+        skipped_records,
+    )
+}
+
+/// One web page from its (uncompressed) bytes, as `--input-format html` reads a file; for
+/// `claimscan eval extract`.
+pub fn read_page_bytes(
+    name: &str,
+    location: &str,
+    bytes: Vec<u8>,
+    opts: &InputOptions,
+) -> InputItem {
+    read_page(name, location, io::Cursor::new(bytes), opts)
+}
+
+/// One web page file (gzip undone when its bytes are gzip), read whole up to the page limit.
+fn read_page<R: Read>(name: &str, location: &str, reader: R, opts: &InputOptions) -> InputItem {
+    let fail = |msg: String| InputItem::Failed(FailedInput::new(name, location, msg));
+    let limit = html::MAX_PAGE_BYTES.min(opts.max_document_bytes) as u64 + 1;
+    let mut raw = Vec::new();
+    if let Err(e) = reader.take(limit).read_to_end(&mut raw) {
+        return fail(format!("cannot read: {e}"));
+    }
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return html::page_document(name, location, &raw, html::PageContext::default(), opts);
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = flate2::read::MultiGzDecoder::new(&raw[..])
+        .take(limit)
+        .read_to_end(&mut bytes)
+    {
+        return fail(format!(
+            "cannot decompress: {e} (truncated or damaged gzip?)"
+        ));
+    }
+    // The decoder ends quietly where a cut file ends; gzip's size trailer (the last four
+    // bytes: the length mod 2^32) tells a complete page from a cut one.
+    let trailer = raw
+        .len()
+        .checked_sub(4)
+        .map(|at| u32::from_le_bytes([raw[at], raw[at + 1], raw[at + 2], raw[at + 3]]));
+    if (bytes.len() as u64) < limit && trailer != Some(bytes.len() as u32) {
+        return fail(
+            "cannot decompress: the gzip data ends early (truncated or damaged file)".to_string(),
+        );
+    }
+    html::page_document(name, location, &bytes, html::PageContext::default(), opts)
 }
 
 /// Field names that usually hold the text, for "use --text-field …" hints.

@@ -35,6 +35,7 @@ pub(super) fn read_whole<R: Read>(
             text: decoded.text,
             presplit,
             warnings: decoded.warnings,
+            page: None,
         }),
         Err(error) => InputItem::Failed(FailedInput {
             id: name.to_string(),

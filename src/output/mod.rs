@@ -4,6 +4,7 @@
 //! renames them into place only after everything was written, so an interrupted run never
 //! leaves a truncated CSV under a final name.
 
+use crate::document::Page;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -383,6 +384,9 @@ impl PendingJsonl {
     }
 }
 
+/// Name of the web pages' text file.
+pub const TEXTS_FILE: &str = "texts.jsonl";
+
 /// JSON number of a probability with the same precision as the CSV.
 fn prob_json(p: f64) -> serde_json::Value {
     serde_json::json!((p.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0)
@@ -438,12 +442,18 @@ pub struct PartialLengths {
     /// sentences.jsonl, entities.jsonl, documents.jsonl (when written)
     #[serde(default)]
     pub jsonl: [u64; 3],
+    /// texts.jsonl
+    #[serde(default)]
+    pub texts: u64,
 }
 
 /// The output files of a run (CSV, and JSONL when asked), written atomically.
 pub struct CsvOutputs {
     csv: Option<[PendingCsv; 3]>,
     jsonl: Option<[PendingJsonl; 3]>,
+    /// texts.jsonl: the text of documents that are not their file's own text (web pages);
+    /// kept only when something was written to it.
+    texts: PendingJsonl,
     dir: PathBuf,
     excel_safe: bool,
 }
@@ -492,9 +502,11 @@ impl CsvOutputs {
         } else {
             None
         };
+        let texts = PendingJsonl::open(dir, TEXTS_FILE, resume.map(|r| r.texts))?;
         Ok(CsvOutputs {
             csv,
             jsonl,
+            texts,
             dir: dir.to_path_buf(),
             excel_safe,
         })
@@ -619,9 +631,24 @@ impl CsvOutputs {
         }
     }
 
+    /// Appends a web page's texts.jsonl line: where it came from and how its document text
+    /// (which every offset indexes) is made of the title and the body.
+    pub fn page_text(&mut self, doc_id: &str, text: &str, page: &Page) -> std::io::Result<()> {
+        let body = text.get(page.body_start..).unwrap_or("");
+        let optional = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        self.texts.line(&serde_json::json!({
+            "doc_id": doc_id, "url": optional(&page.url), "title": page.title,
+            "published": optional(&page.published), "author": optional(&page.author),
+            "body": body, "text": text, "warc_record_id": optional(&page.warc_record_id),
+        }))
+    }
+
     /// Makes everything written so far durable; returns the lengths to resume from.
     pub fn checkpoint(&mut self) -> std::io::Result<PartialLengths> {
-        let mut lengths = PartialLengths::default();
+        let mut lengths = PartialLengths {
+            texts: self.texts.checkpoint()?,
+            ..PartialLengths::default()
+        };
         if let Some(files) = self.csv.as_mut() {
             lengths.sentences = files[0].checkpoint()?;
             lengths.entities = files[1].checkpoint()?;
@@ -638,7 +665,10 @@ impl CsvOutputs {
     /// The current lengths of the partial files (flushed, not synced): a point that
     /// [`CsvOutputs::rollback`] can return to when the document written after it fails.
     pub fn mark(&mut self) -> std::io::Result<PartialLengths> {
-        let mut lengths = PartialLengths::default();
+        let mut lengths = PartialLengths {
+            texts: self.texts.mark()?,
+            ..PartialLengths::default()
+        };
         if let Some(files) = self.csv.as_mut() {
             lengths.sentences = files[0].mark()?;
             lengths.entities = files[1].mark()?;
@@ -654,6 +684,7 @@ impl CsvOutputs {
 
     /// Drops every row written since `mark` returned `lengths`.
     pub fn rollback(&mut self, lengths: &PartialLengths) -> std::io::Result<()> {
+        self.texts.rollback(lengths.texts)?;
         if let Some(files) = self.csv.as_mut() {
             files[0].rollback(lengths.sentences)?;
             files[1].rollback(lengths.entities)?;
@@ -668,7 +699,17 @@ impl CsvOutputs {
     }
 
     /// Flushes everything and moves the files to their final names.
-    pub fn finish(self) -> std::io::Result<PathBuf> {
+    pub fn finish(mut self) -> std::io::Result<PathBuf> {
+        if self.texts.checkpoint()? == 0 {
+            // No web page in this run: no texts.jsonl, and none left from an earlier run.
+            std::fs::remove_file(&self.texts.partial)?;
+            match std::fs::remove_file(&self.texts.final_path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        } else {
+            self.texts.finish()?;
+        }
         if let Some(files) = self.csv {
             for f in files {
                 f.finish()?;

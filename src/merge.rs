@@ -88,6 +88,74 @@ impl Cursor {
     }
 }
 
+/// A run's texts.jsonl (web pages only; absent for text input), read line by line in
+/// document order alongside documents.csv.
+struct TextsCursor {
+    reader: Option<std::io::BufReader<std::fs::File>>,
+    /// The next line and its doc_id.
+    next: Option<(String, String)>,
+    path: PathBuf,
+}
+
+impl TextsCursor {
+    fn open(dir: &Path) -> Result<Self, MergeError> {
+        let path = dir.join(output::TEXTS_FILE);
+        let reader = match std::fs::File::open(&path) {
+            Ok(f) => Some(std::io::BufReader::new(f)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(MergeError::Shard {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let mut cursor = TextsCursor {
+            reader,
+            next: None,
+            path,
+        };
+        cursor.advance()?;
+        Ok(cursor)
+    }
+
+    fn advance(&mut self) -> Result<(), MergeError> {
+        use std::io::BufRead;
+        self.next = None;
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(());
+        };
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).map_err(|e| MergeError::Shard {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        if read > 0 {
+            self.next = Some((text_line_id(&line, &self.path)?, line));
+        }
+        Ok(())
+    }
+
+    /// The line of `doc_id` if it is the next one.
+    fn take(&mut self, doc_id: &str) -> Result<Option<String>, MergeError> {
+        if self.next.as_ref().is_some_and(|(id, _)| id == doc_id) {
+            let line = self.next.take().map(|(_, l)| l);
+            self.advance()?;
+            return Ok(line);
+        }
+        Ok(None)
+    }
+}
+
+/// The doc_id of a texts.jsonl line.
+fn text_line_id(line: &str, path: &Path) -> Result<String, MergeError> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| MergeError::Shard {
+        path: path.to_path_buf(),
+        reason: format!("not a texts.jsonl line: {e}"),
+    })?;
+    Ok(value["doc_id"].as_str().unwrap_or_default().to_string())
+}
+
 struct ShardFiles {
     documents: Cursor,
     sentences: Cursor,
@@ -198,6 +266,8 @@ struct EarlierRows {
     /// Position of its first sentence and entity row, and how many of each.
     sentences: Option<(csv::Position, usize)>,
     entities: Option<(csv::Position, usize)>,
+    /// Byte offset of its texts.jsonl line (web pages).
+    text: Option<u64>,
 }
 
 /// Merges successive runs: see the module notes.
@@ -246,6 +316,7 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
                         document: doc,
                         sentences: None,
                         entities: None,
+                        text: None,
                     },
                 );
             }
@@ -254,6 +325,7 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
         if !here.is_empty() {
             index_rows(dir, OutputFile::Sentences, &here, &mut found)?;
             index_rows(dir, OutputFile::Entities, &here, &mut found)?;
+            index_texts(dir, &here, &mut found)?;
         }
     }
     if wanted.keys().any(|k| !found.contains_key(k)) {
@@ -279,6 +351,7 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
         entities: Cursor::open(last, OutputFile::Entities)?,
     };
     let mut readers: HashMap<(usize, OutputFile), csv::Reader<std::fs::File>> = HashMap::new();
+    let mut current_texts = TextsCursor::open(last)?;
     while let Some(doc) = current.documents.next.take() {
         let doc_id = doc.get(0).unwrap_or_default().to_string();
         if doc.get(status_col) == Some("skipped") {
@@ -289,6 +362,10 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
             }
             out.raw(OutputFile::Documents, &StringRecord::from(copied))
                 .map_err(out_err)?;
+            if let Some(offset) = rows.text {
+                let line = read_line_at(&runs[rows.run].join(output::TEXTS_FILE), offset)?;
+                out.raw_text_line(&line).map_err(out_err)?;
+            }
             for (file, place, count) in [
                 (
                     OutputFile::Sentences,
@@ -326,6 +403,9 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
             }
         } else {
             out.raw(OutputFile::Documents, &doc).map_err(out_err)?;
+            if let Some(line) = current_texts.take(&doc_id)? {
+                out.raw_text_line(&line).map_err(out_err)?;
+            }
             for (cursor, file, count) in [
                 (
                     &mut current.sentences,
@@ -357,6 +437,61 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
     out.finish().map_err(out_err)?;
     write_run_json(runs, out_dir, &summary).map_err(out_err)?;
     Ok(summary)
+}
+
+/// Records where each wanted document's texts.jsonl line starts in `dir`.
+fn index_texts(
+    dir: &Path,
+    wanted: &std::collections::HashSet<u128>,
+    found: &mut HashMap<u128, EarlierRows>,
+) -> Result<(), MergeError> {
+    use std::io::BufRead;
+    let path = dir.join(output::TEXTS_FILE);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(MergeError::Shard {
+                path,
+                reason: e.to_string(),
+            })
+        }
+    };
+    let mut reader = std::io::BufReader::new(file);
+    let (mut offset, mut line) = (0u64, String::new());
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(|e| MergeError::Shard {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        if read == 0 {
+            return Ok(());
+        }
+        let key = id_key(&text_line_id(&line, &path)?);
+        if wanted.contains(&key) {
+            if let Some(rows) = found.get_mut(&key) {
+                rows.text.get_or_insert(offset);
+            }
+        }
+        offset += read as u64;
+    }
+}
+
+/// The line of `path` that starts at byte `offset`.
+fn read_line_at(path: &Path, offset: u64) -> Result<String, MergeError> {
+    use std::io::{BufRead, Seek};
+    let fail = |e: std::io::Error| MergeError::Shard {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(fail)?;
+    file.seek(std::io::SeekFrom::Start(offset)).map_err(fail)?;
+    let mut line = String::new();
+    std::io::BufReader::new(file)
+        .read_line(&mut line)
+        .map_err(fail)?;
+    Ok(line)
 }
 
 /// Records where each wanted document's rows of `file` start in `dir`, and how many there are.
@@ -403,12 +538,14 @@ fn index_rows(
 /// Merges the shard output directories into `out_dir`.
 fn merge_shards(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
     let mut files = Vec::with_capacity(shards.len());
+    let mut texts = Vec::with_capacity(shards.len());
     for dir in shards {
         files.push(ShardFiles {
             documents: Cursor::open(dir, OutputFile::Documents)?,
             sentences: Cursor::open(dir, OutputFile::Sentences)?,
             entities: Cursor::open(dir, OutputFile::Entities)?,
         });
+        texts.push(TextsCursor::open(dir)?);
     }
     let out_err = |source| MergeError::Output {
         dir: out_dir.to_path_buf(),
@@ -445,6 +582,9 @@ fn merge_shards(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, Merg
         };
         let doc_id = doc.get(0).unwrap_or_default().to_string();
         out.raw(OutputFile::Documents, &doc).map_err(out_err)?;
+        if let Some(line) = texts[k].take(&doc_id)? {
+            out.raw_text_line(&line).map_err(out_err)?;
+        }
         summary.documents += 1;
         f.documents.advance()?;
         for (cursor, file, count) in [

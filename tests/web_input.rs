@@ -190,3 +190,68 @@ fn bad_web_input_costs_one_row_each() {
     assert_eq!(s, "error");
     assert!(e.contains("record 2") && e.contains("truncated"), "{e}");
 }
+
+fn same_files(a: &Path, b: &Path) {
+    for f in [
+        "sentences.csv",
+        "entities.csv",
+        "documents.csv",
+        "texts.jsonl",
+    ] {
+        assert!(
+            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+fn merge(out: &Path, dirs: &[&Path]) {
+    let mut args = vec!["merge", "-o", out.to_str().unwrap()];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    let output = common::claimscan(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn web_pages_shard_skip_and_merge_like_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    let sample = dev_pages(8);
+    for (n, (_, _, html)) in sample.iter().take(6).enumerate() {
+        fs::write(pages.join(format!("p{n}.html")), html).unwrap();
+    }
+    let p = pages.to_str().unwrap();
+    let single = dir.path().join("single");
+    annotate(&single, &[p], 0);
+    // Shards merged.
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let out = dir.path().join(format!("shard{k}"));
+        annotate(&out, &["--shard", &format!("{k}/3"), p], 0);
+        shards.push(out);
+    }
+    let merged = dir.path().join("merged");
+    merge(
+        &merged,
+        &shards.iter().map(|s| s.as_path()).collect::<Vec<_>>(),
+    );
+    same_files(&single, &merged);
+    // A second day with two new pages: skipped pages keep their texts through merge.
+    for (n, (_, _, html)) in sample.iter().enumerate().skip(6) {
+        fs::write(pages.join(format!("p{n}.html")), html).unwrap();
+    }
+    let day2 = dir.path().join("day2");
+    annotate(&day2, &["--skip-done", single.to_str().unwrap(), p], 0);
+    let all = dir.path().join("all");
+    merge(&all, &[&single, &day2]);
+    let full = dir.path().join("full");
+    annotate(&full, &[p], 0);
+    same_files(&full, &all);
+}

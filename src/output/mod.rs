@@ -643,6 +643,14 @@ impl CsvOutputs {
         }))
     }
 
+    /// Appends a texts.jsonl line copied verbatim from another run's output (`merge`).
+    pub fn raw_text_line(&mut self, line: &str) -> std::io::Result<()> {
+        self.texts
+            .writer
+            .write_all(line.trim_end_matches(['\n', '\r']).as_bytes())?;
+        self.texts.writer.write_all(b"\n")
+    }
+
     /// Makes everything written so far durable; returns the lengths to resume from.
     pub fn checkpoint(&mut self) -> std::io::Result<PartialLengths> {
         let mut lengths = PartialLengths {

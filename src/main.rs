@@ -72,6 +72,12 @@ enum Command {
         /// 0, 0.1, 0.3, 1 with the rest of the settings).
         #[arg(long)]
         weasel_weight: Option<f64>,
+        /// MPQA partial labels (`python3 scripts/mpqa_labels.py`; its dev fifth is not read).
+        #[arg(long, value_name = "FILE")]
+        mpqa: Option<PathBuf>,
+        /// Weight of an MPQA row (default: chosen from 0, 0.1, 0.3, 1).
+        #[arg(long)]
+        mpqa_weight: Option<f64>,
         /// Report only; do not write the head.
         #[arg(long)]
         dry_run: bool,
@@ -418,6 +424,8 @@ fn main() -> ExitCode {
                 file,
                 weasel,
                 weasel_weight,
+                mpqa,
+                mpqa_weight,
                 dry_run,
                 models,
             } => claimscan::train_news::train_news(&claimscan::train_news::TrainNewsOptions {
@@ -425,6 +433,8 @@ fn main() -> ExitCode {
                 models_dir: models_dir(models),
                 weasel,
                 weasel_weight,
+                mpqa,
+                mpqa_weight,
                 write: !dry_run,
             })
             .map(|_| ExitCode::SUCCESS),

@@ -12,6 +12,11 @@
 //! fifth say only "speculation" or "not speculation"; their loss is the log of the
 //! probability of the allowed labels, so they teach hedging without claiming which of the
 //! other three labels a certain sentence has.
+//!
+//! Optional MPQA evidence (`--mpqa FILE`, from `scripts/mpqa_labels.py`): each sentence of
+//! MPQA's tune documents (its dev fifth is never read) with the labels its annotation allows:
+//! a writer's private state allows speculation or opinion, a statement reported from a named
+//! agent fact, from an implicit one speculation, an objective sentence fact or none.
 
 use std::path::{Path, PathBuf};
 
@@ -147,8 +152,46 @@ pub struct TrainNewsOptions {
     /// Weight of each partial-label row relative to a fully labelled one (chosen from a
     /// grid when `None`).
     pub weasel_weight: Option<f64>,
+    /// MPQA partial labels (`scripts/mpqa_labels.py`; only its `tune` rows are read).
+    pub mpqa: Option<PathBuf>,
+    /// Weight of each MPQA row (chosen from a grid when `None`).
+    pub mpqa_weight: Option<f64>,
     /// Write the head (otherwise only report).
     pub write: bool,
+}
+
+/// MPQA rows of `path` in split `tune`: (text, allowed labels).
+fn read_mpqa(path: &Path) -> anyhow::Result<Vec<(String, [f64; 4])>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let row: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}: not an MPQA label row ({e}); make the file with scripts/mpqa_labels.py",
+                path.display(),
+                n + 1
+            )
+        })?;
+        if row["split"] != "tune" {
+            continue;
+        }
+        let allowed: Vec<f64> = row["allowed"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
+            .unwrap_or_default();
+        anyhow::ensure!(
+            allowed.len() == 4,
+            "{}:{}: allowed needs 4 entries",
+            path.display(),
+            n + 1
+        );
+        out.push((
+            row["text"].as_str().unwrap_or_default().to_string(),
+            [allowed[0], allowed[1], allowed[2], allowed[3]],
+        ));
+    }
+    Ok(out)
 }
 
 /// One point of the selection grid.
@@ -157,6 +200,7 @@ struct Config {
     l2: f64,
     balanced: bool,
     partial_weight: f64,
+    mpqa_weight: f64,
 }
 
 /// Training rows: inputs, the allowed labels as a 4-wide 0/1 mask, and a weight.
@@ -357,6 +401,22 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
         calibration_y = calibration.iter().map(|e| e.positive).collect();
     }
 
+    let (mpqa_x, mpqa_masks) = match &opts.mpqa {
+        Some(path) => {
+            let rows = read_mpqa(path)?;
+            eprintln!(
+                "train-news: encoding {} MPQA rows (partial labels)",
+                rows.len()
+            );
+            let texts: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
+            (
+                inputs(&model, &texts)?,
+                rows.iter().map(|(_, m)| *m).collect::<Vec<_>>(),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+
     let one_hot = |l: usize| std::array::from_fn(|k| if k == l { 1.0 } else { 0.0 });
     let rows_for = |idx: &[usize], config: &Config, mean: &[f64], scale: &[f64]| -> Rows {
         let labels: Vec<usize> = idx.iter().map(|&i| train_y[i]).collect();
@@ -368,6 +428,11 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
             inputs.extend(standardise(&partial_x, mean, scale));
             masks.extend(partial_masks.iter().copied());
             weights.extend(std::iter::repeat_n(config.partial_weight, partial_x.len()));
+        }
+        if config.mpqa_weight > 0.0 {
+            inputs.extend(standardise(&mpqa_x, mean, scale));
+            masks.extend(mpqa_masks.iter().copied());
+            weights.extend(std::iter::repeat_n(config.mpqa_weight, mpqa_x.len()));
         }
         Rows {
             inputs,
@@ -387,57 +452,75 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
         (true, Some(w)) => vec![w],
         (true, None) => vec![0.0, 0.1, 0.3, 1.0],
     };
+    let mpqa_weights: Vec<f64> = match (opts.mpqa.is_some(), opts.mpqa_weight) {
+        (false, _) => vec![0.0],
+        (true, Some(w)) => vec![w],
+        (true, None) => vec![0.0, 0.1, 0.3, 1.0],
+    };
+    // With MPQA the grid would be four times longer: it keeps to the neighbourhood of the
+    // choice made without it (L2 0.1, balanced classes, models/README.md).
+    let (balanced_grid, l2_grid): (&[bool], &[f64]) = if opts.mpqa.is_some() {
+        (&[true], &[3e-2, 1e-1])
+    } else {
+        (&[false, true], &[1e-3, 3e-3, 1e-2, 3e-2, 1e-1])
+    };
     let mut best: Option<(f64, Config)> = None;
     let mut grid = Vec::new();
-    for &partial_weight in &partial_weights {
-        for balanced in [false, true] {
-            for l2 in [1e-3, 3e-3, 1e-2, 3e-2, 1e-1] {
-                let config = Config {
-                    l2,
-                    balanced,
-                    partial_weight,
-                };
-                let mut predicted = vec![0usize; train.len()];
-                let mut hedge_f1 = 0.0;
-                for fold in 0..5 {
-                    let fit_idx: Vec<usize> =
-                        (0..train.len()).filter(|&i| folds[i] != fold).collect();
-                    let held: Vec<usize> = (0..train.len()).filter(|&i| folds[i] == fold).collect();
-                    let fit_rows: Vec<Vec<f64>> =
-                        fit_idx.iter().map(|&i| train_x[i].clone()).collect();
-                    let (mean, scale) = standardiser(&fit_rows);
-                    let f = fit(&rows_for(&fit_idx, &config, &mean, &scale), l2);
-                    let held_rows: Vec<Vec<f64>> =
-                        held.iter().map(|&i| train_x[i].clone()).collect();
-                    let held_x = standardise(&held_rows, &mean, &scale);
-                    for (&i, p) in held.iter().zip(predict(&f, &held_x)) {
-                        predicted[i] = p;
+    for &mpqa_weight in &mpqa_weights {
+        for &partial_weight in &partial_weights {
+            for &balanced in balanced_grid {
+                for &l2 in l2_grid {
+                    let config = Config {
+                        l2,
+                        balanced,
+                        partial_weight,
+                        mpqa_weight,
+                    };
+                    let mut predicted = vec![0usize; train.len()];
+                    let mut hedge_f1 = 0.0;
+                    for fold in 0..5 {
+                        let fit_idx: Vec<usize> =
+                            (0..train.len()).filter(|&i| folds[i] != fold).collect();
+                        let held: Vec<usize> =
+                            (0..train.len()).filter(|&i| folds[i] == fold).collect();
+                        let fit_rows: Vec<Vec<f64>> =
+                            fit_idx.iter().map(|&i| train_x[i].clone()).collect();
+                        let (mean, scale) = standardiser(&fit_rows);
+                        let f = fit(&rows_for(&fit_idx, &config, &mean, &scale), l2);
+                        let held_rows: Vec<Vec<f64>> =
+                            held.iter().map(|&i| train_x[i].clone()).collect();
+                        let held_x = standardise(&held_rows, &mean, &scale);
+                        for (&i, p) in held.iter().zip(predict(&f, &held_x)) {
+                            predicted[i] = p;
+                        }
+                        if !calibration_x.is_empty() {
+                            let p = predict(&f, &standardise(&calibration_x, &mean, &scale));
+                            let hedged: Vec<bool> = p.iter().map(|&l| l == 1).collect();
+                            hedge_f1 +=
+                                datasets::class_scores(&calibration_y, &hedged, true).f1 / 5.0;
+                        }
                     }
-                    if !calibration_x.is_empty() {
-                        let p = predict(&f, &standardise(&calibration_x, &mean, &scale));
-                        let hedged: Vec<bool> = p.iter().map(|&l| l == 1).collect();
-                        hedge_f1 += datasets::class_scores(&calibration_y, &hedged, true).f1 / 5.0;
+                    let news_f1 = news_scores(&train_y, &predicted).macro_f1;
+                    // With the Wikipedia file, a configuration must also hedge like Wikipedia's
+                    // annotators on its held-out calibration rows: the mean of the two.
+                    let score = if calibration_x.is_empty() {
+                        news_f1
+                    } else {
+                        (news_f1 + hedge_f1) / 2.0
+                    };
+                    eprintln!(
+                        "train-news: l2 {l2} balanced {balanced} partial weight {partial_weight} \
+                     MPQA weight {mpqa_weight}: news macro-F1 {news_f1:.4} (5-fold on train), \
+                     Wikipedia calibration speculation F1 {hedge_f1:.4}"
+                    );
+                    grid.push(serde_json::json!({
+                        "l2": l2, "balanced": balanced, "partial_weight": partial_weight,
+                        "mpqa_weight": mpqa_weight,
+                        "cv_news_macro_f1": news_f1, "wikipedia_calibration_f1": hedge_f1,
+                    }));
+                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                        best = Some((score, config));
                     }
-                }
-                let news_f1 = news_scores(&train_y, &predicted).macro_f1;
-                // With the Wikipedia file, a configuration must also hedge like Wikipedia's
-                // annotators on its held-out calibration rows: the mean of the two.
-                let score = if calibration_x.is_empty() {
-                    news_f1
-                } else {
-                    (news_f1 + hedge_f1) / 2.0
-                };
-                eprintln!(
-                    "train-news: l2 {l2} balanced {balanced} partial weight {partial_weight}: \
-                     news macro-F1 {news_f1:.4} (5-fold on train), Wikipedia calibration \
-                     speculation F1 {hedge_f1:.4}"
-                );
-                grid.push(serde_json::json!({
-                    "l2": l2, "balanced": balanced, "partial_weight": partial_weight,
-                    "cv_news_macro_f1": news_f1, "wikipedia_calibration_f1": hedge_f1,
-                }));
-                if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                    best = Some((score, config));
                 }
             }
         }
@@ -449,8 +532,8 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
     let dev_scores = news_scores(&dev_y, &predict(&f, &standardise(&dev_x, &mean, &scale)));
     print_scores(
         &format!(
-            "dev (chosen without dev: l2 {}, balanced {}, partial weight {}, selection score {score:.4})",
-            config.l2, config.balanced, config.partial_weight
+            "dev (chosen without dev: l2 {}, balanced {}, partial weight {}, MPQA weight {}, selection score {score:.4})",
+            config.l2, config.balanced, config.partial_weight, config.mpqa_weight
         ),
         &dev_scores,
     );
@@ -468,6 +551,8 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
             "dev_rows": dev.len(),
             "partial_wikipedia_rows": partial_x.len(),
             "partial_weight": config.partial_weight,
+            "partial_mpqa_rows": mpqa_x.len(),
+            "mpqa_weight": config.mpqa_weight,
             "model": model.meta.id,
             "chosen_by": "5-fold cross-validation on train (folds by document), with the Wikipedia calibration rows when --weasel is given",
             "grid": grid,

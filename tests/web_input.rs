@@ -255,3 +255,51 @@ fn web_pages_shard_skip_and_merge_like_one_run() {
     annotate(&full, &[p], 0);
     same_files(&full, &all);
 }
+
+#[test]
+fn a_killed_web_run_resumes_to_the_uninterrupted_output() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    let sample = dev_pages(24);
+    let mut archive = Vec::new();
+    for (n, (_, url, html)) in sample.iter().enumerate() {
+        if n % 2 == 0 {
+            fs::write(pages.join(format!("p{n:02}.html")), html).unwrap();
+        } else {
+            archive.extend(warc_record(url, html, n));
+        }
+    }
+    fs::write(pages.join("crawl.warc.gz"), archive).unwrap();
+    let p = pages.to_str().unwrap();
+    let reference = dir.path().join("reference");
+    annotate(&reference, &["--chunk-documents", "2", p], 0);
+
+    let out = dir.path().join("killed");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimscan"))
+        .args([
+            "annotate",
+            "--quiet",
+            "--chunk-documents",
+            "2",
+            "-o",
+            out.to_str().unwrap(),
+            p,
+        ])
+        .spawn()
+        .unwrap();
+    let checkpoint = out.join(".claimscan-checkpoint.json");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline && !checkpoint.is_file() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        checkpoint.is_file(),
+        "killed before the first checkpoint or after the end"
+    );
+    annotate(&out, &["--resume", "--chunk-documents", "2", p], 0);
+    same_files(&reference, &out);
+}

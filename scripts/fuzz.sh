@@ -16,7 +16,7 @@ MINUTES="${1:-10}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-    TARGETS=(segment sentence_rules entity_rules read_text read_jsonl read_csv)
+    TARGETS=(segment sentence_rules entity_rules read_text read_jsonl read_csv read_web)
 fi
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then

@@ -49,9 +49,12 @@ enum Command {
         /// Output directory of `claimscan annotate`.
         out_dir: PathBuf,
     },
-    /// Combine the output directories of `annotate --shard K/N` runs into one.
+    /// Combine output directories into the output of one run over the final inputs: the
+    /// shards of an `annotate --shard K/N` run, or successive runs, oldest first (a nightly
+    /// `annotate --skip-done`: the last run's documents, each with the rows of the latest run
+    /// that annotated it).
     Merge {
-        /// Shard output directories.
+        /// Shard output directories, or run output directories oldest first.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
         /// Merged output directory.
@@ -466,7 +469,7 @@ fn main() -> ExitCode {
             Command::Merge { shards, out } => claimscan::merge::merge(&shards, &out)
                 .map(|s| {
                     eprintln!(
-                    "claimscan: merged {} shards: {} documents, {} sentences, {} entities -> {}",
+                    "claimscan: merged {} outputs: {} documents, {} sentences, {} entities -> {}",
                     s.shards, s.documents, s.sentences, s.entities, out.display()
                 );
                     ExitCode::SUCCESS

@@ -181,9 +181,18 @@ impl WarcRecords {
             charset,
             warc_record_id: record.header(WarcHeader::RecordID).map(|r| r.to_string()),
         };
-        Some(html::page_document(
-            &id, &source, &body, context, &self.opts,
-        ))
+        // A panic while extracting one page costs that record, not the rest of the archive.
+        let opts = &self.opts;
+        let page = crate::isolate::run_isolated(|| {
+            html::page_document(&id, &source, &body, context, opts)
+        });
+        Some(page.unwrap_or_else(|msg| {
+            InputItem::Failed(FailedInput::new(
+                id.clone(),
+                source.clone(),
+                format!("extraction failed: {msg} (a bug: please report it with the record)"),
+            ))
+        }))
     }
 }
 

@@ -152,7 +152,16 @@ pub fn page_document(
         }
     };
     let title = one_line(&extracted.metadata.title);
-    let body = tidy_body(&extracted.content_text);
+    let mut body = match body_lines(&extracted.content_html) {
+        lines if !lines.is_empty() => lines,
+        _ => tidy_body(&extracted.content_text),
+    };
+    // The article's own headline repeats the title: once is enough.
+    if let Some((first, rest)) = body.split_once('\n') {
+        if !title.is_empty() && first.eq_ignore_ascii_case(&title) {
+            body = rest.to_string();
+        }
+    }
     let text = if title.is_empty() {
         body.clone()
     } else if body.is_empty() {
@@ -185,6 +194,85 @@ pub fn page_document(
             warc_record_id: context.warc_record_id.unwrap_or_default(),
         })),
     })
+}
+
+/// Elements that start a block of their own.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "figure",
+    "figcaption",
+    "main",
+    "br",
+    "hr",
+    "caption",
+    "summary",
+    "details",
+];
+
+/// The extracted article (trafilatura's cleaned HTML) as text with one block per line: a
+/// paragraph, a heading or a table row per line, a list item as `- item` (the segmenter reads
+/// it as a list item and keeps the dash out of the sentence). Walked without recursion, so a
+/// deeply nested page cannot exhaust the stack.
+fn body_lines(content_html: &str) -> String {
+    use ego_tree::iter::Edge;
+    use scraper::node::Node;
+    let fragment = scraper::Html::parse_fragment(content_html);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut item = false;
+    let flush = |line: &mut String, item: &mut bool, lines: &mut Vec<String>| {
+        let text = one_line(line);
+        if !text.is_empty() {
+            lines.push(if *item { format!("- {text}") } else { text });
+        }
+        line.clear();
+        *item = false;
+    };
+    for edge in fragment.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(text) => line.push_str(text),
+                Node::Element(e) if BLOCKS.contains(&e.name()) => {
+                    flush(&mut line, &mut item, &mut lines);
+                    item = e.name() == "li";
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if BLOCKS.contains(&e.name()) {
+                        flush(&mut line, &mut item, &mut lines);
+                    } else if e.name() == "td" || e.name() == "th" {
+                        line.push(' ');
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut line, &mut item, &mut lines);
+    lines.join("\n")
 }
 
 /// Whitespace runs to one space.
@@ -243,11 +331,13 @@ mod tests {
         assert!(!doc.text.contains("Sport"), "{}", doc.text);
         assert!(doc.text.starts_with(&page.title));
         assert!(doc.text[page.body_start..].contains("The repairs cost"));
-        // One block per line: paragraphs never run into each other.
-        assert!(doc
-            .text
-            .lines()
-            .all(|l| !l.trim().is_empty() || l.is_empty()));
+        // One block per line: paragraphs and headings never run into each other.
+        assert!(doc.text.lines().any(|l| l == "Costs"), "{}", doc.text);
+        assert!(
+            doc.text.lines().any(|l| l.starts_with("The repairs cost")),
+            "{}",
+            doc.text
+        );
     }
 
     #[test]

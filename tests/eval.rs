@@ -270,14 +270,14 @@ fn four_way_labels_on_the_team_news_dev_set() {
 const NEWS_FLOOR: f64 = 0.66;
 
 /// The team's splitting cases (tests/segment_cases.json: every family of the splitting issue
-/// and the news families), scored by exact match per case. Floor at the measured 74 of 82
-/// (0.902; the inline enumerations are still open).
+/// and the news families), scored by exact match per case. Measured 81 of 82 (0.988; the open
+/// one is "at 8 p.m. Results …"); the floor sits under it.
 #[test]
 fn splitting_cases_of_the_team() {
     let path = root().join("tests/segment_cases.json");
     let out = eval(&["segment", "--cases", path.to_str().unwrap()]);
     let score = last_field(&out, path.to_str().unwrap());
-    assert!(score >= 0.90, "case score {score}\n{out}");
+    assert!(score >= 0.97, "case score {score}\n{out}");
 }
 
 /// The team's attribution set (references in data/attribution, text rebuilt from

@@ -175,7 +175,7 @@ pub(crate) fn strip_markup(
     } else {
         // Nested markers (`- - item`, `- ## Title`, `> - item`) all go, so re-segmenting a
         // span is stable.
-        while let Some((_, skip)) = leading_markup(&text[s..e]) {
+        while let Some((_, skip)) = leading_markup(&text[s..e]).filter(|&(_, n)| n > 0) {
             s += skip;
         }
     }

@@ -10,6 +10,7 @@ use super::abbreviations::{
     classify_token, is_clock_suffix, is_known_abbreviation, is_sentence_starter, is_title,
     precedes_number, TokenKind,
 };
+use super::enumerations::{enumeration_cut, is_item_number};
 use super::lines::{is_bullet_char, line_markup, Marker};
 use super::mail::{
     address_once, closing_cut, emoticon_cut, is_rule_char, is_url, opening_cut, separator_cut,
@@ -333,6 +334,8 @@ pub(crate) fn split_unit(
                 None
             }
             // A run of terminal punctuation is judged once, at its first character.
+            // The period of an item number (`1. Buy bread`) belongs to the number.
+            '.' if is_item_number(&s[piece.start..i]) => None,
             c if is_terminal(c) && !s[..i].ends_with(is_terminal) => terminal_cut(s, start, i),
             '#' => heading_cut(s, start, i),
             ':' => emoticon_cut(s, start, i).or_else(|| address_once(s, start, i, &mut judged)),
@@ -340,7 +343,10 @@ pub(crate) fn split_unit(
             '@' | '>' => address_once(s, start, i, &mut judged),
             'w' if s[i..].starts_with("www.") => address_once(s, start, i, &mut judged),
             ',' => closing_cut(s, piece.start, i),
-            '0'..='9' => timestamp_cut(s, piece.start, i),
+            '0'..='9' => {
+                timestamp_cut(s, piece.start, i).or_else(|| enumeration_cut(s, piece.start, i))
+            }
+            'a'..='z' => enumeration_cut(s, piece.start, i),
             c if is_rule_char(c) => separator_cut(s, piece.start, i),
             _ => None,
         };

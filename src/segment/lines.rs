@@ -45,7 +45,7 @@ impl Line {
 
 /// Characters that introduce a bulleted list item when followed by a space.
 pub(crate) fn is_bullet_char(c: char) -> bool {
-    matches!(c, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '·')
+    matches!(c, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '·' | '⁃')
 }
 
 /// Length in bytes of the markup (and the spaces after it) at the start of `s`, with its kind.
@@ -62,12 +62,25 @@ pub(crate) fn leading_markup(s: &str) -> Option<(Marker, usize)> {
         return spaced(s, dashes).map(|n| (Marker::Bullet, n));
     }
     let first = s.chars().next()?;
+    let digits = |t: &str| t.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = |t: &str| {
+        let n = digits(t);
+        (1..=3).contains(&n)
+            && matches!(t.as_bytes().get(n), Some(b'.' | b')'))
+            && spaced(t, n + 1).is_some()
+    };
     if is_bullet_char(first) {
+        // `⁃3. Buy bread`: a bullet glued to an item number is still a bullet.
+        let rest = &s[first.len_utf8()..];
+        if numbered(rest) {
+            return Some((Marker::Bullet, first.len_utf8()));
+        }
         return spaced(s, first.len_utf8()).map(|n| (Marker::Bullet, n));
     }
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if (1..=3).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) {
-        return spaced(s, digits + 1).map(|n| (Marker::Bullet, n));
+    // A numbered item keeps its number (a checker cites "point 2"): the line is a list item
+    // and nothing is stepped over.
+    if numbered(s) {
+        return Some((Marker::Bullet, 0));
     }
     quote_markup(s).map(|n| (Marker::Plain, n))
 }
@@ -266,7 +279,8 @@ mod tests {
     fn markup_is_recognised() {
         assert_eq!(leading_markup("## Title"), Some((Marker::Heading, 3)));
         assert_eq!(leading_markup("- item"), Some((Marker::Bullet, 2)));
-        assert_eq!(leading_markup("12. item"), Some((Marker::Bullet, 4)));
+        assert_eq!(leading_markup("12. item"), Some((Marker::Bullet, 0)));
+        assert_eq!(leading_markup("⁃3. item"), Some((Marker::Bullet, 3)));
         assert_eq!(leading_markup("#hashtag"), None);
         assert_eq!(leading_markup("2005. A year"), None);
     }

@@ -16,6 +16,7 @@
 mod abbreviations;
 mod blocks;
 mod boundaries;
+mod enumerations;
 mod lines;
 mod mail;
 
@@ -260,6 +261,30 @@ mod tests {
     }
 
     #[test]
+    fn inline_enumerations_split_before_each_next_item() {
+        for (text, want) in [
+            (
+                "Steps: 1) open the tap 2) fill the jug 3) close it.",
+                vec!["Steps: 1) open the tap", "2) fill the jug", "3) close it."],
+            ),
+            (
+                "c. Paint the fence d. Mow the lawn",
+                vec!["c. Paint the fence", "d. Mow the lawn"],
+            ),
+            (
+                "• 7. Paint the fence • 8. Mow the lawn",
+                vec!["7. Paint the fence", "8. Mow the lawn"],
+            ),
+            (
+                "She won 3) races and lost 5) of them.",
+                vec!["She won 3) races and lost 5) of them."],
+            ),
+        ] {
+            assert_eq!(texts(text), want, "{text}");
+        }
+    }
+
+    #[test]
     fn question_and_exclamation_runs() {
         assert_eq!(
             texts("Really?! That was fast!! Yes."),
@@ -268,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_list_items_without_bullets() {
+    fn lists_are_list_items_without_bullets_but_with_their_numbers() {
         let text = "Key points:\n- Rates held\n* Jobs rose\n1. Wages flat\n2) Prices up";
         assert_eq!(
             with_blocks(text),
@@ -276,8 +301,8 @@ mod tests {
                 ("Key points:", Block::Body),
                 ("Rates held", Block::ListItem),
                 ("Jobs rose", Block::ListItem),
-                ("Wages flat", Block::ListItem),
-                ("Prices up", Block::ListItem),
+                ("1. Wages flat", Block::ListItem),
+                ("2) Prices up", Block::ListItem),
             ]
         );
     }

@@ -234,16 +234,82 @@ fn terminal_cut(s: &str, floor: usize, at: usize) -> Option<Cut> {
     if gap_stop == close_stop || gap_stop >= s.len() {
         return None;
     }
-    let next = &s[gap_stop..run_end(s, gap_stop, |c| !c.is_whitespace())];
+    let next_stop = run_end(s, gap_stop, |c| !c.is_whitespace());
+    let next = &s[gap_stop..next_stop];
     let token = &s[token_start(s, floor, at)..at];
     let prev_token = token.trim_start_matches(is_opener);
-    if !run_ends(&s[at..run_stop], close_stop > run_stop, prev_token, next) {
+    let ends = if &s[at..run_stop] == "." && close_stop == run_stop && is_clock_suffix(prev_token) {
+        clock_time_ends(s, next, next_stop)
+    } else {
+        run_ends(&s[at..run_stop], close_stop > run_stop, prev_token, next)
+    };
+    if !ends {
         return None;
     }
     Some(Cut {
         at: close_stop,
         next: Marker::Plain,
     })
+}
+
+/// After `a.m.`/`p.m.`: a capitalised word opens a new sentence (`at 8 p.m. Results follow`)
+/// unless it is a title or the first of a capitalised name (`At 7 a.m. Dr. Lee left`, `at 7 a.m.
+/// John Smith arrived`); a lowercase word or a number goes on.
+fn clock_time_ends(s: &str, next: &str, next_stop: usize) -> bool {
+    let (bare, opened) = bare_word(next);
+    if !bare.starts_with(char::is_uppercase) || is_title(bare) || (opened && next.starts_with('('))
+    {
+        return false;
+    }
+    // `at 6 a.m. Monday`, `at 9 p.m. EST`: a day, a month or a time zone belongs to the time.
+    let word = bare.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let calendar = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    ];
+    let zone = (2..=4).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase());
+    if calendar.contains(&word) || zone {
+        return false;
+    }
+    if is_sentence_starter(bare) {
+        return true;
+    }
+    let after_start = run_end(s, next_stop, char::is_whitespace);
+    let after = &s[after_start..run_end(s, after_start, |c| !c.is_whitespace())];
+    // Nothing after the word (the unit ends): no sign either way, and the sentence goes on, so
+    // that a span read again on its own splits the same way.
+    let name_goes_on = after.is_empty()
+        || (after.starts_with(char::is_uppercase) && !next.ends_with(['.', ',', ':']));
+    !name_goes_on
 }
 
 /// `… next day. ) Hop on …`: a closing bracket typed with a space before it still closes the

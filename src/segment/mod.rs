@@ -183,6 +183,27 @@ mod tests {
             texts("We met at 5 p.m. The rain had stopped."),
             vec!["We met at 5 p.m.", "The rain had stopped."]
         );
+        // Any capitalised word that is no name, day, month or zone starts a sentence there.
+        for (text, want) in [
+            (
+                "Doors close at 9 p.m. Visitors leave by the east gate.",
+                vec!["Doors close at 9 p.m.", "Visitors leave by the east gate."],
+            ),
+            (
+                "At 7 a.m. Lina Osei unlocked the hall.",
+                vec!["At 7 a.m. Lina Osei unlocked the hall."],
+            ),
+            (
+                "The ferry sails at 6 a.m. Sunday and at 4 p.m. EST on weekdays.",
+                vec!["The ferry sails at 6 a.m. Sunday and at 4 p.m. EST on weekdays."],
+            ),
+            (
+                "The vote is at 11 a.m. (local time) on Friday.",
+                vec!["The vote is at 11 a.m. (local time) on Friday."],
+            ),
+        ] {
+            assert_eq!(texts(text), want, "{text}");
+        }
     }
 
     #[test]

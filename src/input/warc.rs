@@ -17,7 +17,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use ::warc::{RecordType, WarcHeader, WarcReader};
+use ::warc::{RawRecordHeader, WarcHeader, WarcReader};
 
 use super::html::{self, PageContext};
 use super::{FailedInput, InputItem, InputOptions};
@@ -36,7 +36,9 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-type RecordStream = ::warc::RecordIter<BufReader<Counting<Box<dyn Read + Send>>>>;
+// Raw records: the crate's typed records unwrap header values as UTF-8 and would panic on a
+// damaged one (found by fuzzing); the headers are read here, lossily.
+type RecordStream = ::warc::RawRecordIter<BufReader<Counting<Box<dyn Read + Send>>>>;
 
 /// The documents of one WARC archive.
 pub struct WarcRecords {
@@ -94,7 +96,7 @@ impl WarcRecords {
         // at all that could be the whole file, so the magic is checked first.
         match counted.fill_buf() {
             Ok(head) if head.starts_with(b"WARC/") => {
-                this.records = Some(WarcReader::new(counted).iter_records());
+                this.records = Some(WarcReader::new(counted).iter_raw_records());
             }
             Ok([]) => {}
             Ok(_) => {
@@ -125,13 +127,18 @@ impl WarcRecords {
     }
 
     /// One record as a document, a skip (`None`), or a failed item.
-    fn document(&self, record: &::warc::Record<::warc::BufferedBody>) -> Option<InputItem> {
-        if *record.warc_type() != RecordType::Response {
+    fn document(&self, headers: &RawRecordHeader, block: &[u8]) -> Option<InputItem> {
+        let header = |name: WarcHeader| {
+            headers
+                .headers
+                .get(&name)
+                .map(|v| String::from_utf8_lossy(v).trim().to_string())
+        };
+        if !header(WarcHeader::WarcType).is_some_and(|t| t.eq_ignore_ascii_case("response")) {
             return None;
         }
         let source = format!("{}:record {}", self.location, self.record);
-        let uri = record
-            .header(WarcHeader::TargetURI)
+        let uri = header(WarcHeader::TargetURI)
             .map(|u| u.trim_matches(['<', '>']).to_string())
             .unwrap_or_default();
         let id = if uri.is_empty() {
@@ -146,14 +153,13 @@ impl WarcRecords {
                 msg,
             )))
         };
-        let content_type = record
-            .header(WarcHeader::ContentType)
+        let content_type = header(WarcHeader::ContentType)
             .map(|c| c.to_ascii_lowercase())
             .unwrap_or_default();
         if !content_type.starts_with("application/http") {
             return None;
         }
-        let message = match HttpResponse::parse(record.body()) {
+        let message = match HttpResponse::parse(block) {
             Ok(m) => m,
             Err(e) => return fail(format!("bad HTTP response in the record: {e}")),
         };
@@ -179,7 +185,7 @@ impl WarcRecords {
         let context = PageContext {
             url: (!uri.is_empty()).then_some(uri),
             charset,
-            warc_record_id: record.header(WarcHeader::RecordID).map(|r| r.to_string()),
+            warc_record_id: header(WarcHeader::RecordID),
         };
         // A panic while extracting one page costs that record, not the rest of the archive.
         let opts = &self.opts;
@@ -208,7 +214,7 @@ impl Iterator for WarcRecords {
             let next = self.records.as_mut()?.next()?;
             self.record += 1;
             match next {
-                Ok(record) => match self.document(&record) {
+                Ok((headers, block)) => match self.document(&headers, &block) {
                     Some(item) => return Some(item),
                     None => {
                         self.skipped.fetch_add(1, Ordering::Relaxed);
@@ -464,6 +470,17 @@ mod tests {
         };
         assert!(f.error.contains("record 2"), "{}", f.error);
         assert!(f.error.contains("truncated"), "{}", f.error);
+        // A header value that is not UTF-8 (found by fuzzing: it made the warc crate's typed
+        // records panic) is read lossily.
+        let mut odd = record(
+            "response",
+            "https://news.example/\u{1}",
+            &http("Content-Type: text/html\r\n", PAGE.as_bytes()),
+        );
+        let at = odd.windows(2).position(|w| w == b"\x01\r").expect("marker");
+        odd[at] = 0xed;
+        let (items, _) = read_all(odd);
+        assert!(matches!(&items[..], [InputItem::Document(_)]), "{items:?}");
         // Not a WARC file at all.
         let (items, _) = read_all(b"<html><body>a page</body></html>".to_vec());
         let InputItem::Failed(f) = &items[0] else {

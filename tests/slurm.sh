@@ -20,7 +20,7 @@ if ! command -v sbatch >/dev/null || ! command -v slurmctld >/dev/null || ! comm
     skip "slurm-wlm/munge missing and no root apt-get to install them"
   fi
   echo "slurm test: installing slurm-wlm and munge with apt-get"
-  if ! { timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 \
+  if ! { timeout 240 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 480 \
       apt-get install -y -qq --no-install-recommends slurm-wlm munge; } >/tmp/claimscan-slurm-apt.log 2>&1; then
     skip "apt-get could not install slurm-wlm and munge (log: /tmp/claimscan-slurm-apt.log)"
   fi
@@ -115,7 +115,7 @@ awk '/^#SBATCH --array=1-16/ {on=1} on && /^# afterwards/ {exit} on' "$ROOT/READ
 grep -q "SHARDS=$SHARDS CORPUS=$CORPUS" "$WORK/job.sh" || { echo "slurm test: FAILED (README's script changed shape)"; cat "$WORK/job.sh"; exit 1; }
 echo "slurm test: submitting README's array ($SHARDS shards) with sbatch --wait"
 cd "$WORK"
-if ! timeout 900 sbatch --wait --output="$WORK/log/task-%a.out" "$WORK/job.sh"; then
+if ! timeout 600 sbatch --wait --output="$WORK/log/task-%a.out" "$WORK/job.sh"; then
   echo "slurm test: FAILED (sbatch --wait)"; tail -5 "$WORK"/log/task-*.out "$WORK/log/slurmctld.log"; exit 1
 fi
 "$BIN" merge -o "$WORK/merged" "$WORK"/runs/shard-* || { echo "slurm test: FAILED (merge)"; exit 1; }

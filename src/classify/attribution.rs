@@ -128,7 +128,10 @@ const SPEECH_VERBS: &[&str] = &[
     "labeled",
     "labelled",
     "regards",
+    "regard",
     "expressed",
+    "speculated",
+    "speculates",
 ];
 
 /// Verbs that also have non-reporting uses ("the port added 200 jobs", "she wrote a book",
@@ -583,6 +586,10 @@ const VAGUE_SOURCE_WORDS: &[&str] = &[
     "economists",
     "aides",
     "insiders",
+    "organisers",
+    "organizers",
+    "bystanders",
+    "powers",
 ];
 
 /// Openers of a source that is one of many, not someone in particular ("a spokesman", "one
@@ -792,6 +799,31 @@ fn reporting_clause(
     if !speech && !weak && !document_verb {
         return None;
     }
+    // "Machado's alleged weight problem", "the reported deal", "his stated aim": after a
+    // possessive or a determiner the participle is an adjective, not a reporting verb.
+    if let Some(prev) = v.checked_sub(1).map(|p| &words[p]) {
+        let possessive = prev.lower.ends_with("'s") || prev.lower.ends_with("’s");
+        let determiner = matches!(
+            prev.lower.as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+                | "our"
+                | "my"
+                | "your"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+        );
+        if (possessive || determiner) && verb.text.ends_with("ed") {
+            return None;
+        }
+    }
     // "media reports said": the first word is a noun modifying the second.
     let next = words.get(v + 1);
     if next.is_some_and(|n| SPEECH_VERBS.contains(&n.lower.as_str()) && n.text == n.lower) {
@@ -808,7 +840,7 @@ fn reporting_clause(
         }
     }
     let (mut segs, cut) = segments_before(sentence, 0, verb.start);
-    skip_asides(sentence, words, &mut segs);
+    let aside = skip_asides(sentence, words, &mut segs);
     // A trailing clause ("…, she added.") needs something before it to report.
     let trailing = closes && (segs.len() > 1 || cut);
     // The first segment of a cut window is partial: never a subject.
@@ -821,8 +853,11 @@ fn reporting_clause(
     };
     // A verb that credits only documents ("a poll showed …") needs a document subject, so
     // does a weak verb without its complement ("the data suggests a trend").
-    let needs_document =
-        !speech && (!weak || (!trailing && !complement_follows(sentence, words, v)));
+    let needs_document = !speech
+        && (!weak
+            || (!trailing
+                && !complement_follows(sentence, words, v)
+                && !people_subject(words, &segs, v)));
     if needs_document && !document_verb {
         return None;
     }
@@ -831,7 +866,7 @@ fn reporting_clause(
     let coordinated = verb_follows_conjunction(words, v);
     let found = if coordinated {
         opening_noun_phrase(sentence, words, v)
-    } else if after_break {
+    } else if after_break && !aside {
         // Appositive: "Taleblu, senior fellow at the Foundation, suggests that …". The name
         // is the segment before the descriptor; the descriptor itself is the fallback.
         let n = segs.len();
@@ -844,6 +879,21 @@ fn reporting_clause(
         return None;
     }
     Some((found, trailing))
+}
+
+/// Whether the words right before verb `v` (its subject) end in a noun for people who speak
+/// ("Trading sources generally agreed it would …", "Organisers expect …"): such a subject
+/// makes a weak verb a reporting one without `that`.
+fn people_subject(words: &[Word], segs: &[(usize, usize)], v: usize) -> bool {
+    let Some(&last) = segs.last() else {
+        return false;
+    };
+    let range = words_in(words, last);
+    words[range]
+        .iter()
+        .rev()
+        .find(|w| !(w.lower.ends_with("ly") || TRAILING_SKIP.contains(&w.lower.as_str())))
+        .is_some_and(|w| VAGUE_SOURCE_WORDS.contains(&w.lower.as_str()) && w.end <= words[v].start)
 }
 
 /// Verbs that credit a document, poll or study as their subject: "a new poll showed …",
@@ -917,15 +967,15 @@ fn is_document(words: &[Word], found: Found) -> bool {
 /// Drops the asides between a subject and its verb from the end of `segs`: a bracketed
 /// abbreviation ("the Czech National Bank (CNB) said") and a relative clause ("The Baath
 /// Party, which has one deputy in parliament, has denied …"), with the empty or
-/// auxiliary-only segment that follows them.
-fn skip_asides(sentence: &str, words: &[Word], segs: &mut Vec<(usize, usize)>) {
+/// auxiliary-only segment that follows them. Returns whether any was dropped.
+fn skip_asides(sentence: &str, words: &[Word], segs: &mut Vec<(usize, usize)>) -> bool {
     let only_aux = |seg: (usize, usize)| {
         words[words_in(words, seg)]
             .iter()
             .all(|w| TRAILING_SKIP.contains(&w.lower.as_str()) || w.lower.ends_with("ly"))
     };
     if segs.len() < 3 || !only_aux(segs[segs.len() - 1]) {
-        return;
+        return false;
     }
     let mut n = segs.len() - 1;
     let mut skipped = false;
@@ -948,6 +998,7 @@ fn skip_asides(sentence: &str, words: &[Word], segs: &mut Vec<(usize, usize)>) {
     if skipped {
         segs.truncate(n);
     }
+    skipped
 }
 
 /// True when the verb's clause runs to the end of the sentence with at most eight more
@@ -1076,10 +1127,14 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
     }
     // "Germany's representative to the EU's veterinary committee Werner Zwingmann": a long
     // description is no subject, but the name it ends in is.
-    let long = end - start > 12
-        || words[start..end]
-            .iter()
-            .any(|w| CLAUSE_WORDS.contains(&w.lower.as_str()));
+    // "people close to her": that `to` is a preposition, no infinitive.
+    let clause_word = |k: usize| {
+        CLAUSE_WORDS.contains(&words[k].lower.as_str())
+            && !(words[k].lower == "to"
+                && k > start
+                && matches!(words[k - 1].lower.as_str(), "close" | "next" | "near"))
+    };
+    let long = end - start > 12 || (start..end).any(clause_word);
     if long {
         // "which Lavrov announced": a relative clause's subject credits nothing.
         if REJECT_START.contains(&words[start].lower.as_str()) {
@@ -1095,12 +1150,6 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
         return Some(Found::Pronoun((span[0].start, span[0].end)));
     }
     if REJECT_START.contains(&span[0].lower.as_str()) {
-        return None;
-    }
-    if span
-        .iter()
-        .any(|w| CLAUSE_WORDS.contains(&w.lower.as_str()))
-    {
         return None;
     }
     let last = &span[span.len() - 1];
@@ -1185,6 +1234,7 @@ pub(crate) const PERSON_ROLES: &[&str] = &[
     "professor",
     "doctor",
     "negotiator",
+    "deputy",
 ];
 
 /// Role nouns of an organisation with its own name words ("the office" → "Federal office for
@@ -1589,6 +1639,7 @@ const HEARSAY_PARTICIPLES: &[&str] = &[
     "alleged",
     "claimed",
     "feared",
+    "expected",
 ];
 
 /// Hearsay with no source at all: "reportedly", "it is believed that", "is said to" (the
@@ -1984,6 +2035,26 @@ mod tests {
              including one for a Lisbon-based shipping firm he claims to work for.",
         );
         none("The plant, which is believed to date from 1900, was sold.");
+    }
+
+    #[test]
+    fn groups_of_people_and_hearsay_without_that() {
+        vague(
+            "Shipping sources generally agreed the canal would reopen soon.",
+            "Shipping sources",
+        );
+        vague(
+            "Organisers expect half of the runners to finish.",
+            "Organisers",
+        );
+        vague(
+            "People close to the mayor said she would stand again.",
+            "People close to the mayor",
+        );
+        vague("The new bridge is expected to open in May.", "is expected");
+        // A participle after a possessive or an article is an adjective, not a report.
+        none("The minister's alleged remark made headlines in Vella and Ostrava.");
+        none("The reported deal collapsed on Friday.");
     }
 
     #[test]

@@ -406,30 +406,7 @@ fn merge_runs(runs: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeErr
             if let Some(line) = current_texts.take(&doc_id)? {
                 out.raw_text_line(&line).map_err(out_err)?;
             }
-            for (cursor, file, count) in [
-                (
-                    &mut current.sentences,
-                    OutputFile::Sentences,
-                    &mut summary.sentences,
-                ),
-                (
-                    &mut current.entities,
-                    OutputFile::Entities,
-                    &mut summary.entities,
-                ),
-            ] {
-                while cursor
-                    .next
-                    .as_ref()
-                    .is_some_and(|r| r.get(0) == Some(doc_id.as_str()))
-                {
-                    if let Some(row) = cursor.next.take() {
-                        out.raw(file, &row).map_err(out_err)?;
-                        *count += 1;
-                    }
-                    cursor.advance()?;
-                }
-            }
+            copy_rows(&mut current, &doc_id, &mut out, &mut summary).map_err(out_err)??;
         }
         summary.documents += 1;
         current.documents.advance()?;
@@ -535,6 +512,43 @@ fn index_rows(
     Ok(())
 }
 
+/// Copies the sentence and entity rows of `doc_id` (the next rows of `files`) to `out`. The
+/// outer error is the output's, the inner one a damaged input.
+fn copy_rows(
+    files: &mut ShardFiles,
+    doc_id: &str,
+    out: &mut CsvOutputs,
+    summary: &mut MergeSummary,
+) -> std::io::Result<Result<(), MergeError>> {
+    for (cursor, file, count) in [
+        (
+            &mut files.sentences,
+            OutputFile::Sentences,
+            &mut summary.sentences,
+        ),
+        (
+            &mut files.entities,
+            OutputFile::Entities,
+            &mut summary.entities,
+        ),
+    ] {
+        while cursor
+            .next
+            .as_ref()
+            .is_some_and(|r| r.get(0) == Some(doc_id))
+        {
+            if let Some(row) = cursor.next.take() {
+                out.raw(file, &row)?;
+                *count += 1;
+            }
+            if let Err(e) = cursor.advance() {
+                return Ok(Err(e));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Merges the shard output directories into `out_dir`.
 fn merge_shards(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, MergeError> {
     let mut files = Vec::with_capacity(shards.len());
@@ -587,26 +601,7 @@ fn merge_shards(shards: &[PathBuf], out_dir: &Path) -> Result<MergeSummary, Merg
         }
         summary.documents += 1;
         f.documents.advance()?;
-        for (cursor, file, count) in [
-            (
-                &mut f.sentences,
-                OutputFile::Sentences,
-                &mut summary.sentences,
-            ),
-            (&mut f.entities, OutputFile::Entities, &mut summary.entities),
-        ] {
-            while cursor
-                .next
-                .as_ref()
-                .is_some_and(|r| r.get(0) == Some(doc_id.as_str()))
-            {
-                if let Some(row) = cursor.next.take() {
-                    out.raw(file, &row).map_err(out_err)?;
-                    *count += 1;
-                }
-                cursor.advance()?;
-            }
-        }
+        copy_rows(f, &doc_id, &mut out, &mut summary).map_err(out_err)??;
     }
     for f in &files {
         for cursor in [&f.sentences, &f.entities] {

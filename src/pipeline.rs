@@ -855,15 +855,7 @@ impl<'a> ChunkWriter<'a> {
         if let Err(msg) = written {
             out.rollback(&open.mark)?;
             open.waiting.clear();
-            open.row = DocumentRow {
-                sha256: seg.sha256.clone(),
-                ..failed_row(
-                    *input_index,
-                    seg.doc.id.clone(),
-                    seg.doc.source.clone(),
-                    format!("{}: sentence {i}: {msg}", seg.doc.source),
-                )
-            };
+            open.row = segmented_failed_row(*input_index, seg, &format!("sentence {i}: {msg}"));
         }
         Ok(())
     }
@@ -885,15 +877,7 @@ impl<'a> ChunkWriter<'a> {
                         let rest = open.sources.finish();
                         if let Err(msg) = write_released(out, seg, &mut open, rest)? {
                             out.rollback(&open.mark)?;
-                            open.row = DocumentRow {
-                                sha256: seg.sha256.clone(),
-                                ..failed_row(
-                                    *input_index,
-                                    seg.doc.id.clone(),
-                                    seg.doc.source.clone(),
-                                    format!("{}: {msg}", seg.doc.source),
-                                )
-                            };
+                            open.row = segmented_failed_row(*input_index, seg, &msg);
                         }
                     }
                     if open.row.status != DocStatus::Error {
@@ -1025,6 +1009,19 @@ fn sentence_rows(
         block: span.block.as_str(),
     };
     (sentence_row, entity_rows, label.label)
+}
+
+/// The row of a segmented document that failed after it was read: its text hash is known.
+fn segmented_failed_row(input_index: usize, seg: &Segmented, msg: &str) -> DocumentRow {
+    DocumentRow {
+        sha256: seg.sha256.clone(),
+        ..failed_row(
+            input_index,
+            seg.doc.id.clone(),
+            seg.doc.source.clone(),
+            format!("{}: {msg}", seg.doc.source),
+        )
+    }
 }
 
 /// The row of a document that failed: no sentences, the error that stopped it.

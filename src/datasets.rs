@@ -181,16 +181,8 @@ pub fn class_scores(gold: &[bool], predicted: &[bool], class: bool) -> ClassScor
             _ => {}
         }
     }
-    let precision = if tp + fp == 0 {
-        0.0
-    } else {
-        tp as f64 / (tp + fp) as f64
-    };
-    let recall = if tp + fn_ == 0 {
-        0.0
-    } else {
-        tp as f64 / (tp + fn_) as f64
-    };
+    let precision = crate::eval::ratio(tp, tp + fp);
+    let recall = crate::eval::ratio(tp, tp + fn_);
     let f1 = if precision + recall == 0.0 {
         0.0
     } else {

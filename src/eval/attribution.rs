@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::f1;
+use super::{f1, ratio};
 use crate::input::InputFormat;
 use crate::pipeline::{self, AnnotateOptions};
 
@@ -128,14 +128,6 @@ impl Counts {
     /// Harmonic mean.
     pub fn f1(&self) -> f64 {
         f1(self.precision(), self.recall())
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
     }
 }
 

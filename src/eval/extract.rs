@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::f1;
+use super::{f1, ratio};
 use crate::input::{self, InputFormat, InputItem, InputOptions};
 
 /// Scores of one evaluation.
@@ -72,17 +72,7 @@ pub fn page_scores(extracted: &str, truth: &str) -> (f64, f64) {
     if tp + fp + fn_ == 0 {
         return (1.0, 1.0);
     }
-    let precision = if tp + fp == 0 {
-        0.0
-    } else {
-        tp as f64 / (tp + fp) as f64
-    };
-    let recall = if tp + fn_ == 0 {
-        0.0
-    } else {
-        tp as f64 / (tp + fn_) as f64
-    };
-    (precision, recall)
+    (ratio(tp, tp + fp), ratio(tp, tp + fn_))
 }
 
 /// Scores the pages of `dir` (`ID.html.gz` or `ID.html`) listed in `ground_truth`.

@@ -183,6 +183,13 @@ struct AnnotateArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum FocusArg {
+    Recall,
+    Balanced,
+    Precision,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Auto,
     Text,
@@ -240,6 +247,10 @@ enum EvalCommand {
         /// Also print the N worst pages.
         #[arg(long, default_value_t = 0, value_name = "N")]
         worst: usize,
+        /// Extraction focus to score: recall (annotate's), balanced (the crate's default) or
+        /// precision.
+        #[arg(long, value_enum, default_value_t = FocusArg::Recall)]
+        focus: FocusArg,
     },
     /// Attribution detection precision/recall and right-source F1 on labelled documents
     /// (JSONL from scripts/attribution_set.py export or scripts/mpqa_attribution.py).
@@ -555,11 +566,24 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             dir,
             ground_truth,
             worst,
+            focus,
         } => {
-            let scores = claimscan::eval::extract::evaluate(&dir, &ground_truth)
+            use claimscan::input::html::ExtractionFocus;
+            let focus = match focus {
+                FocusArg::Recall => ExtractionFocus::Recall,
+                FocusArg::Balanced => ExtractionFocus::Balanced,
+                FocusArg::Precision => ExtractionFocus::Precision,
+            };
+            let scores = claimscan::eval::extract::evaluate(&dir, &ground_truth, focus)
                 .map_err(anyhow::Error::msg)?;
             for (id, p, r) in scores.per_page.iter().take(worst) {
                 println!("WORST\t{id}\tP {p:.3}\tR {r:.3}");
+            }
+            for (k, h) in scores.halves.iter().enumerate() {
+                println!(
+                    "half {k}\t{} pages\tP {:.4}\tR {:.4}\tF1 {:.4}",
+                    h.pages, h.precision, h.recall, h.f1
+                );
             }
             println!("pages\tprecision\trecall\tf1\tMB\textract_s\tMB_per_s");
             let mb = scores.html_bytes as f64 / 1e6;

@@ -15,6 +15,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{f1, ratio};
+use crate::input::html::ExtractionFocus;
 use crate::input::{self, InputFormat, InputItem, InputOptions};
 
 /// Scores of one evaluation.
@@ -32,9 +33,25 @@ pub struct ExtractScores {
     pub html_bytes: usize,
     /// Seconds spent decoding and extracting, single-threaded (gunzip excluded).
     pub extract_seconds: f64,
+    /// The same scores on each half of the pages (an id whose first byte is even, odd): a
+    /// choice made on the pages should win on both halves.
+    pub halves: [Half; 2],
     /// Per page: id, precision, recall (worst pages first when printed).
     #[serde(skip)]
     pub per_page: Vec<(String, f64, f64)>,
+}
+
+/// Scores on one half of the pages.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Half {
+    /// Pages in the half.
+    pub pages: usize,
+    /// Mean precision.
+    pub precision: f64,
+    /// Mean recall.
+    pub recall: f64,
+    /// F1 of the two means.
+    pub f1: f64,
 }
 
 /// `\w+` tokens (Unicode letters, digits and `_`).
@@ -76,7 +93,11 @@ pub fn page_scores(extracted: &str, truth: &str) -> (f64, f64) {
 }
 
 /// Scores the pages of `dir` (`ID.html.gz` or `ID.html`) listed in `ground_truth`.
-pub fn evaluate(dir: &Path, ground_truth: &Path) -> Result<ExtractScores, String> {
+pub fn evaluate(
+    dir: &Path,
+    ground_truth: &Path,
+    focus: ExtractionFocus,
+) -> Result<ExtractScores, String> {
     let text =
         fs::read_to_string(ground_truth).map_err(|e| format!("{}: {e}", ground_truth.display()))?;
     let truth: serde_json::Map<String, serde_json::Value> =
@@ -88,6 +109,7 @@ pub fn evaluate(dir: &Path, ground_truth: &Path) -> Result<ExtractScores, String
         })?;
     let opts = InputOptions {
         format: InputFormat::Html,
+        extraction_focus: focus,
         ..InputOptions::default()
     };
     let mut scores = ExtractScores::default();
@@ -121,6 +143,25 @@ pub fn evaluate(dir: &Path, ground_truth: &Path) -> Result<ExtractScores, String
         scores.precision = precision / scores.pages as f64;
         scores.recall = recall / scores.pages as f64;
         scores.f1 = f1(scores.precision, scores.recall);
+    }
+    for (k, half) in scores.halves.iter_mut().enumerate() {
+        let pages: Vec<&(String, f64, f64)> = scores
+            .per_page
+            .iter()
+            .filter(|(id, _, _)| id.bytes().next().map_or(0, |b| usize::from(b % 2)) == k)
+            .collect();
+        if pages.is_empty() {
+            continue;
+        }
+        let n = pages.len() as f64;
+        let p = pages.iter().map(|x| x.1).sum::<f64>() / n;
+        let r = pages.iter().map(|x| x.2).sum::<f64>() / n;
+        *half = Half {
+            pages: pages.len(),
+            precision: p,
+            recall: r,
+            f1: f1(p, r),
+        };
     }
     scores
         .per_page

@@ -17,6 +17,34 @@ use crate::input::{FailedInput, InputItem, InputOptions};
 /// with a message instead of costing the run seconds and hundreds of MB to parse.
 pub const MAX_PAGE_BYTES: usize = 16 << 20;
 
+/// How much of a page's borderline text the extractor keeps (trafilatura's focus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExtractionFocus {
+    /// The crate's default balance.
+    Balanced,
+    /// Keep borderline blocks: the default, because it beat `Balanced` on both halves of the
+    /// dev pages (`claimscan eval extract … --focus balanced|recall` prints each half).
+    #[default]
+    Recall,
+    /// Drop borderline blocks.
+    Precision,
+}
+
+impl ExtractionFocus {
+    fn options(self) -> trafilatura::Options {
+        let options = trafilatura::Options::default();
+        match self {
+            ExtractionFocus::Balanced => options,
+            ExtractionFocus::Recall => {
+                options.with_focus(trafilatura::ExtractionFocus::FavorRecall)
+            }
+            ExtractionFocus::Precision => {
+                options.with_focus(trafilatura::ExtractionFocus::FavorPrecision)
+            }
+        }
+    }
+}
+
 /// What the HTTP layer knows about a page (WARC records), absent for files.
 #[derive(Debug, Clone, Default)]
 pub struct PageContext {
@@ -129,9 +157,7 @@ pub fn page_document(
                 .to_string(),
         );
     }
-    // FavorRecall beat the default on both halves of the dev pages (2-fold check, README).
-    let options =
-        trafilatura::Options::default().with_focus(trafilatura::ExtractionFocus::FavorRecall);
+    let options = opts.extraction_focus.options();
     let extracted = match trafilatura::extract(&decoded, &options) {
         Ok(result) => result,
         Err(e) => {

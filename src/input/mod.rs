@@ -141,6 +141,8 @@ pub struct InputOptions {
     pub strict_utf8: bool,
     /// Documents (and jsonl/csv records) larger than this many bytes fail.
     pub max_document_bytes: usize,
+    /// How web pages' main text is extracted (`claimscan eval extract --focus` compares them).
+    pub extraction_focus: html::ExtractionFocus,
 }
 
 impl Default for InputOptions {
@@ -151,6 +153,7 @@ impl Default for InputOptions {
             text_field: "text".to_string(),
             strict_utf8: false,
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            extraction_focus: html::ExtractionFocus::default(),
         }
     }
 }

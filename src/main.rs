@@ -387,6 +387,14 @@ struct TrainArgs {
     /// Train the entity task only.
     #[arg(long)]
     entities_only: bool,
+    /// The team's news set (`python3 scripts/news_labels.py export`): its train split is added
+    /// as a four-way task that fine-tunes the encoder; retrain the news head afterwards with
+    /// `train-news`.
+    #[arg(long)]
+    news: Option<PathBuf>,
+    /// Times the news task's batches appear in each epoch.
+    #[arg(long, default_value_t = 1)]
+    news_repeat: usize,
 }
 
 #[derive(clap::Args)]
@@ -830,6 +838,8 @@ fn train_cmd(args: TrainArgs) -> anyhow::Result<ExitCode> {
         ner_context_words: args.ner_context,
         continue_from: args.continue_from,
         entities_only: args.entities_only,
+        news_set: args.news,
+        news_repeat: args.news_repeat,
     };
     let report = train::train(&opts)?;
     println!("{}", serde_json::to_string_pretty(&report)?);

@@ -46,6 +46,13 @@ pub struct TrainOptions {
     /// Train the entity task only (the sentence heads keep their weights; they are still
     /// recalibrated and scored, since the shared encoder moves).
     pub entities_only: bool,
+    /// The team's news set export (`scripts/news_labels.py export`): its train split becomes
+    /// a four-way task (fact, speculation, opinion, none) that moves the encoder. Its
+    /// softmax layer is only a training aid and is not saved: the shipped four-way head is
+    /// `train-news`'s, fitted afterwards on the moved encoder.
+    pub news_set: Option<PathBuf>,
+    /// Times the news task's batches appear in each epoch (it is small next to the others).
+    pub news_repeat: usize,
 }
 
 /// The tasks the model learns.
@@ -59,6 +66,8 @@ pub enum Task {
     Checkworthy,
     /// Entity tagging (CoNLL-2003).
     Entities,
+    /// Four-way news label (the team's news set, train split).
+    News,
 }
 
 impl Task {
@@ -69,6 +78,7 @@ impl Task {
             Task::Speculation => "speculation",
             Task::Checkworthy => "checkworthy",
             Task::Entities => "entities",
+            Task::News => "news",
         }
     }
 }
@@ -152,6 +162,8 @@ struct Item {
 enum Target {
     Binary(bool),
     Tags(Vec<i64>),
+    /// Index into [`crate::model::news::NEWS_LABELS`].
+    Class(i64),
 }
 
 /// Word-piece targets for a tagged sentence: the word's tag on its first piece, the matching
@@ -257,6 +269,19 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         });
     }
     per_task.push((Task::Entities, ner_idx));
+    if let Some(path) = &opts.news_set {
+        let mut idx = Vec::new();
+        for ex in crate::train_news::read_news(path).map_err(anyhow::Error::msg)? {
+            if ex.split == "train" {
+                idx.push(items.len());
+                items.push(Item {
+                    tokens: model.encoder.tokenize(&ex.text)?,
+                    target: Target::Class(ex.label as i64),
+                });
+            }
+        }
+        per_task.push((Task::News, idx));
+    }
     if let Some(cap) = opts.max_per_task {
         for (_, idx) in &mut per_task {
             rng.shuffle(idx);
@@ -264,9 +289,16 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
         }
     }
     let lengths: Vec<usize> = items.iter().map(|i| i.tokens.len()).collect();
+    let repeats = |task: Task| {
+        if task == Task::News {
+            opts.news_repeat.max(1)
+        } else {
+            1
+        }
+    };
     let batches_per_epoch: usize = per_task
         .iter()
-        .map(|(_, idx)| idx.len().div_ceil(opts.batch_size))
+        .map(|(t, idx)| idx.len().div_ceil(opts.batch_size) * repeats(*t))
         .sum();
     let total_steps = batches_per_epoch * opts.epochs;
     let warmup = (total_steps / 10).max(1);
@@ -285,16 +317,30 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
     let mut optimizer = tch::nn::AdamW::default()
         .wd(0.01)
         .build(model.vars(), opts.learning_rate)?;
+    // The news task's softmax layer lives in its own store so that the saved model (and
+    // every reader of it) stays as it was.
+    let news_vars = tch::nn::VarStore::new(model.device());
+    let news_layer = tch::nn::linear(
+        news_vars.root() / "news",
+        model.encoder.hidden_size(),
+        crate::model::news::NEWS_LABELS.len() as i64,
+        Default::default(),
+    );
+    let mut news_optimizer = tch::nn::AdamW::default()
+        .wd(0.01)
+        .build(&news_vars, opts.learning_rate)?;
     let started = Instant::now();
     let mut step = 0usize;
     for epoch in 0..opts.epochs {
         let mut schedule: Vec<(Task, Vec<usize>)> = Vec::new();
         for (task, idx) in &per_task {
-            schedule.extend(
-                make_batches(idx, &lengths, opts.batch_size, &mut rng)
-                    .into_iter()
-                    .map(|b| (*task, b)),
-            );
+            for _ in 0..repeats(*task) {
+                schedule.extend(
+                    make_batches(idx, &lengths, opts.batch_size, &mut rng)
+                        .into_iter()
+                        .map(|b| (*task, b)),
+                );
+            }
         }
         rng.shuffle(&mut schedule);
         let mut running = 0.0;
@@ -306,6 +352,7 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
                     / (total_steps - warmup).max(1) as f64
             };
             optimizer.set_lr(lr);
+            news_optimizer.set_lr(lr);
             let toks: Vec<&Tokenized> = batch.iter().map(|&i| &items[i].tokens).collect();
             let encoded = model.encoder.forward(&toks, model.device(), true)?;
             let loss = match task {
@@ -326,6 +373,19 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
                         -100,
                         0.0,
                     )
+                }
+                Task::News => {
+                    let gold: Vec<i64> = batch
+                        .iter()
+                        .map(|&i| match items[i].target {
+                            Target::Class(c) => c,
+                            _ => -100,
+                        })
+                        .collect();
+                    let pooled = encoded.mean_pooled().dropout(0.1, true);
+                    pooled
+                        .apply(&news_layer)
+                        .cross_entropy_for_logits(&Tensor::from_slice(&gold))
                 }
                 _ => {
                     let gold: Vec<f32> = batch
@@ -350,7 +410,16 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
                     )
                 }
             };
-            optimizer.backward_step_clip_norm(&loss, 1.0);
+            if task == Task::News {
+                optimizer.zero_grad();
+                news_optimizer.zero_grad();
+                loss.backward();
+                optimizer.clip_grad_norm(1.0);
+                optimizer.step();
+                news_optimizer.step();
+            } else {
+                optimizer.backward_step_clip_norm(&loss, 1.0);
+            }
             running += loss.double_value(&[]);
             step += 1;
             if step.is_multiple_of(100) {
@@ -422,6 +491,9 @@ pub fn train(opts: &TrainOptions) -> anyhow::Result<serde_json::Value> {
                "pang_lee_per_class": opts.pang_lee_per_class, "max_per_task": opts.max_per_task,
                "ner_context_words": opts.ner_context_words, "entities_only": opts.entities_only,
                "continued_from": opts.continue_from.as_ref().map(|p| p.display().to_string()),
+               "news_set": opts.news_set.as_ref().map(|p| p.display().to_string()),
+               "news_train": per_task.iter().find(|(t, _)| *t == Task::News).map(|(_, i)| i.len()),
+               "news_repeat": opts.news_repeat,
                "train_seconds": started.elapsed().as_secs_f64()}),
     );
     let report = serde_json::Value::Object(report);

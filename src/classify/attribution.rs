@@ -624,7 +624,17 @@ fn source_kind(sentence: &str, words: &[Word], span: (usize, usize)) -> SourceKi
         // "a new poll", "a study": a checker can find a poll or a study.
         return SourceKind::Named;
     }
-    if VAGUE_SOURCE_WORDS.contains(&head.lower.as_str()) && (!is_proper(head) || head.start == 0) {
+    // "Geology professors", "researchers": a group of role holders, nobody in particular.
+    let plural_role = head
+        .lower
+        .strip_suffix('s')
+        .is_some_and(|one| PERSON_ROLES.contains(&one))
+        && !matches!(
+            inside[0].lower.as_str(),
+            "the" | "his" | "her" | "its" | "their"
+        );
+    let vague_head = VAGUE_SOURCE_WORDS.contains(&head.lower.as_str()) || plural_role;
+    if vague_head && (!is_proper(head) || head.start == 0) {
         let named_after = inside
             .iter()
             .skip_while(|w| w.start <= head.start)
@@ -848,7 +858,15 @@ fn reporting_clause(
         if k == 0 && cut {
             None
         } else {
-            subject(sentence, words, segs[k], quotes)
+            subject_of(
+                sentence,
+                words,
+                segs[k],
+                quotes,
+                // "The talks, said to be near collapse": hearsay, not a speaker.
+                SPEAKER_VERBS.contains(&verb.text)
+                    && words.get(v + 1).is_none_or(|w| w.lower != "to"),
+            )
         }
     };
     // A verb that credits only documents ("a poll showed …") needs a document subject, so
@@ -1089,6 +1107,18 @@ fn inverted_source(sentence: &str, words: &[Word], v: usize) -> Option<Found> {
 
 /// The subject inside a clause segment, cleaned and judged.
 fn subject(sentence: &str, words: &[Word], seg: (usize, usize), quotes: &Quotes) -> Option<Found> {
+    subject_of(sentence, words, seg, quotes, false)
+}
+
+/// [`subject`], for a verb that only speakers do ("said", "told"): any short determined noun
+/// phrase is then a source ("her mother told …", "the world's largest dredger said …").
+fn subject_of(
+    sentence: &str,
+    words: &[Word],
+    seg: (usize, usize),
+    quotes: &Quotes,
+    speaker_verb: bool,
+) -> Option<Found> {
     if quotes.inside(seg.0) {
         return None;
     }
@@ -1116,7 +1146,36 @@ fn subject(sentence: &str, words: &[Word], seg: (usize, usize), quotes: &Quotes)
             break;
         }
     }
-    judge(sentence, words, start, end)
+    judge(sentence, words, start, end).or_else(|| {
+        (speaker_verb && determined_noun_phrase(words, start, end))
+            .then(|| Found::Source((words[start].start, words[end - 1].end)))
+    })
+}
+
+/// Verbs whose subject is a speaker whatever its noun: a dredging company, a mother.
+const SPEAKER_VERBS: &[&str] = &["said", "says", "told", "tells"];
+
+/// Words `start..end` as "the/a/her … NOUN": two to five words after a determiner or
+/// possessive, ending in a lower-case word that is no pronoun or adverb.
+fn determined_noun_phrase(words: &[Word], start: usize, end: usize) -> bool {
+    let n = end.saturating_sub(start);
+    if !(2..=5).contains(&n) {
+        return false;
+    }
+    let first = words[start].lower.as_str();
+    let last = &words[end - 1];
+    let determiner = matches!(
+        first,
+        "the" | "a" | "an" | "her" | "his" | "their" | "its" | "our" | "my" | "your"
+    );
+    determiner
+        && last.text == last.lower
+        && last.lower.chars().all(|c| c.is_alphabetic())
+        && !last.lower.ends_with("ly")
+        && !PRONOUNS.contains(&last.lower.as_str())
+        && words[start + 1..end].iter().all(|w| {
+            !CLAUSE_WORDS.contains(&w.lower.as_str()) && !DETERMINERS.contains(&w.lower.as_str())
+        })
 }
 
 /// Judges words `start..end` as a source noun phrase and reduces it to what a checker
@@ -1124,6 +1183,9 @@ fn subject(sentence: &str, words: &[Word], seg: (usize, usize), quotes: &Quotes)
 fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Found> {
     if start >= end {
         return None;
+    }
+    if let Some((s, e)) = opening_names(sentence, words, start, end) {
+        return Some(Found::Source((words[s].start, words[e - 1].end)));
     }
     // "Germany's representative to the EU's veterinary committee Werner Zwingmann": a long
     // description is no subject, but the name it ends in is.
@@ -1140,10 +1202,12 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
         if REJECT_START.contains(&words[start].lower.as_str()) {
             return None;
         }
-        let (s, e) = proper_run_ending_at(sentence, words, end.saturating_sub(6).max(start), end)?;
-        let (s, e) = strip_titles(words, (s, e));
-        let ok = e - s >= 2 && s > start && !CLAUSE_WORDS.contains(&words[s - 1].lower.as_str());
-        return ok.then(|| Found::Source((words[s].start, words[e - 1].end)));
+        let ending = proper_run_ending_at(sentence, words, end.saturating_sub(6).max(start), end)
+            .map(|run| strip_titles(words, run))
+            .filter(|&(s, e)| {
+                e - s >= 2 && s > start && !CLAUSE_WORDS.contains(&words[s - 1].lower.as_str())
+            });
+        return ending.map(|(s, e)| Found::Source((words[s].start, words[e - 1].end)));
     }
     let span = &words[start..end];
     if span.len() == 1 && PRONOUNS.contains(&span[0].lower.as_str()) {
@@ -1161,6 +1225,8 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
     let (s, e) = reduce(sentence, words, start, end);
     let reduced = (s, e) != (start, end);
     let head = head_noun(span);
+    // "Geology professors": a plural of a listed noun is one too.
+    let singular = head.lower.strip_suffix('s').unwrap_or(&head.lower);
     let source_head = [
         SOURCE_NOUNS,
         VAGUE_SOURCE_WORDS,
@@ -1170,13 +1236,46 @@ fn judge(sentence: &str, words: &[Word], start: usize, end: usize) -> Option<Fou
         GROUP_ROLES,
     ]
     .iter()
-    .any(|list| list.contains(&head.lower.as_str()))
+    .any(|list| list.contains(&head.lower.as_str()) || list.contains(&singular))
         // "Machado's publicists": whoever a name owns speaks for it.
         || span.iter().any(|w| is_proper(w) && (w.lower.ends_with("'s") || w.lower.ends_with("’s")));
     if !reduced && !is_proper(last) && !source_head {
         return None;
     }
     Some(Found::Source((words[s].start, words[e - 1].end)))
+}
+
+/// A long subject that opens with names and goes on to describe them ("James Harvey and
+/// Jennifer Hurley of the Moss Landing Marine Laboratories in California"): the names.
+fn opening_names(
+    sentence: &str,
+    words: &[Word],
+    start: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
+    let mut e = start;
+    while e < end && (is_proper(&words[e]) || (e > start && words[e].lower == "and")) {
+        e += 1;
+    }
+    // Back off a trailing "and" and require a two-word name followed by a description.
+    while e > start && words[e - 1].lower == "and" {
+        e -= 1;
+    }
+    let described = e < end && matches!(words[e].lower.as_str(), "of" | "from" | "at");
+    // "Central Bank of Kenya", "Foreign Ministry of …": an institution's name goes on.
+    let institution = e > start && {
+        let last = words[e - 1].lower.as_str();
+        GROUP_ROLES.contains(&last) || OUTLET_HEADS.contains(&last) || SOURCE_NOUNS.contains(&last)
+    };
+    if institution {
+        return None;
+    }
+    let glued = (start + 1..e).all(|k| {
+        sentence
+            .get(words[k - 1].end..words[k].start)
+            .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+    });
+    (e - start >= 2 && described && glued).then_some((start, e))
 }
 
 /// The head noun of a source phrase: its last word, or the word before its first
@@ -1235,6 +1334,8 @@ pub(crate) const PERSON_ROLES: &[&str] = &[
     "doctor",
     "negotiator",
     "deputy",
+    "researcher",
+    "scientist",
 ];
 
 /// Role nouns of an organisation with its own name words ("the office" → "Federal office for
@@ -1268,6 +1369,7 @@ pub(crate) const GROUP_ROLES: &[&str] = &[
     "alliance",
     "parliament",
     "exchange",
+    "team",
 ];
 
 /// Source nouns beyond [`SOURCE_NOUNS`]: outlets, groups and researchers.
@@ -1318,7 +1420,9 @@ fn reduce(sentence: &str, words: &[Word], start: usize, end: usize) -> (usize, u
     let head = (start..end)
         .rev()
         .find(|&k| OUTLET_HEADS.contains(&words[k].lower.as_str()));
-    if let Some(h) = head {
+    // "an Albanian newspaper": an indefinite outlet is described, not named.
+    let indefinite = matches!(words[start].lower.as_str(), "a" | "an");
+    if let Some(h) = head.filter(|&h| !(indefinite && h <= start + 2)) {
         if let Some(last_cap) = (start..h).rev().find(|&k| is_proper(&words[k])) {
             if let Some(run) = proper_run_ending_at(sentence, words, start, last_cap + 1) {
                 return run;
@@ -2055,6 +2159,35 @@ mod tests {
         // A participle after a possessive or an article is an adjective, not a report.
         none("The minister's alleged remark made headlines in Vella and Ostrava.");
         none("The reported deal collapsed on Friday.");
+    }
+
+    #[test]
+    fn speakers_described_rather_than_named() {
+        // Only speakers say or tell: any short determined noun phrase is their subject.
+        named(
+            "Her uncle told reporters that the boat had sunk.",
+            "Her uncle",
+        );
+        named(
+            "The country's biggest brewer said in May that sales had doubled.",
+            "The country's biggest brewer",
+        );
+        // Hearsay "said to be" credits nobody.
+        none("The bridge said to be unsafe reopened in June.");
+        // A plural of a listed role noun is a source too.
+        vague(
+            "Chemistry professors were quoted as saying the archive was lost.",
+            "Chemistry professors",
+        );
+        named(
+            "Maria Olsen and Pedro Vaz of the Tidewater Research Station in Norfolk say the eels return each spring.",
+            "Maria Olsen and Pedro Vaz",
+        );
+        // An indefinite outlet is described, not named by its nationality.
+        named(
+            "The ferry was late again, a Maltese newspaper said on Monday.",
+            "a Maltese newspaper",
+        );
     }
 
     #[test]

@@ -229,32 +229,51 @@ fn role_antecedent<'a>(
     let lower = source.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     let definite = matches!(words.first(), Some(&"the") | Some(&"this"));
-    let has_capital = source
+    let role = *words.last()?;
+    // "the Oxford team": a capitalised modifier must be in the mention it points back to.
+    let modifiers: Vec<String> = source
         .split_whitespace()
         .skip(1)
-        .any(|w| w.chars().next().is_some_and(char::is_uppercase));
-    let role = *words.last()?;
-    if !definite || has_capital || words.len() > 4 {
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(str::to_lowercase)
+        .collect();
+    if !definite || words.len() > 4 {
         return None;
     }
     let earlier = antecedents
         .iter()
         .rev()
         .filter(|a| a.sentence < i && a.sentence + ANTECEDENT_WINDOW >= i);
-    if PERSON_ROLES.contains(&role) || GROUP_ROLES.contains(&role) {
-        let class = if PERSON_ROLES.contains(&role) {
+    // "the papers" → "official Iraqi newspapers", "the researchers" → "researcher".
+    let singular = role.strip_suffix('s').unwrap_or(role);
+    let listed = |list: &[&str]| list.contains(&role) || list.contains(&singular);
+    if listed(PERSON_ROLES) || listed(GROUP_ROLES) {
+        let class = if listed(PERSON_ROLES) {
             Class::Person
         } else {
             Class::Group
         };
+        let carries = |w: &str| {
+            w == role
+                || w == singular
+                || (singular.len() >= 5 && w.ends_with(singular))
+                || (role.len() >= 5 && w.ends_with(role))
+        };
         let mut found = None;
         for a in earlier {
-            if a.class == class && a.descriptor.split_whitespace().any(|w| w == role) {
+            let described = a.descriptor.split_whitespace().any(carries);
+            let modified = modifiers
+                .iter()
+                .all(|m| a.descriptor.split_whitespace().any(|w| w == m));
+            if a.class == class && described && modified {
                 found = Some(a);
                 break;
             }
         }
         return found;
+    }
+    if !modifiers.is_empty() {
+        return None;
     }
     if DOCUMENT_ROLES.contains(&role) {
         // "the statement said": whoever issued it, the last source credited.
@@ -531,6 +550,34 @@ mod tests {
                 "Coastal Shipping Office",
                 "Coastal Shipping Office",
                 "Tomas Berg"
+            ]
+        );
+    }
+
+    #[test]
+    fn plural_and_modified_role_nouns_point_back() {
+        let got = sources_of(&[
+            (
+                "Two provincial newspapers said the dam had been finished.",
+                vec![],
+            ),
+            (
+                "\"The water will reach the valley by June,\" the papers said.",
+                vec![],
+            ),
+            (
+                "A team of engineers at Lund University said the design was sound.",
+                vec![("Lund University", EntityType::Org)],
+            ),
+            ("The Lund team said tests would continue.", vec![]),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "Two provincial newspapers",
+                "Two provincial newspapers",
+                "Lund University",
+                "Lund University"
             ]
         );
     }

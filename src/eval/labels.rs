@@ -53,6 +53,11 @@ pub fn read_examples(task: Task, file: &Path, split: EvalSplit) -> Result<Vec<Ex
         Task::Entities => {
             return Err("entities are scored with `claimscan eval ner FILE.conll`".into())
         }
+        Task::News => {
+            return Err(
+                "the news labels are scored with `claimscan eval labels --task news`".into(),
+            )
+        }
     };
     Ok(match (task, split) {
         (Task::Speculation, EvalSplit::Dev) => all

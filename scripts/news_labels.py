@@ -85,7 +85,7 @@ def agree():
             by_source[item["source"]].append((one[i], two[i]))
             by_source["all"].append((one[i], two[i]))
     print(f"{'source':<10} {'items':>6} {'agree':>7} {'kappa':>7}")
-    for source in ["reuters", "sample", "checkthat", "debate", "all"]:
+    for source in ["reuters", "sample", "checkthat", "debate", "mpqa", "all"]:
         pairs = by_source.get(source, [])
         if pairs:
             agreement = sum(a == b for a, b in pairs) / len(pairs)

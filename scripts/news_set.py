@@ -12,6 +12,10 @@ Sources:
   checkthat every row of CheckThat! 2025 subjectivity train_en.tsv and dev_en.tsv
   sample    the project's sample article, split by target/release/claimscan
   debate    200 rows spread over CT24_checkworthy_english_train.tsv (political debates)
+  mpqa      whole MPQA 1.2 documents (world press, 2001-2002: more opinion and speculation
+            than the Reuters wire), about 1,300 sentences, only documents outside MPQA's
+            held-out attribution fifth and outside this set's dev fifth, so both dev sets
+            stay as they were; references are the GATE_sentence byte spans
 
 Split: dev for a fixed fifth of documents (sha256 of source:doc), train otherwise; the
 sample article is dev, CheckThat! rows keep their own file's split.
@@ -45,8 +49,10 @@ BINARY = os.path.join(ROOT, "target", "release", "claimscan")
 
 REUTERS_TARGET = 1400  # sentences
 DEBATE_ROWS = 200
-SOURCES = ["reuters", "sample", "checkthat", "debate"]  # also the batch order
-BATCH_SIZE = {"reuters": 130, "checkthat": 130, "debate": 100}  # sample: one batch
+SOURCES = ["reuters", "sample", "checkthat", "debate", "mpqa"]  # also the batch order
+BATCH_SIZE = {"reuters": 130, "checkthat": 130, "debate": 100, "mpqa": 130}  # sample: one batch
+MPQA_TARGET = 1300  # sentences
+MPQA_MAX_DOC = 60  # longer documents would crowd out the others
 # Upper-case headers of sports pages and results tables (matched as whole words).
 SPORTS = re.compile(r"\b(SOCCER|CRICKET|TENNIS|GOLF|BASEBALL|RUGBY|RESULTS?|STANDINGS|NHL|NBA|NFL)\b")
 # Ranking lines: the numeric share alone misses them, names and brackets dilute the numbers.
@@ -152,6 +158,51 @@ def debate_items():
             for r in rows[::step][:DEBATE_ROWS]]
 
 
+# ---------------------------------------------------------------- MPQA 1.2
+
+def mpqa_documents():
+    """Document paths of the MPQA release, in its own list order."""
+    import mpqa_attribution as m
+    with open(os.path.join(m.MPQA, "Release-Full-Doclist"), encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def mpqa_sentences(rel):
+    """(start, end) byte spans of the document's GATE_sentence annotations, in order."""
+    import mpqa_attribution as m
+    path = os.path.join(m.MPQA, "man_anns", rel, "gatesentences.mpqa.1.2")
+    return sorted((a, b) for a, b, t, _ in m.annotations(path) if t == "GATE_sentence" and b > a)
+
+
+def mpqa_text(rel, span):
+    import mpqa_attribution as m
+    start, end = map(int, span.split(":"))
+    with open(os.path.join(m.MPQA, "docs", rel), "rb") as f:
+        return f.read()[start:end].decode("latin-1")
+
+
+def mpqa_items():
+    def held_out(rel):  # scripts/mpqa_attribution.py's dev fifth
+        return int(hashlib.sha256(rel.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+    docs = [rel for rel in mpqa_documents()
+            if not held_out(rel) and split_of("mpqa", "mpqa", rel) == "train"]
+    # A fixed pseudo-random order spreads the documents over topics and sources.
+    docs.sort(key=lambda rel: hashlib.sha256(("select:" + rel).encode("utf-8")).hexdigest())
+    items, total = [], 0
+    for rel in docs:
+        if total >= MPQA_TARGET:
+            break
+        spans = mpqa_sentences(rel)
+        if not spans or len(spans) > MPQA_MAX_DOC:
+            continue
+        key = "m" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+        for n, (a, b) in enumerate(spans):
+            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b)))
+        total += len(spans)
+    return items
+
+
 # ---------------------------------------------------------------- sample article
 
 def read_sample():
@@ -207,7 +258,7 @@ def split_of(source, file, doc):
 
 def select_items():
     rows = []
-    for item in reuters_items() + sample_items() + checkthat_items() + debate_items():
+    for item in reuters_items() + sample_items() + checkthat_items() + debate_items() + mpqa_items():
         rows.append(dict(zip(COLUMNS, item + (split_of(*item[1:4]),))))
     ids = [r["item_id"] for r in rows]
     assert len(ids) == len(set(ids)), "duplicate item ids"
@@ -233,6 +284,8 @@ def rebuild_texts(items):
         elif it["source"] == "sample":
             start, end = map(int, it["ref"].split(":"))
             text = sample[start:end]
+        elif it["source"] == "mpqa":
+            text = mpqa_text(it["doc"], it["ref"])
         else:
             text = tsv[it["file"]].get(it["ref"], "")
         texts[it["item_id"]] = " ".join(text.split())
@@ -280,7 +333,7 @@ def write_text(out_dir):
         current_file = None
         for doc in docs:
             first = doc[0]
-            if source in ("reuters", "sample"):
+            if source in ("reuters", "sample", "mpqa"):
                 lines += ["## %s %s (%s)" % (source, first["doc"], first["split"]), ""]
             elif first["file"] != current_file:
                 # Single sentences without context: one section per file, not per sentence.
@@ -288,7 +341,7 @@ def write_text(out_dir):
                 current_file = first["file"]
                 lines += ["## %s %s (each line is its own document)" % (source, current_file), ""]
             lines += ["%s\t%s" % (it["item_id"], texts[it["item_id"]]) for it in doc]
-            if source in ("reuters", "sample"):
+            if source in ("reuters", "sample", "mpqa"):
                 lines.append("")
         with open(os.path.join(out_dir, "batches", "batch_%02d.md" % n), "w", encoding="utf-8") as f:
             f.write("\n".join(lines).rstrip("\n") + "\n")

@@ -40,6 +40,8 @@ pub enum Resolution {
     Antecedent,
     /// The speaker of the quotation the sentence belongs to.
     Quotation,
+    /// The outlet heading of the press digest section the sentence stands under.
+    DigestHeading,
 }
 
 /// The source of one sentence: a byte span of the document.
@@ -119,6 +121,8 @@ pub struct DocumentSources {
     inside: bool,
     /// Sources of the sentences not yet released (those of the open quotation).
     waiting: Vec<Option<Source>>,
+    /// Inside a press digest: the outlet heading the current items stand under.
+    digest: Option<Option<Source>>,
 }
 
 impl DocumentSources {
@@ -135,9 +139,12 @@ impl DocumentSources {
             released.extend(self.release());
             self.inside = false;
         }
-        let source = view
+        let mut source = view
             .credit
             .and_then(|credit| own_source(view, credit, i, &self.antecedents));
+        if source.is_none() {
+            source = self.digest_item(view);
+        }
         let before = self.antecedents.len();
         remember_mentions(&mut self.antecedents, view, i);
         if let Some(source) = source {
@@ -151,6 +158,38 @@ impl DocumentSources {
             released.extend(self.release());
         }
         released
+    }
+
+    /// A press digest ("PRESS DIGEST - Malta - Aug 26", then each paper's name as a heading
+    /// over the stories it ran) credits its items to the heading they stand under: the
+    /// digest's source for a sentence with none of its own. A sign-off line ("-- Valletta
+    /// Newsroom …") ends the digest.
+    fn digest_item(&mut self, view: &SentenceView<'_>) -> Option<Source> {
+        let text = view.text.trim();
+        if text.to_lowercase().contains("press digest") {
+            self.digest = Some(None);
+            return None;
+        }
+        let outlet = self.digest.as_mut()?;
+        if text.contains("Newsroom") {
+            self.digest = None;
+            return None;
+        }
+        if is_outlet_heading(text) {
+            let start = view.start + (view.text.len() - view.text.trim_start().len());
+            *outlet = Some(Source {
+                start,
+                end: start + text.len(),
+                kind: SourceKind::Named,
+                resolution: Resolution::DigestHeading,
+            });
+            return None;
+        }
+        // A section heading ("FRONT PAGE") asserts nothing; the paper stays the same.
+        if !text.chars().any(char::is_lowercase) {
+            return None;
+        }
+        *outlet
     }
 
     /// Ends the document: the sources still waiting.
@@ -292,6 +331,20 @@ fn role_antecedent<'a>(
             .copied();
     }
     None
+}
+
+/// A heading naming a paper inside a press digest: upper case, a few words, no digits (a
+/// dateline) and no page or section word ("FRONT PAGE", "BUSINESS PAGES").
+fn is_outlet_heading(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let words = text.split_whitespace().count();
+    letters >= 2
+        && (1..=6).contains(&words)
+        && !text.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+        && !text.starts_with('-')
+        && !["PAGE", "SECTION", "EDITORIAL"]
+            .iter()
+            .any(|w| text.contains(w))
 }
 
 /// Adds the sentence's persons and organisations as antecedents.
@@ -578,6 +631,44 @@ mod tests {
                 "Two provincial newspapers",
                 "Lund University",
                 "Lund University"
+            ]
+        );
+    }
+
+    #[test]
+    fn press_digest_items_are_credited_to_the_paper_heading_them() {
+        let got = sources_of(&[
+            ("PRESS DIGEST - Ruritania - May 4.", vec![]),
+            (
+                "These are the leading stories in the Ruritanian press.",
+                vec![],
+            ),
+            ("DAILY HERALD", vec![]),
+            ("- Port strike enters third week.", vec![]),
+            ("Dockers want a 9 percent rise.", vec![]),
+            ("FRONT PAGE", vec![]),
+            ("- Mayor opens the new bridge.", vec![]),
+            ("THE EVENING POST", vec![]),
+            ("- Transport minister said fares would rise.", vec![]),
+            ("- Flood barrier finished early.", vec![]),
+            ("-- Ostrava Newsroom +420 555 0100", vec![]),
+            ("Weather for the weekend.", vec![]),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "",
+                "",
+                "",
+                "DAILY HERALD",
+                "DAILY HERALD",
+                "",
+                "DAILY HERALD",
+                "",
+                "Transport minister",
+                "THE EVENING POST",
+                "",
+                ""
             ]
         );
     }

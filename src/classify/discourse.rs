@@ -299,7 +299,15 @@ fn role_antecedent<'a>(
                 || (role.len() >= 5 && w.ends_with(role))
         };
         let mut found = None;
+        let mut credited_of_class = None;
         for a in earlier {
+            if credited_of_class.is_none()
+                && a.credited
+                && a.class == class
+                && a.kind == SourceKind::Named
+            {
+                credited_of_class = Some(a);
+            }
             let described = a.descriptor.split_whitespace().any(carries);
             let modified = modifiers
                 .iter()
@@ -309,7 +317,13 @@ fn role_antecedent<'a>(
                 break;
             }
         }
-        return found;
+        // Nobody carries the role in words: the last source of its class credited before
+        // ("Franz Fischler said …" then "the minister said …").
+        return found.or(if modifiers.is_empty() {
+            credited_of_class
+        } else {
+            None
+        });
     }
     if !modifiers.is_empty() {
         return None;
@@ -671,6 +685,18 @@ mod tests {
                 ""
             ]
         );
+    }
+
+    #[test]
+    fn a_role_falls_back_to_the_last_credited_source_of_its_kind() {
+        let got = sources_of(&[
+            (
+                "Jana Novak said the talks had failed.",
+                vec![("Jana Novak", EntityType::Per)],
+            ),
+            ("The minister said she would try again.", vec![]),
+        ]);
+        assert_eq!(got, ["Jana Novak", "Jana Novak"]);
     }
 
     #[test]

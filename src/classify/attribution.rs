@@ -180,6 +180,11 @@ const WEAK_VERBS: &[&str] = &[
     "projected",
     "signalled",
     "signaled",
+    "assured",
+    "assures",
+    "promised",
+    "promises",
+    "informed",
 ];
 
 /// Verbs that can come before their subject: `"…," said Maria Zakharova.`
@@ -411,6 +416,13 @@ const LEADING_SKIP: &[&str] = &[
 /// Adverbs and auxiliaries between a subject and its verb ("Lavrov has also said").
 const TRAILING_SKIP: &[&str] = &[
     "also",
+    "even",
+    "still",
+    "just",
+    "now",
+    "never",
+    "always",
+    "often",
     "has",
     "have",
     "had",
@@ -1281,6 +1293,35 @@ fn opening_names(
 /// The head noun of a source phrase: its last word, or the word before its first
 /// preposition ("dealers in the kingdom", "people close to her").
 fn head_noun<'w>(span: &'w [Word<'w>]) -> &'w Word<'w> {
+    // "One of the officials", "some of the diplomats": the group after "of" is the head.
+    if span.len() > 2
+        && span[1].lower == "of"
+        && matches!(
+            span[0].lower.as_str(),
+            "one"
+                | "some"
+                | "many"
+                | "several"
+                | "two"
+                | "three"
+                | "most"
+                | "each"
+                | "none"
+                | "few"
+        )
+    {
+        let rest = &span[2..];
+        let rest = match rest.first() {
+            Some(w)
+                if rest.len() > 1
+                    && matches!(w.lower.as_str(), "the" | "his" | "her" | "its" | "their") =>
+            {
+                &rest[1..]
+            }
+            _ => rest,
+        };
+        return head_noun(rest);
+    }
     let first_preposition = span
         .iter()
         .position(|w| {
@@ -2171,6 +2212,19 @@ mod tests {
         named(
             "The country's biggest brewer said in May that sales had doubled.",
             "The country's biggest brewer",
+        );
+        // Adverbs between a name and its verb, a member of a group, "assured … that".
+        named(
+            "Harbour master Ivo Kral even added that the pier was safe.",
+            "Ivo Kral",
+        );
+        vague(
+            "One of the diplomats, who asked not to be named, said the embassy was closed.",
+            "One of the diplomats",
+        );
+        named(
+            "The port authority has assured shippers that the pier will reopen.",
+            "The port authority",
         );
         // Hearsay "said to be" credits nobody.
         none("The bridge said to be unsafe reopened in June.");

@@ -1057,6 +1057,11 @@ fn complement_follows(sentence: &str, words: &[Word], v: usize) -> bool {
     if after.starts_with([':', '"', '“']) {
         return true;
     }
+    // "assured shippers that …": these verbs take their listener before the clause.
+    let listener_first = matches!(
+        words[v].lower.as_str(),
+        "assured" | "assures" | "informed" | "promised" | "promises"
+    );
     words[v + 1..]
         .iter()
         .take(4)
@@ -1065,6 +1070,7 @@ fn complement_follows(sentence: &str, words: &[Word], v: usize) -> bool {
                 || SOURCE_STOPS.contains(&w.lower.as_str())
                 || w.is_capitalised()
                 || TIME_WORDS.contains(&w.lower.as_str())
+                || (listener_first && w.lower.chars().all(char::is_alphabetic))
         })
         .any(|w| w.lower == "that")
 }

@@ -280,6 +280,10 @@ enum EvalCommand {
         /// Decide as `annotate` does: the sentence label from all heads, cue evidence and attribution.
         #[arg(long)]
         with_cues: bool,
+        /// News task: annotate each document of the export whole (one sentence per line), so
+        /// the labels include what the document stage adds (quotations' speakers).
+        #[arg(long)]
+        in_documents: bool,
         /// Also write the head's calibrated probability of the task's class, one line per
         /// scored row in file order, to this file.
         #[arg(long, value_name = "FILE")]
@@ -740,6 +744,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             split,
             models,
             precision,
+            in_documents,
             ..
         } => {
             let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
@@ -752,6 +757,16 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                     )
                 }
             };
+            if in_documents {
+                eprintln!("eval labels --task news: annotate over whole documents");
+                for (source, scores) in
+                    labels::evaluate_news_in_documents(&examples, &models_dir(models), precision)?
+                {
+                    claimscan::train_news::print_scores(&source, &scores);
+                    println!();
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let model = ClaimModel::load_with(&models_dir(models), precision)?;
             eprintln!(
                 "eval labels --task news: {}",
@@ -774,6 +789,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             probabilities,
             models,
             precision,
+            ..
         } => {
             let (task, split) = (task.into(), split.into());
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;

@@ -936,7 +936,15 @@ fn write_released(
             break;
         };
         let chars = &open.chars;
-        let rows = isolate::run_isolated(|| sentence_rows(seg, chars, i, &sentence, source));
+        let rows = isolate::run_isolated(|| {
+            let span = seg.spans[i];
+            let text = &seg.doc.text[span.start..span.end];
+            let sentence = LabelledSentence {
+                label: classify::with_document_source(text, sentence.label, source.as_ref()),
+                ..sentence
+            };
+            sentence_rows(seg, chars, i, &sentence, source)
+        });
         let (sentence_row, entity_rows, label) = match rows {
             Ok(rows) => rows,
             Err(msg) => return Ok(Err(format!("writing failed: {msg} {BUG_HINT}"))),

@@ -276,6 +276,75 @@ pub fn label_news(
     }
 }
 
+/// A sentence that credits nobody on its own but belongs to a quotation whose speaker the
+/// document names, or stands under a press digest's paper heading ([`discourse`]), is a
+/// reported statement: FACT from a named source, SPECULATION from a vague one (DESIGN.md),
+/// mixed with the sentence's own reading as the vague-source rule is. Other sentences come
+/// back unchanged.
+pub fn with_document_source(
+    text: &str,
+    label: SentenceLabel,
+    source: Option<&discourse::Source>,
+) -> SentenceLabel {
+    let Some(source) = source else {
+        return label;
+    };
+    let carried = matches!(
+        source.resolution,
+        discourse::Resolution::Quotation | discourse::Resolution::DigestHeading
+    );
+    if label.credit.is_some() || !carried {
+        return label;
+    }
+    let claim = 1.0 - label.p_none;
+    let s = &label.scores;
+    let p = [
+        s.p_fact * claim,
+        s.p_speculation * claim,
+        s.p_opinion * claim,
+        label.p_none,
+    ];
+    let target = if source.kind.is_vague() { 1 } else { 0 };
+    let keep = 1.0 - VAGUE_SOURCE_WEIGHT;
+    let p: [f64; 4] = std::array::from_fn(|k| {
+        p[k] * keep
+            + if k == target {
+                VAGUE_SOURCE_WEIGHT
+            } else {
+                0.0
+            }
+    });
+    let claim = (p[0] + p[1] + p[2]).max(f64::MIN_POSITIVE);
+    let scores = SentenceScores {
+        p_fact: p[0] / claim,
+        p_speculation: p[1] / claim,
+        p_opinion: p[2] / claim,
+        checkworthy: s.checkworthy,
+    };
+    let mut chosen = (Label::Fact, p[0]);
+    for candidate in [
+        (Label::Speculation, p[1]),
+        (Label::Opinion, p[2]),
+        (Label::None, p[3]),
+    ] {
+        if candidate.1 > chosen.1 {
+            chosen = candidate;
+        }
+    }
+    let cues = if chosen.0 == label.label {
+        label.cues
+    } else {
+        explaining_cues(chosen.0, &cues::find_cues(text), None)
+    };
+    SentenceLabel {
+        label: chosen.0,
+        scores,
+        cues,
+        credit: None,
+        p_none: p[3],
+    }
+}
+
 /// Weight of the vague-source rule: a claim credited to nobody in particular ("officials
 /// said", "reportedly") is SPECULATION (DESIGN.md), mixed in the way the boilerplate rule is.
 const VAGUE_SOURCE_WEIGHT: f64 = 0.6;
@@ -373,6 +442,7 @@ pub fn argmax(scores: &SentenceScores) -> Label {
 mod tests {
     use super::*;
     use crate::model::heads::combine;
+    use attribution::SourceKind;
 
     #[test]
     fn reported_statement_is_fact_and_still_sums_to_one() {
@@ -385,6 +455,35 @@ mod tests {
         assert_eq!(out.credit.map(|a| a.source).as_deref(), Some("TASS"));
         let s = out.scores;
         assert!((s.p_fact + s.p_speculation + s.p_opinion - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_quotations_speaker_makes_its_sentences_reported_statements() {
+        let text = "This ruling is a disgrace.";
+        let alone = label_sentence(text, combine(0.9, 0.1, 0.5));
+        assert_eq!(alone.label, Label::Opinion);
+        let source = |kind, resolution| discourse::Source {
+            start: 0,
+            end: 3,
+            kind,
+            resolution,
+        };
+        let named = source(SourceKind::Named, discourse::Resolution::Quotation);
+        let out = with_document_source(text, alone.clone(), Some(&named));
+        assert_eq!(out.label, Label::Fact);
+        let s = out.scores;
+        assert!((s.p_fact + s.p_speculation + s.p_opinion - 1.0).abs() < 1e-9);
+        let vague = source(SourceKind::Vague, discourse::Resolution::Quotation);
+        assert_eq!(
+            with_document_source(text, alone.clone(), Some(&vague)).label,
+            Label::Speculation
+        );
+        // A source the sentence names itself was already weighed by the sentence's label.
+        let own = source(SourceKind::Named, discourse::Resolution::InSentence);
+        assert_eq!(
+            with_document_source(text, alone, Some(&own)).label,
+            Label::Opinion
+        );
     }
 
     #[test]

@@ -203,13 +203,107 @@ pub fn evaluate_news(
                 .unwrap_or(0)
         })
         .collect();
+    Ok(scores_by_source(examples, &predicted))
+}
+
+/// `eval labels --task news --in-documents`: the labels `claimscan annotate` writes when each
+/// document of the export (its rows of one source and document, in order; a CheckThat! or
+/// debate row is a document of one line) is annotated whole, one sentence per line. Unlike
+/// [`evaluate_news`], this includes what the document stage adds: the speaker of a quotation
+/// that runs over sentences, the paper heading a press digest's items, the layout classes.
+pub fn evaluate_news_in_documents(
+    examples: &[crate::train_news::NewsExample],
+    models_dir: &std::path::Path,
+    precision: crate::model::Precision,
+) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
+    use crate::model::news::NEWS_LABELS;
+    let work = std::env::temp_dir().join(format!("claimscan-eval-news-{}", std::process::id()));
+    let result = (|| {
+        let inputs_dir = work.join("docs");
+        std::fs::create_dir_all(&inputs_dir)?;
+        // Consecutive rows of one document form one input file.
+        let mut documents: Vec<Vec<usize>> = Vec::new();
+        for (i, e) in examples.iter().enumerate() {
+            let same = documents.last().is_some_and(|d| {
+                let first = &examples[d[0]];
+                first.source == e.source && first.doc == e.doc
+            });
+            if same {
+                if let Some(d) = documents.last_mut() {
+                    d.push(i);
+                }
+            } else {
+                documents.push(vec![i]);
+            }
+        }
+        let mut inputs = Vec::with_capacity(documents.len());
+        for (n, rows) in documents.iter().enumerate() {
+            let path = inputs_dir.join(format!("{n:06}.txt"));
+            let lines: Vec<&str> = rows.iter().map(|&i| examples[i].text.as_str()).collect();
+            std::fs::write(&path, lines.join("\n") + "\n")?;
+            inputs.push(path);
+        }
+        let mut opts = crate::pipeline::AnnotateOptions::defaults(
+            inputs,
+            work.join("out"),
+            models_dir.to_path_buf(),
+        );
+        opts.input.format = crate::input::InputFormat::Lines;
+        opts.precision = precision;
+        opts.quiet = true;
+        crate::pipeline::annotate(&opts)?;
+        let mut labels: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let path = work.join("out").join("sentences.csv");
+        let mut reader = csv::Reader::from_path(&path)?;
+        let headers = reader.headers()?.clone();
+        let column = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| anyhow::anyhow!("{}: no {name} column", path.display()))
+        };
+        let (doc, label) = (column("doc_id")?, column("label")?);
+        for record in reader.records() {
+            let record = record?;
+            let stem = std::path::Path::new(&record[doc])
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            labels
+                .entry(stem)
+                .or_default()
+                .push(record[label].to_string());
+        }
+        let mut predicted = vec![0usize; examples.len()];
+        for (n, rows) in documents.iter().enumerate() {
+            let got = labels.get(&format!("{n:06}")).cloned().unwrap_or_default();
+            anyhow::ensure!(
+                got.len() == rows.len(),
+                "document {n:06}: {} rows but {} were annotated",
+                rows.len(),
+                got.len()
+            );
+            for (&i, l) in rows.iter().zip(&got) {
+                predicted[i] = NEWS_LABELS.iter().position(|x| x == l).unwrap_or(0);
+            }
+        }
+        Ok(scores_by_source(examples, &predicted))
+    })();
+    // The folder holds only what this run wrote; a failure to remove it is not the score's.
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// Scores of all rows, then of each source.
+fn scores_by_source(
+    examples: &[crate::train_news::NewsExample],
+    predicted: &[usize],
+) -> Vec<(String, crate::train_news::NewsScores)> {
     let gold: Vec<usize> = examples.iter().map(|e| e.label).collect();
     let mut out = vec![(
         "all".to_string(),
-        crate::train_news::news_scores(&gold, &predicted),
+        crate::train_news::news_scores(&gold, predicted),
     )];
     let mut sources: Vec<&str> = examples.iter().map(|e| e.source.as_str()).collect();
-    sources.dedup();
     sources.sort();
     sources.dedup();
     for source in sources {
@@ -220,5 +314,5 @@ pub fn evaluate_news(
         let p: Vec<usize> = idx.iter().map(|&i| predicted[i]).collect();
         out.push((source.to_string(), crate::train_news::news_scores(&g, &p)));
     }
-    Ok(out)
+    out
 }

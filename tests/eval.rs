@@ -225,23 +225,25 @@ fn sentence_heads_on_dev_data() {
 
 /// Both precisions are held to the same floors (measured scores, int8 / fp32, below).
 const PRECISIONS: [&str; 2] = ["int8", "fp32"];
-/// `--entities accurate` (both taggers): measured 0.9547 / 0.9544 on the slice the test reads
-/// (0.9465 / 0.9470 on all of eng.testa). Above what the fast path alone reaches on the slice.
+/// `--entities accurate` (both taggers): 0.9448 / 0.9453 on all of eng.testa since the news
+/// fine-tune (0.9465 / 0.9470 before; the slice the test reads scores higher than the whole
+/// file). Above what the fast path alone reaches.
 const NER_FLOOR_ACCURATE: f64 = 0.945;
-/// `--entities fast` (the shared encoder's entity head alone): measured 0.9391 / 0.9383 on the
-/// slice (0.9276 / 0.9268 on all of eng.testa).
+/// `--entities fast` (the shared encoder's entity head alone): 0.9227 / 0.9220 on all of
+/// eng.testa since the news fine-tune (0.9276 / 0.9268 before).
 const NER_FLOOR_FAST: f64 = 0.92;
-/// Measured 0.742 / 0.742 (macro-F1, dev_en.tsv; each precision's threshold is fitted on this
-/// file by `claimscan calibrate`: 0.727 / 0.736 cross-fitted).
+/// Measured 0.732 / 0.734 (macro-F1, dev_en.tsv; each precision's threshold is fitted on the
+/// calibration slice of train_en.tsv, none on dev).
 const OPINION_FLOOR: f64 = 0.70;
-/// Measured 0.658 / 0.647 (F1 of the uncertain class, held-out fifth of the Wikipedia data).
+/// Measured 0.635 / 0.632 (F1 of the uncertain class, held-out fifth of the Wikipedia data).
 const SPECULATION_FLOOR: f64 = 0.62;
-/// Measured 0.919 / 0.921 (F1 of the check-worthy class, CT24 dev).
+/// Measured 0.918 / 0.922 (F1 of the check-worthy class, CT24 dev).
 const CHECKWORTHY_FLOOR: f64 = 0.90;
 
 /// The team's news set (references in data/news, text rebuilt from ../shared/data by
 /// scripts/news_labels.py): annotate's four-way label on its dev split must stay above the
-/// floor recorded when the committed news head was trained (models/README.md: 0.685).
+/// floor recorded when the committed news head was trained (models/README.md: 0.720 sentence
+/// by sentence).
 #[test]
 fn four_way_labels_on_the_team_news_dev_set() {
     let dir = tempfile::tempdir().unwrap();
@@ -266,8 +268,8 @@ fn four_way_labels_on_the_team_news_dev_set() {
     );
 }
 
-/// Four-way macro-F1 floor of the news head on the team's dev split (measured 0.685).
-const NEWS_FLOOR: f64 = 0.66;
+/// Four-way macro-F1 floor of the news head on the team's dev split (measured 0.720).
+const NEWS_FLOOR: f64 = 0.70;
 
 /// The team's splitting cases (tests/segment_cases.json: every family of the splitting issue
 /// and the news families), scored by exact match per case. Measured 81 of 82 (0.988; the open

@@ -3,8 +3,9 @@
 
 The sentences are whole documents of the news set (data/news/items.tsv, see news_set.py):
   dev   every Reuters dev document and the sample article (417 sentences)
-  tune  Reuters train documents in file order until about 400 sentences (rules are written
-        and tuned on this split only; dev is scored once the rules are settled)
+  tune  Reuters train documents in file order until about 800 sentences (rules are written
+        and tuned on this split only; dev is scored once the rules are settled); the first
+        404 were labelled on 2026-12-05, the rest on 2026-12-06
 Only references are committed. The labels (docs/attribution-guide.md) are stored as character
 offsets into each sentence's rebuilt text, never as text:
 
@@ -18,11 +19,14 @@ offsets into each sentence's rebuilt text, never as text:
 
 Commands (from the project root):
   python3 scripts/attribution_set.py build            write data/attribution/items.tsv
-  python3 scripts/attribution_set.py text [--out DIR]  batches for annotators (DIR default
-                                                      /tmp/attribution_set)
+  python3 scripts/attribution_set.py text [--out DIR] [--unlabelled]
+                                                      batches for annotators (DIR default
+                                                      /tmp/attribution_set; --unlabelled: only
+                                                      documents pass a has no label for)
   python3 scripts/attribution_set.py ingest PASS RAW... turn annotators' raw answers
                                                       (item_id, kind, source, referent) into
-                                                      offsets in passes/PASS.tsv
+                                                      offsets in passes/PASS.tsv (items the raw
+                                                      files do not answer keep their stored label)
   python3 scripts/attribution_set.py agree            agreement between passes a and b
   python3 scripts/attribution_set.py disagreements    the items the passes disagree on, with
                                                       text, for the third reading
@@ -50,7 +54,7 @@ LABELS = os.path.join(DIR, "labels.tsv")
 LABEL_COLUMNS = ["item_id", "kind", "source_start", "source_end",
                  "referent_item", "referent_start", "referent_end"]
 KINDS = ["named", "pronoun", "role", "continuation", "vague", "none"]
-TUNE_TARGET = 400
+TUNE_TARGET = 800
 BATCH_SIZE = 140
 
 
@@ -94,8 +98,12 @@ def documents():
     return docs
 
 
-def text(out_dir):
+def text(out_dir, unlabelled=False):
     docs = documents()
+    if unlabelled:
+        done = by_item(os.path.join(PASSES, "a.tsv"))
+        docs = OrderedDict((k, rows) for k, rows in docs.items()
+                           if any(item not in done for item, _, _ in rows))
     os.makedirs(os.path.join(out_dir, "batches"), exist_ok=True)
     batches, current = [], []
     for key, rows in docs.items():
@@ -146,10 +154,15 @@ def ingest(pass_name, raw_files):
                 if kind not in KINDS:
                     sys.exit("%s:%d: unknown kind %r" % (path, line_no, kind))
                 answers[item] = (kind, source, referent)
+    out = os.path.join(PASSES, pass_name + ".tsv")
+    stored = by_item(out) if os.path.exists(out) else {}
     rows, problems = [], []
     for item in where:
         if item not in answers:
-            problems.append("%s: no answer" % item)
+            if item in stored:
+                rows.append([stored[item][c] for c in LABEL_COLUMNS])
+            else:
+                problems.append("%s: no answer" % item)
             continue
         kind, source, referent = answers[item]
         key, pos, t = where[item]
@@ -173,7 +186,6 @@ def ingest(pass_name, raw_files):
                      *(map(str, span) if span else ("", "")),
                      *(map(str, ref) if ref else ("", "", ""))])
     os.makedirs(PASSES, exist_ok=True)
-    out = os.path.join(PASSES, pass_name + ".tsv")
     with open(out, "w", encoding="utf-8") as f:
         f.write("\t".join(LABEL_COLUMNS) + "\n")
         for r in rows:
@@ -316,6 +328,7 @@ def main():
     sub.add_parser("build")
     t = sub.add_parser("text")
     t.add_argument("--out", default="/tmp/attribution_set")
+    t.add_argument("--unlabelled", action="store_true")
     i = sub.add_parser("ingest")
     i.add_argument("pass_name", choices=["a", "b"])
     i.add_argument("raw", nargs="+")
@@ -329,7 +342,7 @@ def main():
     if args.cmd == "build":
         build()
     elif args.cmd == "text":
-        text(args.out)
+        text(args.out, args.unlabelled)
     elif args.cmd == "ingest":
         ingest(args.pass_name, args.raw)
     elif args.cmd == "agree":

@@ -602,6 +602,7 @@ const VAGUE_SOURCE_WORDS: &[&str] = &[
     "organizers",
     "bystanders",
     "powers",
+    "media",
 ];
 
 /// Openers of a source that is one of many, not someone in particular ("a spokesman", "one
@@ -902,6 +903,15 @@ fn reporting_clause(
         let n = segs.len();
         let name = n.checked_sub(3).and_then(subject_at);
         name.or_else(|| n.checked_sub(2).and_then(subject_at))
+    } else if after_break && segs.len() >= 2 {
+        // "George Garang, Nairobi spokesman for the rebel army (SPLA), said": with the
+        // bracket skipped, a name before the descriptor is the source.
+        let n = segs.len();
+        let opens_with_name = words[words_in(words, segs[n - 2])]
+            .first()
+            .is_some_and(is_proper);
+        let name = subject_at(n - 2).filter(|_| opens_with_name);
+        name.or_else(|| subject_at(n - 1))
     } else {
         segs.len().checked_sub(1).and_then(subject_at)
     }?;
@@ -1018,9 +1028,12 @@ fn skip_asides(sentence: &str, words: &[Word], segs: &mut Vec<(usize, usize)>) -
             .map(|w| w.lower.as_str());
         let relative = matches!(first, Some("which" | "who" | "whose" | "whom"));
         let empty = text.is_empty();
-        if bracketed || relative || (empty && skipped) {
+        if bracketed || relative {
             n -= 1;
             skipped = true;
+        } else if empty {
+            // The gap between a closing bracket and a comma.
+            n -= 1;
         } else {
             break;
         }
@@ -1184,7 +1197,7 @@ fn determined_noun_phrase(words: &[Word], start: usize, end: usize) -> bool {
     let last = &words[end - 1];
     let determiner = matches!(
         first,
-        "the" | "a" | "an" | "her" | "his" | "their" | "its" | "our" | "my" | "your"
+        "the" | "a" | "an" | "one" | "her" | "his" | "their" | "its" | "our" | "my" | "your"
     );
     determiner
         && last.text == last.lower
@@ -1462,6 +1475,16 @@ fn is_proper(w: &Word) -> bool {
 /// agency" → "TASS"); else the phrase as it stands ("the ministry", "Iranian officials").
 fn reduce(sentence: &str, words: &[Word], start: usize, end: usize) -> (usize, usize) {
     if let Some(run) = proper_run_ending_at(sentence, words, start, end) {
+        // "The Catholic Information Office in Nairobi": the place is where the source sits.
+        let s = run.0;
+        if s >= start + 2
+            && matches!(words[s - 1].lower.as_str(), "in" | "at")
+            && is_proper(&words[s - 2])
+        {
+            if let Some(named) = proper_run_ending_at(sentence, words, start, s - 1) {
+                return strip_titles(words, named);
+            }
+        }
         return strip_titles(words, run);
     }
     let head = (start..end)
@@ -1801,6 +1824,24 @@ fn hearsay(_sentence: &str, words: &[Word]) -> Option<Found> {
         .find(|w| HEARSAY_ADVERBS.contains(&w.lower.as_str()))
     {
         return Some(Found::Hearsay((w.start, w.end)));
+    }
+    // "there were unconfirmed reports that …": reports from nobody in particular.
+    if let Some(k) = (2..words.len().saturating_sub(1)).find(|&k| {
+        words[k].lower == "reports"
+            && words[k + 1].lower == "that"
+            && (words[k - 1].lower == "there"
+                || matches!(words[k - 2].lower.as_str(), "there" | "were" | "are"))
+            && matches!(
+                words[k - 1].lower.as_str(),
+                "unconfirmed" | "unverified" | "were" | "are" | "press" | "media" | "news"
+            )
+    }) {
+        let from = if words[k - 1].lower == "were" || words[k - 1].lower == "are" {
+            k
+        } else {
+            k - 1
+        };
+        return Some(Found::Hearsay((words[from].start, words[k].end)));
     }
     (1..words.len().saturating_sub(1)).find_map(|k| {
         let be = matches!(
@@ -2231,6 +2272,24 @@ mod tests {
         named(
             "The port authority has assured shippers that the pier will reopen.",
             "The port authority",
+        );
+        // A name with a descriptor and a bracketed abbreviation, a place after an office,
+        // media and unconfirmed reports.
+        named(
+            "Ana Ruiz, Lisbon spokeswoman for the Coastal Alliance (CA), said the talks resumed.",
+            "Ana Ruiz",
+        );
+        named(
+            "The Harbour Information Office in Valletta said two ferries were late.",
+            "Harbour Information Office",
+        );
+        vague(
+            "Maltese media reported that the ferry was late.",
+            "Maltese media",
+        );
+        vague(
+            "There were unconfirmed reports that the ferry had sunk.",
+            "unconfirmed reports",
         );
         // Hearsay "said to be" credits nobody.
         none("The bridge said to be unsafe reopened in June.");

@@ -123,6 +123,11 @@ pub struct DocumentSources {
     waiting: Vec<Option<Source>>,
     /// Inside a press digest: the outlet heading the current items stand under.
     digest: Option<Option<Source>>,
+    /// Source of the last sentence released.
+    previous: Option<Source>,
+    /// Whether the waiting run opened with a quotation mark, and the source of the sentence
+    /// before it: a new quotation paragraph continues the speaker just credited.
+    run_opened_by_quote: Option<Option<Source>>,
 }
 
 impl DocumentSources {
@@ -139,11 +144,15 @@ impl DocumentSources {
             released.extend(self.release());
             self.inside = false;
         }
+        if self.waiting.is_empty() {
+            self.run_opened_by_quote = text.starts_with(['"', '“']).then_some(self.previous);
+        }
         let mut source = view
             .credit
             .and_then(|credit| own_source(view, credit, i, &self.antecedents));
-        if source.is_none() {
-            source = self.digest_item(view);
+        // Inside a press digest the paper is the outermost source, whoever its story quotes.
+        if let Some(paper) = self.digest_item(view) {
+            source = Some(paper);
         }
         let before = self.antecedents.len();
         remember_mentions(&mut self.antecedents, view, i);
@@ -175,6 +184,15 @@ impl DocumentSources {
             self.digest = None;
             return None;
         }
+        if let Some((start, end)) = intro_outlet(view.text) {
+            *outlet = Some(Source {
+                start: view.start + start,
+                end: view.start + end,
+                kind: SourceKind::Named,
+                resolution: Resolution::DigestHeading,
+            });
+            return None;
+        }
         if is_outlet_heading(text) {
             let start = view.start + (view.text.len() - view.text.trim_start().len());
             *outlet = Some(Source {
@@ -202,6 +220,21 @@ impl DocumentSources {
     fn release(&mut self) -> Vec<Option<Source>> {
         let mut run = std::mem::take(&mut self.waiting);
         carry_speaker(&mut run);
+        // `Watts said the cost can be heavy.` then `"I often hear of tales …"`: a quotation
+        // with no speaker of its own, opening right after a credited sentence, continues it.
+        if let Some(Some(before)) = self.run_opened_by_quote.take() {
+            if before.kind != SourceKind::Hearsay && run.iter().all(Option::is_none) {
+                for slot in run.iter_mut() {
+                    *slot = Some(Source {
+                        resolution: Resolution::Quotation,
+                        ..before
+                    });
+                }
+            }
+        }
+        if let Some(last) = run.last() {
+            self.previous = *last;
+        }
         run
     }
 }
@@ -345,6 +378,34 @@ fn role_antecedent<'a>(
             .copied();
     }
     None
+}
+
+/// The paper a digest's introduction names ("These are leading stories in Thursday's
+/// afternoon daily Le Monde, dated Aug 23."): the capitalised words that end the phrase after
+/// "stories in", as byte offsets into `text`. None for a country's press ("in the Angolan
+/// press on Friday"), whose papers come as headings.
+fn intro_outlet(text: &str) -> Option<(usize, usize)> {
+    const MARK: &str = "stories in ";
+    let from = text.find(MARK)? + MARK.len();
+    let rest = &text[from..];
+    let stop = [",", " on ", " dated", "."]
+        .iter()
+        .filter_map(|s| rest.find(s))
+        .min()
+        .unwrap_or(rest.len());
+    let phrase = rest[..stop].trim_end();
+    // Walk back over the capitalised words that end the phrase.
+    let mut start = phrase.len();
+    let mut end_of_word = phrase.len();
+    for word in phrase.rsplit(' ') {
+        let word_start = end_of_word - word.len();
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            break;
+        }
+        start = word_start;
+        end_of_word = word_start.saturating_sub(1);
+    }
+    (start < phrase.len()).then_some((from + start, from + phrase.len()))
 }
 
 /// A heading naming a paper inside a press digest: upper case, a few words, no digits (a
@@ -679,7 +740,8 @@ mod tests {
                 "",
                 "DAILY HERALD",
                 "",
-                "Transport minister",
+                // The paper is the outermost source even of a story that quotes someone.
+                "THE EVENING POST",
                 "THE EVENING POST",
                 "",
                 ""
@@ -697,6 +759,34 @@ mod tests {
             ("The minister said she would try again.", vec![]),
         ]);
         assert_eq!(got, ["Jana Novak", "Jana Novak"]);
+    }
+
+    #[test]
+    fn a_quotation_paragraph_continues_the_speaker_just_credited() {
+        let got = sources_of(&[
+            (
+                "Harbour master Ivo Kral said the pier was safe.",
+                vec![("Ivo Kral", EntityType::Per)],
+            ),
+            ("\"We inspect it every week.", vec![]),
+            ("Nothing has moved in ten years.\"", vec![]),
+            ("The pier opened in 1911.", vec![]),
+            ("\"It will outlast us all.\"", vec![]),
+        ]);
+        assert_eq!(got, ["Ivo Kral", "Ivo Kral", "Ivo Kral", "", ""]);
+    }
+
+    #[test]
+    fn a_digest_introduction_can_name_the_paper() {
+        let got = sources_of(&[
+            ("PRESS DIGEST - Ruritania - Le Courrier May 4.", vec![]),
+            (
+                "These are leading stories in Monday's daily Le Courrier, dated May 5.",
+                vec![],
+            ),
+            ("-- Port strike enters third week.", vec![]),
+        ]);
+        assert_eq!(got, ["", "", "Le Courrier"]);
     }
 
     #[test]

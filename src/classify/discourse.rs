@@ -71,6 +71,8 @@ struct Antecedent {
     /// Lower-cased words of the mention and up to six words before it in its sentence: the
     /// roles it carries ("farm minister franz fischler").
     descriptor: String,
+    /// The mention as written.
+    text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +127,9 @@ pub struct DocumentSources {
     digest: Option<Option<Source>>,
     /// Source of the last sentence released.
     previous: Option<Source>,
+    /// Recent organisation names of two or more capitalised words, by their initials
+    /// ("KDP" → "Kurdistan Democratic Party"): a checker wants the fullest mention.
+    full_names: std::collections::VecDeque<(String, usize, usize)>,
     /// Whether the waiting run opened with a quotation mark, and the source of the sentence
     /// before it: a new quotation paragraph continues the speaker just credited.
     run_opened_by_quote: Option<Option<Source>>,
@@ -154,8 +159,12 @@ impl DocumentSources {
         if let Some(paper) = self.digest_item(view) {
             source = Some(paper);
         }
+        if let Some(found) = source.as_mut() {
+            self.expand_acronym(found);
+        }
         let before = self.antecedents.len();
         remember_mentions(&mut self.antecedents, view, i);
+        self.remember_full_names(view);
         if let Some(source) = source {
             remember_source(&mut self.antecedents, before, view, source, i);
         }
@@ -167,6 +176,53 @@ impl DocumentSources {
             released.extend(self.release());
         }
         released
+    }
+
+    /// A source resolved to an acronym ("it said" → "KDP") points at the fullest mention
+    /// of the same organisation, when the document spelled it out.
+    fn expand_acronym(&self, source: &mut Source) {
+        if source.resolution != Resolution::Antecedent {
+            return;
+        }
+        let Some(a) = self
+            .antecedents
+            .iter()
+            .rev()
+            .find(|a| a.start == source.start && a.end == source.end)
+        else {
+            return;
+        };
+        let acronym =
+            (2..=6).contains(&a.text.len()) && a.text.chars().all(|c| c.is_ascii_uppercase());
+        if !acronym {
+            return;
+        }
+        if let Some(&(_, start, end)) = self.full_names.iter().rev().find(|(i, _, _)| *i == a.text)
+        {
+            source.start = start;
+            source.end = end;
+        }
+    }
+
+    /// Keeps the initials of the sentence's multi-word organisation names.
+    fn remember_full_names(&mut self, view: &SentenceView<'_>) {
+        const KEPT: usize = 64;
+        for e in view.entities.iter().filter(|e| e.kind == EntityType::Org) {
+            let Some(name) = view.text.get(e.start..e.end) else {
+                continue;
+            };
+            let capitalised: String = name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+                .collect();
+            if capitalised.chars().count() >= 2 {
+                if self.full_names.len() == KEPT {
+                    self.full_names.pop_front();
+                }
+                self.full_names
+                    .push_back((capitalised, view.start + e.start, view.start + e.end));
+            }
+        }
     }
 
     /// A press digest ("PRESS DIGEST - Malta - Aug 26", then each paper's name as a heading
@@ -438,6 +494,7 @@ fn remember_mentions(antecedents: &mut Vec<Antecedent>, view: &SentenceView<'_>,
             sentence: i,
             credited: false,
             descriptor: descriptor(view.text, e.start, e.end),
+            text: view.text.get(e.start..e.end).unwrap_or("").to_string(),
         });
     }
 }
@@ -521,6 +578,7 @@ fn remember_source(
         sentence: i,
         credited: true,
         descriptor: descriptor(view.text, start, end),
+        text: view.text.get(start..end).unwrap_or("").to_string(),
     });
 }
 
@@ -787,6 +845,22 @@ mod tests {
             ("-- Port strike enters third week.", vec![]),
         ]);
         assert_eq!(got, ["", "", "Le Courrier"]);
+    }
+
+    #[test]
+    fn an_acronym_resolves_to_the_fullest_mention() {
+        let got = sources_of(&[
+            (
+                "Fighting broke out near the headquarters of the Coastal Workers Union.",
+                vec![("Coastal Workers Union", EntityType::Org)],
+            ),
+            (
+                "CWU said 12 people had been hurt.",
+                vec![("CWU", EntityType::Org)],
+            ),
+            ("It said the police had been called.", vec![]),
+        ]);
+        assert_eq!(got, ["", "CWU", "Coastal Workers Union"]);
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn splitting_cases_of_the_team() {
 /// The team's attribution set (references in data/attribution, text rebuilt from
 /// ../shared/data by scripts/attribution_set.py): on its dev documents, detection precision
 /// and recall and the right-source F1 must stay above floors a little under the measured
-/// 0.980 / 0.819 / 0.800 (README, Accuracy).
+/// 0.981 / 0.859 / 0.807 (README, Accuracy).
 #[test]
 fn attribution_on_the_team_dev_set() {
     let dir = tempfile::tempdir().unwrap();
@@ -309,10 +309,10 @@ fn attribution_on_the_team_dev_set() {
     let detection = row("detection");
     let source = row("right_source");
     assert!(
-        detection[0] >= 0.95 && detection[1] >= 0.80,
+        detection[0] >= 0.95 && detection[1] >= 0.83,
         "detection P/R {detection:?}\n{out}"
     );
-    assert!(source[2] >= 0.78, "right-source F1 {source:?}\n{out}");
+    assert!(source[2] >= 0.79, "right-source F1 {source:?}\n{out}");
 }
 
 /// Main-text extraction on the 91 dev pages of the article-extraction benchmark: F1 with the

@@ -231,23 +231,37 @@ pub fn label_news(
         evidence.encoder_logits[k] + rules[k]
     }));
     if boilerplate {
-        let keep = 1.0 - BOILERPLATE_NONE_WEIGHT;
-        p = [
-            p[0] * keep,
-            p[1] * keep,
-            p[2] * keep,
-            p[3] * keep + BOILERPLATE_NONE_WEIGHT,
-        ];
+        p = mixed_toward(p, NONE, BOILERPLATE_NONE_WEIGHT);
     }
     if credit.as_ref().is_some_and(|a| a.kind.is_vague()) && !boilerplate {
-        let keep = 1.0 - VAGUE_SOURCE_WEIGHT;
-        p = [
-            p[0] * keep,
-            p[1] * keep + VAGUE_SOURCE_WEIGHT,
-            p[2] * keep,
-            p[3] * keep,
-        ];
+        p = mixed_toward(p, SPECULATION, VAGUE_SOURCE_WEIGHT);
     }
+    let (label, scores) = decide(p, checkworthy);
+    let cues = explaining_cues(label, &found, credit.as_ref());
+    SentenceLabel {
+        label,
+        scores,
+        cues,
+        credit,
+        p_none: p[3],
+    }
+}
+
+/// Positions of the four labels in a probability array.
+const FACT: usize = 0;
+const SPECULATION: usize = 1;
+const NONE: usize = 3;
+
+/// `p` with `weight` of certainty of label `target` mixed in: a rule that decides the label
+/// while the model's own view stays visible in the probabilities.
+fn mixed_toward(p: [f64; 4], target: usize, weight: f64) -> [f64; 4] {
+    let keep = 1.0 - weight;
+    std::array::from_fn(|k| p[k] * keep + if k == target { weight } else { 0.0 })
+}
+
+/// The most probable of fact, speculation, opinion and none (ties go to the less severe
+/// reading, as in `argmax`), and the three claim probabilities renormalised.
+fn decide(p: [f64; 4], checkworthy: f64) -> (Label, SentenceScores) {
     let claim = (p[0] + p[1] + p[2]).max(f64::MIN_POSITIVE);
     let scores = SentenceScores {
         p_fact: p[0] / claim,
@@ -255,7 +269,6 @@ pub fn label_news(
         p_opinion: p[2] / claim,
         checkworthy,
     };
-    // Ties go to the less severe reading, as in `argmax`.
     let mut label = (Label::Fact, p[0]);
     for candidate in [
         (Label::Speculation, p[1]),
@@ -266,14 +279,7 @@ pub fn label_news(
             label = candidate;
         }
     }
-    let cues = explaining_cues(label.0, &found, credit.as_ref());
-    SentenceLabel {
-        label: label.0,
-        scores,
-        cues,
-        credit,
-        p_none: p[3],
-    }
+    (label.0, scores)
 }
 
 /// A sentence that credits nobody on its own but belongs to a quotation whose speaker the
@@ -304,40 +310,20 @@ pub fn with_document_source(
         s.p_opinion * claim,
         label.p_none,
     ];
-    let target = if source.kind.is_vague() { 1 } else { 0 };
-    let keep = 1.0 - VAGUE_SOURCE_WEIGHT;
-    let p: [f64; 4] = std::array::from_fn(|k| {
-        p[k] * keep
-            + if k == target {
-                VAGUE_SOURCE_WEIGHT
-            } else {
-                0.0
-            }
-    });
-    let claim = (p[0] + p[1] + p[2]).max(f64::MIN_POSITIVE);
-    let scores = SentenceScores {
-        p_fact: p[0] / claim,
-        p_speculation: p[1] / claim,
-        p_opinion: p[2] / claim,
-        checkworthy: s.checkworthy,
+    let target = if source.kind.is_vague() {
+        SPECULATION
+    } else {
+        FACT
     };
-    let mut chosen = (Label::Fact, p[0]);
-    for candidate in [
-        (Label::Speculation, p[1]),
-        (Label::Opinion, p[2]),
-        (Label::None, p[3]),
-    ] {
-        if candidate.1 > chosen.1 {
-            chosen = candidate;
-        }
-    }
-    let cues = if chosen.0 == label.label {
+    let p = mixed_toward(p, target, VAGUE_SOURCE_WEIGHT);
+    let (chosen, scores) = decide(p, s.checkworthy);
+    let cues = if chosen == label.label {
         label.cues
     } else {
-        explaining_cues(chosen.0, &cues::find_cues(text), None)
+        explaining_cues(chosen, &cues::find_cues(text), None)
     };
     SentenceLabel {
-        label: chosen.0,
+        label: chosen,
         scores,
         cues,
         credit: None,

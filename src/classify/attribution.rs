@@ -1477,12 +1477,14 @@ fn reduce(sentence: &str, words: &[Word], start: usize, end: usize) -> (usize, u
     if let Some(run) = proper_run_ending_at(sentence, words, start, end) {
         // "The Catholic Information Office in Nairobi": the place is where the source sits.
         let s = run.0;
-        if s >= start + 2
-            && matches!(words[s - 1].lower.as_str(), "in" | "at")
-            && is_proper(&words[s - 2])
-        {
+        if s >= start + 2 && matches!(words[s - 1].lower.as_str(), "in" | "at") {
             if let Some(named) = proper_run_ending_at(sentence, words, start, s - 1) {
                 return strip_titles(words, named);
+            }
+            // "The Catholic Information office in Nairobi", "the office in Nairobi" (a role
+            // the document stage may resolve): a lower-case office noun.
+            if GROUP_ROLES.contains(&words[s - 2].lower.as_str()) {
+                return (start, s - 1);
             }
         }
         return strip_titles(words, run);
@@ -2282,6 +2284,10 @@ mod tests {
         named(
             "The Harbour Information Office in Valletta said two ferries were late.",
             "Harbour Information Office",
+        );
+        named(
+            "The Harbour Information office in Valletta said two ferries were late.",
+            "The Harbour Information office",
         );
         vague(
             "Maltese media reported that the ferry was late.",

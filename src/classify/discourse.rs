@@ -335,7 +335,16 @@ fn pronoun_antecedent<'a>(
     antecedents: &'a [Antecedent],
 ) -> Option<&'a Antecedent> {
     let fits = |a: &Antecedent| match pronoun {
-        "he" | "she" | "him" | "her" => a.class == Class::Person && a.kind == SourceKind::Named,
+        // "An Australian official said …" then "He said …": one unnamed person, still vague.
+        "he" | "she" | "him" | "her" => {
+            a.class == Class::Person
+                && (a.kind == SourceKind::Named
+                    || (a.kind == SourceKind::Vague
+                        && a.credited
+                        && a.text.split_whitespace().next().is_some_and(|w| {
+                            matches!(w.to_lowercase().as_str(), "a" | "an" | "one")
+                        })))
+        }
         "it" => a.class == Class::Group && a.kind == SourceKind::Named,
         "they" | "them" => a.class == Class::Group,
         _ => false,
@@ -861,6 +870,24 @@ mod tests {
             ("It said the police had been called.", vec![]),
         ]);
         assert_eq!(got, ["", "CWU", "Coastal Workers Union"]);
+    }
+
+    #[test]
+    fn he_after_an_unnamed_person_stays_with_that_person() {
+        let got = sources_of(&[
+            (
+                "An Estonian foreign ministry official said the envoy had been recalled.",
+                vec![],
+            ),
+            ("He said talks would resume in June.", vec![]),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "An Estonian foreign ministry official",
+                "An Estonian foreign ministry official"
+            ]
+        );
     }
 
     #[test]

@@ -18,13 +18,12 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::{f1, ratio};
-use crate::input::InputFormat;
-use crate::pipeline::{self, AnnotateOptions};
+use crate::model::Precision;
 
 /// One labelled sentence.
 #[derive(Debug, Clone, Deserialize)]
@@ -229,78 +228,24 @@ fn score_sentence(scores: &mut AttributionScores, gold: &GoldSentence, predicted
 /// Runs the pipeline over `docs` (one sentence per line) with the models in `models_dir` and
 /// scores the `attribution` column.
 pub fn evaluate(docs: &[GoldDocument], models_dir: &Path) -> Result<AttributionScores, String> {
-    let work =
-        std::env::temp_dir().join(format!("claimscan-eval-attribution-{}", std::process::id()));
-    let result = evaluate_in(&work, docs, models_dir);
-    // The folder holds only what this run wrote; a failure to remove it is not the score's.
-    let _ = fs::remove_dir_all(&work);
-    result
-}
-
-fn evaluate_in(
-    work: &Path,
-    docs: &[GoldDocument],
-    models_dir: &Path,
-) -> Result<AttributionScores, String> {
-    let inputs_dir = work.join("docs");
-    fs::create_dir_all(&inputs_dir).map_err(|e| format!("{}: {e}", inputs_dir.display()))?;
-    let mut inputs: Vec<PathBuf> = Vec::with_capacity(docs.len());
-    for (n, doc) in docs.iter().enumerate() {
-        let path = inputs_dir.join(format!("{n:06}.txt"));
-        let lines: Vec<&str> = doc.sentences.iter().map(|s| s.text.as_str()).collect();
-        fs::write(&path, lines.join("\n") + "\n")
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        inputs.push(path);
-    }
-    let mut opts = AnnotateOptions::defaults(inputs, work.join("out"), models_dir.to_path_buf());
-    opts.input.format = InputFormat::Lines;
-    pipeline::annotate(&opts).map_err(|e| e.to_string())?;
-    let predicted = read_attributions(&work.join("out").join("sentences.csv"))?;
+    let lines: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| d.sentences.iter().map(|s| s.text.as_str()).collect())
+        .collect();
+    let predicted = super::documents::annotate_lines(
+        &lines,
+        models_dir,
+        Precision::default(),
+        "attribution",
+        "attribution",
+    )?;
     let mut scores = AttributionScores::default();
-    for (n, doc) in docs.iter().enumerate() {
-        let got = predicted
-            .get(&format!("{n:06}"))
-            .cloned()
-            .unwrap_or_default();
-        if got.len() != doc.sentences.len() {
-            return Err(format!(
-                "document {}: {} gold sentences but {} were annotated",
-                doc.doc,
-                doc.sentences.len(),
-                got.len()
-            ));
-        }
-        for (gold, attribution) in doc.sentences.iter().zip(&got) {
+    for (doc, got) in docs.iter().zip(&predicted) {
+        for (gold, attribution) in doc.sentences.iter().zip(got) {
             score_sentence(&mut scores, gold, attribution);
         }
     }
     Ok(scores)
-}
-
-/// File stem of each document -> the attribution column of its sentences, in order.
-fn read_attributions(path: &Path) -> Result<BTreeMap<String, Vec<String>>, String> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("{}: no {name} column", path.display()))
-    };
-    let (doc, attribution) = (column("doc_id")?, column("attribution")?);
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-        // A text file's id is its path; the documents were written as NNNNNN.txt.
-        let stem = Path::new(&record[doc])
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        out.entry(stem)
-            .or_default()
-            .push(record[attribution].to_string());
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

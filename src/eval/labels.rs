@@ -217,80 +217,29 @@ pub fn evaluate_news_in_documents(
     precision: crate::model::Precision,
 ) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
     use crate::model::news::NEWS_LABELS;
-    let work = std::env::temp_dir().join(format!("claimscan-eval-news-{}", std::process::id()));
-    let result = (|| {
-        let inputs_dir = work.join("docs");
-        std::fs::create_dir_all(&inputs_dir)?;
-        // Consecutive rows of one document form one input file.
-        let mut documents: Vec<Vec<usize>> = Vec::new();
-        for (i, e) in examples.iter().enumerate() {
-            let same = documents.last().is_some_and(|d| {
-                let first = &examples[d[0]];
-                first.source == e.source && first.doc == e.doc
-            });
-            if same {
-                if let Some(d) = documents.last_mut() {
-                    d.push(i);
-                }
-            } else {
-                documents.push(vec![i]);
+    // Consecutive rows of one document form one input file.
+    let mut documents: Vec<Vec<usize>> = Vec::new();
+    for (i, e) in examples.iter().enumerate() {
+        match documents.last_mut() {
+            Some(d) if examples[d[0]].source == e.source && examples[d[0]].doc == e.doc => {
+                d.push(i)
             }
+            _ => documents.push(vec![i]),
         }
-        let mut inputs = Vec::with_capacity(documents.len());
-        for (n, rows) in documents.iter().enumerate() {
-            let path = inputs_dir.join(format!("{n:06}.txt"));
-            let lines: Vec<&str> = rows.iter().map(|&i| examples[i].text.as_str()).collect();
-            std::fs::write(&path, lines.join("\n") + "\n")?;
-            inputs.push(path);
+    }
+    let lines: Vec<Vec<&str>> = documents
+        .iter()
+        .map(|rows| rows.iter().map(|&i| examples[i].text.as_str()).collect())
+        .collect();
+    let labels = super::documents::annotate_lines(&lines, models_dir, precision, "label", "news")
+        .map_err(anyhow::Error::msg)?;
+    let mut predicted = vec![0usize; examples.len()];
+    for (rows, got) in documents.iter().zip(&labels) {
+        for (&i, l) in rows.iter().zip(got) {
+            predicted[i] = NEWS_LABELS.iter().position(|x| x == l).unwrap_or(0);
         }
-        let mut opts = crate::pipeline::AnnotateOptions::defaults(
-            inputs,
-            work.join("out"),
-            models_dir.to_path_buf(),
-        );
-        opts.input.format = crate::input::InputFormat::Lines;
-        opts.precision = precision;
-        opts.quiet = true;
-        crate::pipeline::annotate(&opts)?;
-        let mut labels: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        let path = work.join("out").join("sentences.csv");
-        let mut reader = csv::Reader::from_path(&path)?;
-        let headers = reader.headers()?.clone();
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| anyhow::anyhow!("{}: no {name} column", path.display()))
-        };
-        let (doc, label) = (column("doc_id")?, column("label")?);
-        for record in reader.records() {
-            let record = record?;
-            let stem = std::path::Path::new(&record[doc])
-                .file_stem()
-                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-            labels
-                .entry(stem)
-                .or_default()
-                .push(record[label].to_string());
-        }
-        let mut predicted = vec![0usize; examples.len()];
-        for (n, rows) in documents.iter().enumerate() {
-            let got = labels.get(&format!("{n:06}")).cloned().unwrap_or_default();
-            anyhow::ensure!(
-                got.len() == rows.len(),
-                "document {n:06}: {} rows but {} were annotated",
-                rows.len(),
-                got.len()
-            );
-            for (&i, l) in rows.iter().zip(&got) {
-                predicted[i] = NEWS_LABELS.iter().position(|x| x == l).unwrap_or(0);
-            }
-        }
-        Ok(scores_by_source(examples, &predicted))
-    })();
-    // The folder holds only what this run wrote; a failure to remove it is not the score's.
-    let _ = std::fs::remove_dir_all(&work);
-    result
+    }
+    Ok(scores_by_source(examples, &predicted))
 }
 
 /// Scores of all rows, then of each source.

@@ -1,5 +1,6 @@
 //! Evaluation of each stage against labelled data with the standard measure.
 pub mod attribution;
+pub mod documents;
 pub mod extract;
 pub mod labels;
 pub mod ner;

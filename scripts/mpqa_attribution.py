@@ -6,9 +6,10 @@ document, in the format scripts/attribution_set.py exports:
   {"doc", "split", "sentences": [{"id", "text", "kind", "sources", "mention"}]}
 
 A sentence is credited when the writer reports a speech event or a private state of an agent
-X: a GATE_objective-speech-event, or a GATE_direct-subjective of medium or stronger intensity,
-whose nested-source is exactly "w, X" (what the writer reports directly; deeper chains are X
-reporting someone else, and the outermost source is the sentence's). Its acceptable sources
+X: a GATE_objective-speech-event or a GATE_direct-subjective of any intensity, not marked
+insubstantial (MPQA's mark for hypothetical or negated ones), whose nested-source is exactly
+"w, X" (what the writer reports directly; deeper chains are X reporting someone else, and the
+outermost source is the sentence's). Its acceptable sources
 are X's mentions: the GATE_agent spans of this sentence that name X, and the document's
 defining mention of X (the agent span with id="X"). When X's mention in the sentence is a
 pronoun the sentence's kind is `pronoun`; with no mention in the sentence, `continuation`.
@@ -30,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MPQA = os.path.join(os.path.dirname(ROOT), "shared", "data", "mpqa")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "his", "its",
             "their", "who", "which", "this", "that"}
+# Intensities scripts/mpqa_labels.py counts as a private state strong enough to label by.
 STRONG = {"medium", "high", "extreme"}
 ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
@@ -74,10 +76,11 @@ def document(rel):
         for a, b, t, attrs in anns:
             if not (s <= a < e) or b <= a:
                 continue
-            strong = t == "GATE_objective-speech-event" or (
-                t == "GATE_direct-subjective" and attrs.get("intensity") in STRONG)
+            # Every intensity counts: MPQA rates most plain "said" and "according to" as
+            # low-intensity private states, and they are the core of reported speech.
+            event = t in ("GATE_objective-speech-event", "GATE_direct-subjective")
             c = chain(attrs)
-            if not strong or len(c) != 2 or c[0] != "w":
+            if not event or attrs.get("insubstantial") or len(c) != 2 or c[0] != "w":
                 continue
             if c[1] == "implicit":
                 implicit = True

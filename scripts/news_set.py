@@ -8,12 +8,14 @@ rebuilt from the shared data on demand, into /tmp or another git-ignored folder.
 
 Sources:
   reuters   every 4th prose document of CoNLL-2003 eng.train (results tables and sports
-            pages skipped), whole documents, until about 1,400 sentences
+            pages skipped), whole documents, until about 1,400 sentences; then (2026-12-06)
+            the train-split documents of a second every-4th series (offset 2) until about
+            650 more, so the dev fifth stays as it was
   checkthat every row of CheckThat! 2025 subjectivity train_en.tsv and dev_en.tsv
   sample    the project's sample article, split by target/release/claimscan
   debate    200 rows spread over CT24_checkworthy_english_train.tsv (political debates)
   mpqa      whole MPQA 1.2 documents (world press, 2001-2002: more opinion and speculation
-            than the Reuters wire), about 1,300 sentences, only documents outside MPQA's
+            than the Reuters wire), about 1,300 sentences (about 650 more from 2026-12-06), only documents outside MPQA's
             held-out attribution fifth and outside this set's dev fifth, so both dev sets
             stay as they were; references are the GATE_sentence byte spans
 
@@ -22,8 +24,11 @@ sample article is dev, CheckThat! rows keep their own file's split.
 
 Commands (from the project root):
   python3 scripts/news_set.py build              write data/news/items.tsv
-  python3 scripts/news_set.py text [--out DIR]   write DIR/items_text.tsv and DIR/batches/
-                                                 (default DIR=/tmp/news_set)
+  python3 scripts/news_set.py text [--out DIR] [--unlabelled]
+                                                 write DIR/items_text.tsv and DIR/batches/
+                                                 (default DIR=/tmp/news_set); --unlabelled:
+                                                 batches only for items data/news/labels.tsv
+                                                 lacks, numbered after the labelled ones
   python3 scripts/news_set.py check              every item rebuilds; counts per source/split
 """
 import argparse
@@ -48,10 +53,11 @@ DEBATE = "checkworthiness/CT24_checkworthy_english_train.tsv"
 BINARY = os.path.join(ROOT, "target", "release", "claimscan")
 
 REUTERS_TARGET = 1400  # sentences
+REUTERS_EXTRA_TARGET = 650  # sentences of the second series (train documents only)
 DEBATE_ROWS = 200
 SOURCES = ["reuters", "sample", "checkthat", "debate", "mpqa"]  # also the batch order
 BATCH_SIZE = {"reuters": 130, "checkthat": 130, "debate": 100, "mpqa": 130}  # sample: one batch
-MPQA_TARGET = 1300  # sentences
+MPQA_TARGET = 1950  # sentences (1,300 until 2026-12-06)
 MPQA_MAX_DOC = 60  # longer documents would crowd out the others
 # Upper-case headers of sports pages and results tables (matched as whole words).
 SPORTS = re.compile(r"\b(SOCCER|CRICKET|TENNIS|GOLF|BASEBALL|RUGBY|RESULTS?|STANDINGS|NHL|NBA|NFL)\b")
@@ -124,6 +130,16 @@ def reuters_items():
     for doc_index in prose[::4]:  # every 4th prose document, in file order
         if total >= REUTERS_TARGET:
             break
+        for s in range(len(docs[doc_index])):
+            items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
+        total += len(docs[doc_index])
+    # The second series adds train documents only: a new dev document would change dev.
+    total = 0
+    for doc_index in prose[2::4]:
+        if total >= REUTERS_EXTRA_TARGET:
+            break
+        if split_of("reuters", CONLL, str(doc_index)) != "train":
+            continue
         for s in range(len(docs[doc_index])):
             items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
         total += len(docs[doc_index])
@@ -314,9 +330,28 @@ def batches(items):
     return out
 
 
-def write_text(out_dir):
+def labelled_ids():
+    path = os.path.join(ROOT, "data", "news", "labels.tsv")
+    with open(path, encoding="utf-8", newline="") as f:
+        return {row["item_id"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+
+
+def first_new_batch():
+    """One past the highest batch number either labelling pass has a file for."""
+    numbers = [int(m.group(1)) for name in ("pass1", "pass2")
+               for f in os.listdir(os.path.join(ROOT, "data", "news", "labels", name))
+               for m in [re.fullmatch(r"batch_(\d+)\.tsv", f)] if m]
+    return max(numbers, default=0) + 1
+
+
+def write_text(out_dir, unlabelled=False):
     items = load_items()
     texts = rebuild_texts(items)
+    first = 1
+    if unlabelled:
+        done = labelled_ids()
+        items = [it for it in items if it["item_id"] not in done]
+        first = first_new_batch()
     os.makedirs(os.path.join(out_dir, "batches"), exist_ok=True)
     for old in os.listdir(os.path.join(out_dir, "batches")):  # no stale batches from a larger run
         if re.fullmatch(r"batch_\d+\.md", old):
@@ -326,7 +361,7 @@ def write_text(out_dir):
         for it in items:
             f.write("%s\t%s\t%s\t%s\n" % (it["item_id"], it["source"], it["split"], texts[it["item_id"]]))
     sizes = []
-    for n, (source, docs) in enumerate(batches(items), 1):
+    for n, (source, docs) in enumerate(batches(items), first):
         size = sum(map(len, docs))
         sizes.append(size)
         lines = ["# Batch %02d: %s, %d sentences" % (n, source, size), ""]
@@ -370,6 +405,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["build", "text", "check"])
     ap.add_argument("--out", default="/tmp/news_set", help="text: output folder (keep it outside data/)")
+    ap.add_argument("--unlabelled", action="store_true",
+                    help="text: batches only for items without a settled label")
     args = ap.parse_args()
     if args.command == "build":
         rows = select_items()
@@ -383,7 +420,7 @@ def main():
         data = os.path.join(ROOT, "data")
         if os.path.commonpath([os.path.abspath(args.out), data]) == data:
             sys.exit("refusing to write text under data/: licensed text stays out of the repository")
-        write_text(args.out)
+        write_text(args.out, args.unlabelled)
     else:
         check()
 

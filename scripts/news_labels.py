@@ -173,14 +173,18 @@ def export(out):
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     # Plain tab-joined lines: the text keeps its quotes as written (tabs and line breaks in
     # it are folded to spaces), which is how `claimscan train-news` reads it.
+    unlabelled = 0
     with open(out, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
         for item in items:
-            r = labels[item["item_id"]]
+            r = labels.get(item["item_id"])
+            if r is None:  # selected, not yet labelled twice and settled
+                unlabelled += 1
+                continue
             text = " ".join(texts[item["item_id"]].split())
             f.write("\t".join([item["item_id"], item["source"], item["doc"], r["split"],
                                r["label"], text]) + "\n")
-    print(f"wrote {out}")
+    print(f"wrote {out}" + (f" ({unlabelled} items not labelled yet, left out)" if unlabelled else ""))
 
 
 def main():

@@ -86,6 +86,7 @@ const SPEECH_VERBS: &[&str] = &[
     "deny",
     "confirmed",
     "confirms",
+    "confirm",
     "reported",
     "reports",
     "acknowledged",
@@ -447,6 +448,19 @@ const TRAILING_SKIP: &[&str] = &[
     "this",
     "late",
     "early",
+    // Negation and modals: "It did not say when …", "he would not say", "would neither
+    // confirm nor deny": a refusal or a qualified statement still has its speaker.
+    "did",
+    "does",
+    "do",
+    "not",
+    "would",
+    "will",
+    "could",
+    "can",
+    "may",
+    "might",
+    "neither",
 ];
 
 /// Time words that end a subject or an inverted source ("Lavrov on Thursday said",
@@ -547,7 +561,12 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
             best = Some((found, outer));
         }
     }
-    let named_by_according = || according_to(sentence, &words).filter(Found::is_source);
+    // `"According to evidence in our hands," he added`: an `according to` inside the quotation
+    // is the speaker's own sourcing, not the sentence's.
+    let named_by_according = || {
+        according_to(sentence, &words)
+            .filter(|found| matches!(found, Found::Source((start, _)) if !quotes.inside(*start)))
+    };
     let found = match best.map(|(found, _)| found) {
         Some(found @ (Found::Source(_) | Found::Hearsay(_))) => found,
         Some(pronoun @ Found::Pronoun(_)) => named_by_according().unwrap_or(pronoun),
@@ -691,12 +710,6 @@ impl SourceKind {
     /// Vague or hearsay: nobody a checker can call (the sentence is SPECULATION).
     pub fn is_vague(self) -> bool {
         matches!(self, SourceKind::Vague | SourceKind::Hearsay)
-    }
-}
-
-impl Found {
-    fn is_source(&self) -> bool {
-        matches!(self, Found::Source(_))
     }
 }
 
@@ -1880,6 +1893,27 @@ mod tests {
 
     fn none(s: &str) {
         assert_eq!(src(s), None, "sentence: {s}");
+    }
+
+    #[test]
+    fn negation_and_modals_keep_the_speaker() {
+        is("It did not say when the plant would close.", "It");
+        is(
+            "A spokeswoman for the Harbour Board would neither confirm nor deny the sale.",
+            "Harbour Board",
+        );
+        is(
+            "The mayor would not say whether the bridge is safe.",
+            "The mayor",
+        );
+    }
+
+    #[test]
+    fn according_to_inside_the_quotation_is_the_speakers_sourcing() {
+        is(
+            "\"According to figures we have seen,\" she said, \"the lake is shrinking.\"",
+            "she",
+        );
     }
 
     #[test]

@@ -93,6 +93,29 @@ const MAX_QUOTATION: usize = 12;
 /// "Statoil said").
 const GENERIC_GROUPS: &[&str] = &["company", "firm", "group", "operator", "carrier", "airline"];
 
+/// Last words of newspaper names, which look like personal names ("Mainichi Shimbun").
+const NEWSPAPER_NAMES: &[&str] = &[
+    "times",
+    "post",
+    "journal",
+    "herald",
+    "tribune",
+    "gazette",
+    "news",
+    "telegraph",
+    "guardian",
+    "chronicle",
+    "observer",
+    "shimbun",
+    "ilbo",
+    "monitor",
+    "independent",
+    "mail",
+    "express",
+    "star",
+    "sun",
+];
+
 /// Documents that speak for whoever issued them ("the statement said" after "Gujral, in a
 /// written statement, reiterated …").
 const DOCUMENT_ROLES: &[&str] = &["statement", "letter", "communique", "communiqué", "article"];
@@ -562,8 +585,21 @@ fn remember_source(
         return;
     };
     let last = text.split_whitespace().last().unwrap_or("").to_lowercase();
-    let class = if PERSON_ROLES.contains(&last.as_str()) {
+    // "A spokesman for the American Stock Exchange": the noun before the first preposition
+    // is the head, and it says person or group.
+    let head = text
+        .split_whitespace()
+        .take_while(|w| !matches!(*w, "for" | "of" | "at" | "in" | "with" | "from"))
+        .last()
+        .unwrap_or("")
+        .to_lowercase();
+    let class = if PERSON_ROLES.contains(&last.as_str()) || PERSON_ROLES.contains(&head.as_str()) {
         Class::Person
+    } else if NEWSPAPER_NAMES.contains(&last.trim_end_matches(['.', ',']))
+        || GROUP_ROLES.contains(&head.as_str())
+    {
+        // "Mainichi Shimbun", "The Washington Post": capitalised, yet no person.
+        Class::Group
     } else if source.kind.is_vague()
         || GROUP_ROLES.contains(&last.as_str())
         || GENERIC_GROUPS.contains(&last.as_str())
@@ -701,6 +737,32 @@ mod tests {
             ("She added that the cost was not yet known.", vec![]),
         ]);
         assert_eq!(got, ["Mira Kovac", "Mira Kovac", "Mira Kovac"]);
+    }
+
+    #[test]
+    fn he_skips_a_newspaper_named_like_a_person() {
+        let got = sources_of(&[
+            (
+                "Prime Minister Elena Voss spoke in Osaka.",
+                vec![("Elena Voss", EntityType::Per)],
+            ),
+            ("The talks were useful, the Kobe Shimbun reported.", vec![]),
+            ("He said the ports would reopen.", vec![]),
+        ]);
+        assert_eq!(got[2], "Elena Voss");
+    }
+
+    #[test]
+    fn he_after_a_spokesman_for_an_organisation_is_the_spokesman() {
+        let got = sources_of(&[
+            (
+                "A spokesman for the Harbour Board would neither confirm nor deny the sale.",
+                vec![("Harbour Board", EntityType::Org)],
+            ),
+            ("\"We never comment on rumours,\" he said.", vec![]),
+        ]);
+        assert_eq!(got[1], got[0]);
+        assert!(!got[1].is_empty());
     }
 
     #[test]

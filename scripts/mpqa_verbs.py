@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Reporting and attitude verbs learned from MPQA 1.2's tune split (never its dev fifth).
 
-For every single-word GATE_objective-speech-event or GATE_direct-subjective (medium or
-stronger) whose source chain is "w, X" (the writer reports agent X), counts the lower-cased
+For every single-word GATE_objective-speech-event or GATE_direct-subjective (any intensity,
+not marked insubstantial: the events scripts/mpqa_attribution.py scores) whose source chain
+is "w, X" (the writer reports agent X), counts the lower-cased
 word; then counts every occurrence of the word in the tune documents. A word is printed when
 it marks such an event at least MIN_EVENTS times and in at least MIN_SHARE of its occurrences:
 the list the attribution rules use as ATTITUDE_VERBS (src/classify/attribution.rs).
@@ -33,11 +34,10 @@ def main():
         raw = open(os.path.join(m.MPQA, "docs", rel), "rb").read().decode("latin-1")
         occurrences.update(w.lower() for w in WORD.findall(raw))
         for a, b, t, attrs in m.annotations(os.path.join(m.MPQA, "man_anns", rel, "gateman.mpqa.lre.1.2")):
-            strong = t == "GATE_objective-speech-event" or (
-                t == "GATE_direct-subjective" and attrs.get("intensity") in m.STRONG)
+            event = t in ("GATE_objective-speech-event", "GATE_direct-subjective")
             c = m.chain(attrs)
             span = raw[a:b].strip()
-            if strong and len(c) == 2 and c[1] != "implicit" and WORD.fullmatch(span):
+            if event and not attrs.get("insubstantial") and len(c) == 2 and c[1] != "implicit" and WORD.fullmatch(span):
                 events[span.lower()] += 1
     keep = sorted(w for w, n in events.items()
                   if n >= args.min_events and n / max(occurrences[w], 1) >= args.min_share)

@@ -133,6 +133,30 @@ const SPEECH_VERBS: &[&str] = &[
     "expressed",
     "speculated",
     "speculates",
+    // Added 2026-12-06 when the MPQA events became every intensity (scripts/mpqa_verbs.py,
+    // tune split, at least 4 events and half their occurrences, or 3 and 0.4 for the
+    // stance verbs below).
+    "described",
+    "dismissed",
+    "dismisses",
+    "endorsed",
+    "thanked",
+    "highlighted",
+    "predicts",
+    "proposes",
+    "considers",
+    "sees",
+    "cited",
+    "blamed",
+    "slammed",
+    "welcomed",
+    "reaffirmed",
+    "proclaimed",
+    "cautioned",
+    "alleges",
+    "opposes",
+    "refuses",
+    "wants",
 ];
 
 /// Verbs that also have non-reporting uses ("the port added 200 jobs", "she wrote a book",
@@ -186,6 +210,7 @@ const WEAK_VERBS: &[&str] = &[
     "promised",
     "promises",
     "informed",
+    "fear",
 ];
 
 /// Verbs that can come before their subject: `"…," said Maria Zakharova.`
@@ -2070,7 +2095,9 @@ mod tests {
             "In a statement on Friday, Northwind Shipping blamed the weather.",
             "Northwind Shipping",
         );
-        none("In a statement, he blamed the weather.");
+        // A pronoun is credited by a reporting verb, not by the opening phrase alone.
+        is("In a statement, he blamed the weather.", "he");
+        none("In a statement, he called the weather a disaster.");
     }
 
     #[test]

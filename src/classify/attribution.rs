@@ -486,6 +486,7 @@ const TRAILING_SKIP: &[&str] = &[
     "may",
     "might",
     "neither",
+    "however",
 ];
 
 /// Time words that end a subject or an inverted source ("Lavrov on Thursday said",
@@ -938,8 +939,23 @@ fn reporting_clause(
     } else if after_break && !aside {
         // Appositive: "Taleblu, senior fellow at the Foundation, suggests that …". The name
         // is the segment before the descriptor; the descriptor itself is the fallback.
+        // "The Canadian prime minister, Jean Chretien, said": the other way round, a
+        // determined descriptor, then the name.
         let n = segs.len();
-        let name = n.checked_sub(3).and_then(subject_at);
+        let all_names = |k: usize| {
+            let span = &words[words_in(words, segs[k])];
+            (2..=4).contains(&span.len()) && span.iter().all(is_proper)
+        };
+        let descriptor_first = n >= 3
+            && all_names(n - 2)
+            && words[words_in(words, segs[n - 3])]
+                .first()
+                .is_some_and(|w| matches!(w.lower.as_str(), "the" | "a" | "an"));
+        let name = if descriptor_first {
+            subject_at(n - 2)
+        } else {
+            n.checked_sub(3).and_then(subject_at)
+        };
         name.or_else(|| n.checked_sub(2).and_then(subject_at))
     } else if after_break && segs.len() >= 2 {
         // "George Garang, Nairobi spokesman for the rebel army (SPLA), said": with the
@@ -1657,7 +1673,8 @@ fn in_a_statement(sentence: &str, words: &[Word]) -> Option<Found> {
     while end < range.end {
         let w = &words[end];
         let lower = w.lower.as_str();
-        let fits = w.is_capitalised()
+        // "Pakistan Tuesday slated …": a day ends the subject.
+        let fits = (w.is_capitalised() && !TIME_WORDS.contains(&lower))
             || (end == start && DETERMINERS.contains(&lower))
             || SOURCE_NOUNS.contains(&lower)
             || OUTLET_HEADS.contains(&lower)
@@ -1800,7 +1817,7 @@ fn verb_follows_conjunction(words: &[Word], v: usize) -> bool {
 /// words, connectors inside names and source nouns, up to the first other word; judged as a
 /// source.
 fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<Found> {
-    let mut start = 0;
+    let mut start = dateline_end(sentence, words, limit);
     while start < limit && LEADING_SKIP.contains(&words[start].lower.as_str()) {
         start += 1;
     }
@@ -1811,7 +1828,8 @@ fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<F
     while end < limit {
         let w = &words[end];
         let lower = w.lower.as_str();
-        let fits = w.is_capitalised()
+        // "Pakistan Tuesday slated …": a day ends the subject.
+        let fits = (w.is_capitalised() && !TIME_WORDS.contains(&lower))
             || (end == start && DETERMINERS.contains(&lower))
             || (CONNECTORS.contains(&lower) && end > start)
             || [
@@ -1836,6 +1854,29 @@ fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<F
         return None;
     }
     judge(sentence, words, start, end)
+}
+
+/// The first word after an inline dateline ("ISLAMABAD - Pakistan …", "BEIJING -- China …"):
+/// upper-case words and a dash open the story, they are no subject. 0 when there is none.
+fn dateline_end(sentence: &str, words: &[Word], limit: usize) -> usize {
+    let caps = words[..limit]
+        .iter()
+        .take_while(|w| {
+            w.text.chars().any(char::is_alphabetic) && !w.text.chars().any(char::is_lowercase)
+        })
+        .count();
+    let Some(next) = words
+        .get(caps)
+        .filter(|_| (1..=3).contains(&caps) && caps < limit)
+    else {
+        return 0;
+    };
+    let gap = sentence.get(words[caps - 1].end..next.start).unwrap_or("");
+    if gap.contains(['-', '–', '—']) {
+        caps
+    } else {
+        0
+    }
 }
 
 /// Adverbs that credit hearsay.
@@ -1930,6 +1971,30 @@ mod tests {
         is(
             "The mayor would not say whether the bridge is safe.",
             "The mayor",
+        );
+    }
+
+    #[test]
+    fn an_inline_dateline_is_no_subject() {
+        is(
+            "OSLO - Norway on Friday denied the report and labelled it a fabrication.",
+            "Norway",
+        );
+        is(
+            "LIMA -- Peru Tuesday rejected the ruling, calling it unjust.",
+            "Peru",
+        );
+    }
+
+    #[test]
+    fn a_descriptor_then_a_name_credits_the_name() {
+        is(
+            "The Chilean finance minister, Ana Ortiz, said the budget would balance.",
+            "Ana Ortiz",
+        );
+        is(
+            "\"We will sign,\" the minister however said.",
+            "the minister",
         );
     }
 

@@ -116,6 +116,36 @@ const NEWSPAPER_NAMES: &[&str] = &[
     "sun",
 ];
 
+/// Last words of company names ("Inc", "Corp.", "plc").
+const CORPORATE_ENDINGS: &[&str] = &[
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "plc",
+    "nv",
+    "ag",
+    "sa",
+    "llc",
+    "bhd",
+    "spa",
+    "holdings",
+    "limited",
+    "corporation",
+    "incorporated",
+    "gmbh",
+    "ab",
+    "asa",
+    "oyj",
+];
+
+/// Whether a name ends like a company's ("Advanced Medical Inc.", "Metro Holdings").
+fn is_corporate(name: &str) -> bool {
+    name.split_whitespace().last().is_some_and(|w| {
+        CORPORATE_ENDINGS.contains(&w.trim_end_matches(['.', ',']).to_lowercase().as_str())
+    })
+}
+
 /// Documents that speak for whoever issued them ("the statement said" after "Gujral, in a
 /// written statement, reiterated …").
 const DOCUMENT_ROLES: &[&str] = &["statement", "letter", "communique", "communiqué", "article"];
@@ -458,7 +488,12 @@ fn role_antecedent<'a>(
     if GENERIC_GROUPS.contains(&role) {
         let mut candidates =
             earlier.filter(|a| a.class == Class::Group && a.kind == SourceKind::Named);
-        let all: Vec<&Antecedent> = candidates.by_ref().collect();
+        let mut all: Vec<&Antecedent> = candidates.by_ref().collect();
+        // "the company" after "the Chicago Board Options Exchange" and "MFS Communications
+        // Co Inc": a name with a corporate ending is the company when there is one.
+        if role != "group" && all.iter().any(|a| is_corporate(&a.text)) {
+            all.retain(|a| is_corporate(&a.text));
+        }
         return all
             .iter()
             .find(|a| a.credited)
@@ -763,6 +798,22 @@ mod tests {
         ]);
         assert_eq!(got[1], got[0]);
         assert!(!got[1].is_empty());
+    }
+
+    #[test]
+    fn the_company_prefers_a_name_with_a_corporate_ending() {
+        let got = sources_of(&[
+            (
+                "Shares of Lumen Freight Co Inc surged on Friday.",
+                vec![("Lumen Freight Co Inc", EntityType::Org)],
+            ),
+            (
+                "The Pacific Stock Exchange said it was reviewing the trades.",
+                vec![("Pacific Stock Exchange", EntityType::Org)],
+            ),
+            ("The company said it had agreed to be acquired.", vec![]),
+        ]);
+        assert_eq!(got[2], "Lumen Freight Co Inc");
     }
 
     #[test]

@@ -213,6 +213,11 @@ const WEAK_VERBS: &[&str] = &[
     "fear",
     "explain",
     "explains",
+    "emphasise",
+    "emphasize",
+    "emphasises",
+    "emphasizes",
+    "stresses",
     "allege",
     "forecasts",
 ];
@@ -1955,6 +1960,48 @@ const HEARSAY_PARTICIPLES: &[&str] = &[
     "expected",
 ];
 
+/// Participles of judging: "is seen as", "are widely regarded as".
+const JUDGED_PARTICIPLES: &[&str] = &["seen", "regarded", "viewed", "considered"];
+
+/// "It is seen as the new business risk" (whose view? nobody's: hearsay, the phrase is the
+/// vague source) and "are no longer seen by British firms as …" (the firms' view).
+fn seen_as(words: &[Word]) -> Option<Found> {
+    // The be-verb may stand a few adverbs back: "are no longer seen", "is widely seen".
+    let be_before = |k: usize| {
+        let mut j = k;
+        while j > 0 && k - j < 3 {
+            j -= 1;
+            let w = words[j].lower.as_str();
+            if matches!(w, "is" | "was" | "are" | "were" | "been") {
+                return Some(j);
+            }
+            let adverb = matches!(w, "no" | "not" | "longer" | "still" | "also" | "often")
+                || (w.len() > 4 && w.ends_with("ly"));
+            if !adverb {
+                return None;
+            }
+        }
+        None
+    };
+    let (be, k) = (1..words.len()).find_map(|k| {
+        JUDGED_PARTICIPLES
+            .contains(&words[k].lower.as_str())
+            .then(|| be_before(k).map(|be| (be, k)))
+            .flatten()
+    })?;
+    let rest = &words[k + 1..];
+    let as_at = rest.iter().take(8).position(|w| w.lower == "as")?;
+    if rest.first().is_some_and(|w| w.lower == "by") && as_at >= 2 {
+        let (first, last) = (&rest[1], &rest[as_at - 1]);
+        return Some(Found::Source((first.start, last.end)));
+    }
+    // "is seen as", "is widely seen primarily as": only adverbs between.
+    let adverbs = rest[..as_at]
+        .iter()
+        .all(|w| w.lower.len() > 4 && w.lower.ends_with("ly"));
+    adverbs.then(|| Found::Hearsay((words[be].start, words[k].end)))
+}
+
 /// Hearsay with no source at all: "reportedly", "it is believed that", "is said to" (the
 /// phrase is the vague source, DESIGN.md).
 fn hearsay(_sentence: &str, words: &[Word]) -> Option<Found> {
@@ -1981,6 +2028,9 @@ fn hearsay(_sentence: &str, words: &[Word]) -> Option<Found> {
             k - 1
         };
         return Some(Found::Hearsay((words[from].start, words[k].end)));
+    }
+    if let Some(found) = seen_as(words) {
+        return Some(found);
     }
     (1..words.len().saturating_sub(1)).find_map(|k| {
         let be = matches!(
@@ -2030,6 +2080,19 @@ mod tests {
             "The mayor would not say whether the bridge is safe.",
             "The mayor",
         );
+    }
+
+    #[test]
+    fn seen_as_is_hearsay_unless_someone_sees() {
+        is(
+            "The levy is widely seen as a tax on the poor.",
+            "is widely seen",
+        );
+        is(
+            "Tourists are no longer regarded by hoteliers as a nuisance.",
+            "hoteliers",
+        );
+        none("The dam is considered one of the largest in Asia.");
     }
 
     #[test]

@@ -231,15 +231,26 @@ pub(crate) fn classify_plain(sentence: &str) -> Block {
 }
 
 /// Headings after the last body sentence lead to nothing: they are link titles and
-/// navigation, not section heads.
-pub(crate) fn demote_trailing_headings(spans: &mut [SentenceSpan]) {
+/// navigation, not section heads. So are list items there that read as titles ("Iran War
+/// With Usa" under a closing "Share your thoughts …"): a link list, whose items assert
+/// nothing (docs/labelling.md, example 75).
+pub(crate) fn demote_trailing_headings(text: &str, spans: &mut [SentenceSpan]) {
     let Some(last_body) = spans.iter().rposition(|s| s.block == Block::Body) else {
         return;
     };
+    // A list is a link list only after the article has closed with furniture (a call to
+    // action, a share line): a closing "Key points" list is content.
+    let mut after_furniture = false;
     for span in &mut spans[last_body + 1..] {
-        if span.block == Block::Heading {
+        let title_item = after_furniture
+            && span.block == Block::ListItem
+            && text
+                .get(span.start..span.end)
+                .is_some_and(looks_like_heading);
+        if span.block == Block::Heading || title_item {
             span.block = Block::Boilerplate;
         }
+        after_furniture |= span.block == Block::Boilerplate;
     }
 }
 
@@ -312,18 +323,29 @@ mod tests {
     }
 
     #[test]
-    fn trailing_headings_become_boilerplate() {
-        let blocks = [Block::Heading, Block::Body, Block::ListItem, Block::Heading];
-        let mut spans: Vec<SentenceSpan> = blocks
-            .iter()
-            .enumerate()
-            .map(|(i, &block)| SentenceSpan {
-                start: i,
-                end: i + 1,
+    fn trailing_headings_and_title_list_items_become_boilerplate() {
+        let rows = [
+            ("Harbour Talks Resume", Block::Heading),
+            ("The ferry link reopened on Monday.", Block::Body),
+            ("Ferry Times", Block::ListItem),
+            ("Share this story with a friend.", Block::Boilerplate),
+            ("ferries sail twice a day", Block::ListItem),
+            ("Storm Closes Northern Ports", Block::ListItem),
+            ("More Coverage", Block::Heading),
+        ];
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for (row, block) in rows {
+            let start = text.len();
+            text.push_str(row);
+            spans.push(SentenceSpan {
+                start,
+                end: text.len(),
                 block,
-            })
-            .collect();
-        demote_trailing_headings(&mut spans);
+            });
+            text.push('\n');
+        }
+        demote_trailing_headings(&text, &mut spans);
         let got: Vec<Block> = spans.iter().map(|s| s.block).collect();
         assert_eq!(
             got,
@@ -331,6 +353,9 @@ mod tests {
                 Block::Heading,
                 Block::Body,
                 Block::ListItem,
+                Block::Boilerplate,
+                Block::ListItem,
+                Block::Boilerplate,
                 Block::Boilerplate
             ]
         );

@@ -407,7 +407,33 @@ fn pronoun_antecedent<'a>(
             a.sentence < i && a.sentence + window >= i && (a.credited || !credited_only) && fits(a)
         })
     };
-    recent(CREDITED_WINDOW, true).or_else(|| recent(ANTECEDENT_WINDOW, false))
+    let credited = recent(CREDITED_WINDOW, true);
+    // "Fleischer added that …" then "However, George Bush is not about to change his
+    // rhetoric." then "… he said": the person the sentence just before is about (its
+    // subject) is nearer than a speaker further back.
+    let subject_just_before = antecedents
+        .iter()
+        .rev()
+        .find(|a| a.sentence + 1 == i && !a.credited && fits(a) && opens_its_sentence(a));
+    match (credited, subject_just_before) {
+        (Some(c), Some(s)) if c.sentence + 1 < i => Some(s),
+        (Some(c), _) => Some(c),
+        (None, _) => recent(ANTECEDENT_WINDOW, false),
+    }
+}
+
+/// Whether a mention opens its sentence (only a connective before it): the sentence's
+/// subject, in news prose.
+fn opens_its_sentence(a: &Antecedent) -> bool {
+    let mention_words = a.text.split_whitespace().count();
+    let words: Vec<&str> = a.descriptor.split_whitespace().collect();
+    let before = &words[..words.len().saturating_sub(mention_words)];
+    before.iter().all(|w| {
+        matches!(
+            w.trim_end_matches(','),
+            "however" | "but" | "and" | "meanwhile" | "still" | "yet" | "now" | "later"
+        )
+    })
 }
 
 /// The antecedent of a role-noun source ("the minister", "the office"), if the source is one.
@@ -772,6 +798,35 @@ mod tests {
             ("She added that the cost was not yet known.", vec![]),
         ]);
         assert_eq!(got, ["Mira Kovac", "Mira Kovac", "Mira Kovac"]);
+    }
+
+    #[test]
+    fn he_prefers_the_subject_just_before_to_an_older_speaker() {
+        let got = sources_of(&[
+            (
+                "Spokesman Ole Brandt added that the talks were friendly.",
+                vec![("Ole Brandt", EntityType::Per)],
+            ),
+            (
+                "However, Maria Lind is not about to change course.",
+                vec![("Maria Lind", EntityType::Per)],
+            ),
+            ("\"We will hold firm,\" he said on Friday.", vec![]),
+        ]);
+        assert_eq!(got[2], "Maria Lind");
+        // A speaker credited in the sentence just before still wins.
+        let got = sources_of(&[
+            (
+                "Maria Lind visited the port.",
+                vec![("Maria Lind", EntityType::Per)],
+            ),
+            (
+                "Ole Brandt said the talks were friendly.",
+                vec![("Ole Brandt", EntityType::Per)],
+            ),
+            ("\"We will hold firm,\" he said.", vec![]),
+        ]);
+        assert_eq!(got[2], "Ole Brandt");
     }
 
     #[test]

@@ -2156,7 +2156,7 @@ mod tests {
     #[test]
     fn according_to_inside_the_quotation_is_the_speakers_sourcing() {
         is(
-            "\"According to figures we have seen,\" she said, \"the lake is shrinking.\"",
+            "Moreover, \"according to records in our hands,\" she said, \"the lake is shrinking.\"",
             "she",
         );
     }

@@ -314,9 +314,14 @@ def export(out):
         for key, rows in docs.items():
             sentences = []
             for item, split, t in rows:
-                kind, source, referent = strings(labels[item], texts)
+                label = labels[item]
+                kind, source, referent = strings(label, texts)
+                # Character offsets of the source as written (`claimscan train-source` reads
+                # them as tagging targets, as it reads MPQA's agent spans).
+                spans = ([[int(label["source_start"]), int(label["source_end"])]]
+                         if label["source_start"] else [])
                 sentences.append({"id": item, "text": t, "kind": kind, "source": source,
-                                  "referent": referent})
+                                  "referent": referent, "spans": spans})
             f.write(json.dumps({"doc": key, "split": rows[0][1], "sentences": sentences},
                                ensure_ascii=False) + "\n")
     print("%d documents -> %s" % (len(docs), out))

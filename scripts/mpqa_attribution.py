@@ -11,7 +11,8 @@ insubstantial (MPQA's mark for hypothetical or negated ones), whose nested-sourc
 "w, X" (what the writer reports directly; deeper chains are X reporting someone else, and the
 outermost source is the sentence's). Its acceptable sources
 are X's mentions: the GATE_agent spans of this sentence that name X, and the document's
-defining mention of X (the agent span with id="X"). When X's mention in the sentence is a
+defining mention of X (the agent span with id="X"). `spans` gives the character offsets of
+the in-sentence mentions (the training targets of `claimscan train-source`). When X's mention in the sentence is a
 pronoun the sentence's kind is `pronoun`; with no mention in the sentence, `continuation`.
 Sentences whose only reported sources are "implicit" are `vague` with no acceptable string
 (the eval leaves them out of the right-source score); the rest are `none`.
@@ -59,6 +60,13 @@ def flat(s):
     return " ".join(s.split())
 
 
+def flat_offset(raw_prefix):
+    """Length of the flattened text before a point whose raw prefix (from the sentence's start)
+    is `raw_prefix`: runs of whitespace become one space, leading whitespace goes."""
+    done = flat(raw_prefix)
+    return len(done) + (1 if done and raw_prefix[-1:].isspace() else 0)
+
+
 def document(rel):
     raw = open(os.path.join(MPQA, "docs", rel), "rb").read()
     text = lambda a, b: flat(raw[a:b].decode("latin-1"))  # noqa: E731  (ASCII in practice)
@@ -86,10 +94,17 @@ def document(rel):
                 implicit = True
             elif c[1] not in agents:
                 agents.append(c[1])
-        sources, kind, mention = [], "none", ""
+        sources, kind, mention, spans = [], "none", "", []
+        sentence_text = text(s, e)
         for agent in agents:
-            mentions = [text(a, b) for a, b, t, attrs in anns
-                        if t == "GATE_agent" and s <= a < e and b > a and chain(attrs)[-1:] == [agent]]
+            mentions = []
+            for a, b, t, attrs in anns:
+                if t == "GATE_agent" and s <= a < e and b > a and chain(attrs)[-1:] == [agent]:
+                    mentions.append(text(a, b))
+                    start = flat_offset(raw[s:a].decode("latin-1"))
+                    end = start + len(mentions[-1])
+                    if sentence_text[start:end] == mentions[-1] and [start, end] not in spans:
+                        spans.append([start, end])
             for m in mentions + [defining.get(agent, "")]:
                 if m and m not in sources:
                     sources.append(m)
@@ -102,8 +117,8 @@ def document(rel):
                     kind, mention = "named", mentions[0]
         if kind == "none" and implicit:
             kind = "vague"
-        rows.append({"id": "%s#%d" % (rel, n), "text": text(s, e), "kind": kind,
-                     "sources": sources, "mention": mention})
+        rows.append({"id": "%s#%d" % (rel, n), "text": sentence_text, "kind": kind,
+                     "sources": sources, "mention": mention, "spans": sorted(spans)})
     return rows
 
 

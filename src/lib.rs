@@ -26,3 +26,4 @@ pub mod skip;
 pub mod train;
 pub mod train_cased;
 pub mod train_news;
+pub mod train_source;

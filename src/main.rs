@@ -88,6 +88,30 @@ enum Command {
         #[arg(long)]
         models: Option<PathBuf>,
     },
+    /// Fit the source tagger (who is credited in a sentence) on MPQA's agent spans over the
+    /// frozen encoder (writes models/claimscan/source_head.json).
+    TrainSource {
+        /// JSONL with spans: `python3 scripts/mpqa_attribution.py`, and optionally
+        /// `python3 scripts/attribution_set.py export` (dev documents are not read).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Units of the hidden layer.
+        #[arg(long, default_value_t = 64)]
+        inner: usize,
+        /// Most epochs (the best on the calibration slice is kept).
+        #[arg(long, default_value_t = 6)]
+        epochs: usize,
+        /// Store this confidence threshold instead of the calibration slice's choice for the
+        /// tagger alone.
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Report only; do not write the head.
+        #[arg(long)]
+        dry_run: bool,
+        /// Directory holding the models.
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
     /// Train the cased entity tagger of `--entities accurate`: LoRA adapters on
     /// models/distilbert-base-cased (writes models/claimscan-cased/ unless --out is given).
     TrainCased(TrainCasedArgs),
@@ -440,56 +464,72 @@ struct TrainCasedArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result =
-        match cli.command {
-            Command::Annotate(args) => annotate(args),
-            Command::Eval(cmd) => eval(cmd),
-            Command::Train(args) => train_cmd(args),
-            Command::TrainCased(args) => train_cased_cmd(args),
-            Command::TrainNews {
-                file,
-                weasel,
-                weasel_weight,
-                mpqa,
-                mpqa_weight,
-                dry_run,
-                models,
-            } => claimscan::train_news::train_news(&claimscan::train_news::TrainNewsOptions {
-                file,
-                models_dir: models_dir(models),
-                weasel,
-                weasel_weight,
-                mpqa,
-                mpqa_weight,
-                write: !dry_run,
+    let result = match cli.command {
+        Command::Annotate(args) => annotate(args),
+        Command::Eval(cmd) => eval(cmd),
+        Command::Train(args) => train_cmd(args),
+        Command::TrainCased(args) => train_cased_cmd(args),
+        Command::TrainNews {
+            file,
+            weasel,
+            weasel_weight,
+            mpqa,
+            mpqa_weight,
+            dry_run,
+            models,
+        } => claimscan::train_news::train_news(&claimscan::train_news::TrainNewsOptions {
+            file,
+            models_dir: models_dir(models),
+            weasel,
+            weasel_weight,
+            mpqa,
+            mpqa_weight,
+            write: !dry_run,
+        })
+        .map(|_| ExitCode::SUCCESS),
+        Command::TrainSource {
+            files,
+            inner,
+            epochs,
+            threshold,
+            dry_run,
+            models,
+        } => claimscan::train_source::train_source(&claimscan::train_source::TrainSourceOptions {
+            files,
+            models_dir: models_dir(models),
+            inner,
+            epochs,
+            threshold,
+            write: !dry_run,
+        })
+        .map(|_| ExitCode::SUCCESS),
+        Command::Calibrate {
+            task: TaskArg::News,
+            ..
+        } => Err(anyhow::anyhow!(
+            "the news head has no threshold to calibrate: fit it with `claimscan train-news`"
+        )),
+        Command::Calibrate {
+            task,
+            file,
+            split,
+            models,
+            precision,
+        } => calibrate_cmd(
+            task.into(),
+            &file,
+            split.into(),
+            models_dir(models),
+            precision,
+        ),
+        Command::Report { out_dir } => claimscan::report::write_report(&out_dir)
+            .map(|index| {
+                eprintln!("claimscan: report written to {}", index.display());
+                ExitCode::SUCCESS
             })
-            .map(|_| ExitCode::SUCCESS),
-            Command::Calibrate {
-                task: TaskArg::News,
-                ..
-            } => Err(anyhow::anyhow!(
-                "the news head has no threshold to calibrate: fit it with `claimscan train-news`"
-            )),
-            Command::Calibrate {
-                task,
-                file,
-                split,
-                models,
-                precision,
-            } => calibrate_cmd(
-                task.into(),
-                &file,
-                split.into(),
-                models_dir(models),
-                precision,
-            ),
-            Command::Report { out_dir } => claimscan::report::write_report(&out_dir)
-                .map(|index| {
-                    eprintln!("claimscan: report written to {}", index.display());
-                    ExitCode::SUCCESS
-                })
-                .map_err(anyhow::Error::from),
-            Command::Merge { shards, out } => claimscan::merge::merge(&shards, &out)
+            .map_err(anyhow::Error::from),
+        Command::Merge { shards, out } => {
+            claimscan::merge::merge(&shards, &out)
                 .map(|s| {
                     eprintln!(
                     "claimscan: merged {} outputs: {} documents, {} sentences, {} entities -> {}",
@@ -497,8 +537,9 @@ fn main() -> ExitCode {
                 );
                     ExitCode::SUCCESS
                 })
-                .map_err(anyhow::Error::from),
-        };
+                .map_err(anyhow::Error::from)
+        }
+    };
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -355,6 +355,9 @@ const BUG_HINT: &str = "(a bug in claimscan: please report it with this document
 struct LabelledSentence {
     label: SentenceLabel,
     entities: Vec<EntityMention>,
+    /// The source tagger's credit where the reporting frames found none (see
+    /// `model::source`): it goes to the document stage, not into the label.
+    learned_credit: Option<classify::attribution::Attribution>,
 }
 
 /// What happened to one sentence: its results, or why its document fails.
@@ -377,13 +380,18 @@ fn label_and_extract(
         });
     isolate::run_isolated(|| {
         isolate::fault_point(Stage::Label, text);
+        let label =
+            classify::label_with(text, analysis.scores, evidence, block == Block::Boilerplate);
+        let learned_credit = match (&label.credit, analysis.sources.first()) {
+            // A heading credits nobody (docs/attribution-guide.md), whatever its verb.
+            (None, Some(found)) if matches!(block, Block::Body | Block::ListItem) => {
+                classify::attribution::credit_of_span(text, found.start, found.end)
+            }
+            _ => None,
+        };
         LabelledSentence {
-            label: classify::label_with(
-                text,
-                analysis.scores,
-                evidence,
-                block == Block::Boilerplate,
-            ),
+            label,
+            learned_credit,
             entities: entities::merge(
                 text,
                 entities::from_model(analysis.entities),
@@ -840,7 +848,11 @@ impl<'a> ChunkWriter<'a> {
                 open.sources.push(&SentenceView {
                     text: &seg.doc.text[span.start..span.end],
                     start: span.start,
-                    credit: sentence.label.credit.as_ref(),
+                    credit: sentence
+                        .label
+                        .credit
+                        .as_ref()
+                        .or(sentence.learned_credit.as_ref()),
                     entities: &sentence.entities,
                 })
             })

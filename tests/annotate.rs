@@ -303,6 +303,31 @@ fn read_model_has_ner() -> bool {
     meta.contains("\"ner_trained\": true")
 }
 
+/// The source tagger (models/claimscan/source_head.json) credits agents the reporting frames
+/// do not know ("is worried", "criticised"), and leaves a sentence about an event alone.
+#[test]
+fn the_source_tagger_credits_beliefs_and_stances_the_frames_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("stances.txt");
+    let text = "Lopez is worried that the deficit will widen next year.\n\
+                The opposition bitterly criticised the new budget.\n\
+                Storms flooded three villages in the north.\n";
+    fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    annotate(
+        &out,
+        &["--input-format", "lines", input.to_str().unwrap()],
+        0,
+    );
+    let rows = read_csv(&out.join("sentences.csv")).rows;
+    let credited: Vec<&str> = rows.iter().map(|r| r["attribution"].as_str()).collect();
+    assert_eq!(credited, vec!["Lopez", "The opposition", ""]);
+    check_contract(
+        &out,
+        &HashMap::from([(rows[0]["doc_id"].clone(), text.to_string())]),
+    );
+}
+
 #[test]
 fn lines_mode_keeps_one_sentence_per_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -638,6 +638,26 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
     })
 }
 
+/// The credit of a source span found some other way than the reporting frames (the learned
+/// source tagger, `model::source`): its kind as [`find_attribution`] would give it. `None`
+/// for a span that cannot be a source a checker follows: a first- or second-person pronoun,
+/// a relative pronoun, or a span outside the sentence.
+pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attribution> {
+    let source = sentence.get(start..end)?;
+    let kind = match source.to_lowercase().as_str() {
+        "he" | "she" | "they" | "it" => SourceKind::Pronoun,
+        "i" | "we" | "you" | "me" | "us" | "him" | "her" | "them" | "who" | "which" | "that"
+        | "this" | "" => return None,
+        _ => source_kind(sentence, &words(sentence), (start, end)),
+    };
+    Some(Attribution {
+        start,
+        end,
+        source: source.to_string(),
+        kind,
+    })
+}
+
 /// Words that make a source vague when it names nobody ("officials", "sources", "analysts").
 const VAGUE_SOURCE_WORDS: &[&str] = &[
     "official",
@@ -2647,5 +2667,28 @@ mod tests {
                 assert_eq!(&s[a.start..a.end], a.source);
             }
         }
+    }
+
+    #[test]
+    fn a_learned_span_takes_the_kind_the_frames_would_give_it() {
+        let kind_of = |sentence: &str, source: &str| {
+            let start = sentence.find(source).unwrap_or(0);
+            credit_of_span(sentence, start, start + source.len()).map(|a| a.kind)
+        };
+        let s = "Opposition legislators fear the vote will be delayed.";
+        assert_eq!(
+            kind_of(s, "Opposition legislators"),
+            Some(SourceKind::Named)
+        );
+        let s = "She fears the vote will be delayed.";
+        assert_eq!(kind_of(s, "She"), Some(SourceKind::Pronoun));
+        let s = "Western diplomats fear the vote will be delayed.";
+        assert_eq!(kind_of(s, "Western diplomats"), Some(SourceKind::Vague));
+        // Nobody a checker can follow: first person, relative pronouns.
+        let s = "We fear the vote will be delayed.";
+        assert_eq!(kind_of(s, "We"), None);
+        let s = "The mayor, who fears a delay, met them.";
+        assert_eq!(kind_of(s, "who"), None);
+        assert_eq!(credit_of_span("short", 2, 40), None);
     }
 }

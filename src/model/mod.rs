@@ -13,6 +13,7 @@ pub mod inference;
 pub mod ner;
 pub mod news;
 mod quantize;
+pub mod source;
 pub mod weights;
 
 use std::path::{Path, PathBuf};
@@ -135,6 +136,9 @@ pub struct SentenceAnalysis {
     pub truncated: bool,
     /// The encoder's part of the news head's four logits (see [`news`]), when it is loaded.
     pub news: Option<[f64; 4]>,
+    /// Sources the source tagger found (byte offsets into the sentence), most confident
+    /// first; empty when no tagger is loaded.
+    pub sources: Vec<source::TaggedSource>,
 }
 
 /// Encoder plus heads in one variable store.
@@ -155,6 +159,8 @@ pub struct ClaimModel {
     pub cased: Option<CasedTagger>,
     /// The four-label news head (`news_head.json` beside the weights), when trained.
     pub news: Option<news::NewsHead>,
+    /// The source tagger (`source_head.json` beside the weights), when trained.
+    pub source: Option<source::SourceTagger>,
 }
 
 /// Which entity taggers run.
@@ -217,6 +223,7 @@ impl ClaimModel {
             precision: Precision::Fp32,
             cased: None,
             news: None,
+            source: None,
         })
     }
 
@@ -280,6 +287,7 @@ impl ClaimModel {
         model.encoder.prepare_inference(&model.vars, precision)?;
         model.precision = precision;
         model.news = news::NewsHead::load(&dir)?;
+        model.source = source::SourceHead::load(&dir)?.map(source::SourceTagger::new);
         Ok(model)
     }
 
@@ -491,8 +499,16 @@ impl ClaimModel {
         } else {
             None
         };
+        let source_probs = self
+            .source
+            .as_ref()
+            .map(|tagger| tagger.probabilities(&encoded.hidden.to_kind(Kind::Float)));
         let mut out = Vec::with_capacity(chunk.len());
         for (k, &i) in chunk.iter().enumerate() {
+            let sources = match (&self.source, &source_probs) {
+                (Some(tagger), Some(p)) => tagger.decode(&tokenized[i], &p.get(k as i64), texts[i]),
+                _ => Vec::new(),
+            };
             let entities = match (&tag_probs, cased) {
                 (Some(p), Some((tokens, rows))) => {
                     let fast = piece_rows(&tokenized[i], &p.get(k as i64))?;
@@ -512,6 +528,7 @@ impl ClaimModel {
                     entities,
                     truncated: tokenized[i].truncated,
                     news: news_logits.as_ref().map(|l| l[k]),
+                    sources,
                 },
             ));
         }

@@ -1,0 +1,355 @@
+//! The source tagger: which words of a sentence name the agent whose statement or belief the
+//! writer reports ("*Bush* told reporters …", "*the EU* criticised …", "*he* fears …").
+//!
+//! A small network over the shared encoder's token states (each word piece with its two
+//! neighbours, one hidden layer, three tags O / B / I), trained on MPQA's agent spans by
+//! `claimscan train-source`. The attribution rules know the reporting frames; MPQA marks far
+//! more ways of crediting an agent (private states: "X fears", "X rejected", "X is worried")
+//! than rules can list, and this tagger learns them. It costs one small matrix product per
+//! token on states the encoder pass has already computed.
+//!
+//! The weights are a JSON file beside the model (`source_head.json`) with the data they were
+//! trained on, the confidence threshold (fitted on a calibration slice) and its scores.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tch::{Kind, Tensor};
+
+use super::encoder::Tokenized;
+use super::ModelError;
+
+/// File name of the source tagger inside the model directory.
+pub const SOURCE_HEAD_FILE: &str = "source_head.json";
+
+/// Tags of the tagger's outputs, in order.
+pub const SOURCE_TAGS: [&str; 3] = ["O", "B", "I"];
+
+/// Word pieces of context on each side of a piece that the tagger reads.
+pub const WINDOW: usize = 2;
+
+/// Weights of the source tagger.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceHead {
+    /// Width of the encoder's token states.
+    pub hidden: usize,
+    /// Pieces of context on each side (inputs are `hidden * (2 * window + 1)` wide).
+    pub window: usize,
+    /// Hidden layer weights `[inner][inputs]`.
+    pub w1: Vec<Vec<f32>>,
+    /// Hidden layer bias `[inner]`.
+    pub b1: Vec<f32>,
+    /// Output weights `[3][inner]`.
+    pub w2: Vec<Vec<f32>>,
+    /// Output bias `[3]`.
+    pub b2: Vec<f32>,
+    /// Spans whose confidence (mean probability of not-O over their pieces) is below this are
+    /// dropped.
+    pub threshold: f64,
+    /// How it was trained: data, sizes, scores (written by `train-source`).
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// A source span found by the tagger: byte offsets into the sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaggedSource {
+    /// First byte of the span.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// Mean probability of not-O over its word pieces.
+    pub confidence: f64,
+}
+
+/// The tagger's weights as tensors, ready for the inference pass.
+pub struct SourceTagger {
+    /// The stored head (threshold and provenance).
+    pub head: SourceHead,
+    w1: Tensor,
+    b1: Tensor,
+    w2: Tensor,
+    b2: Tensor,
+}
+
+impl SourceHead {
+    /// Reads `dir/source_head.json`; `Ok(None)` when the file does not exist.
+    pub fn load(dir: &Path) -> Result<Option<Self>, ModelError> {
+        let path = dir.join(SOURCE_HEAD_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(ModelError::Invalid {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let head: SourceHead = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let inputs = head.hidden * (2 * head.window + 1);
+        let inner = head.b1.len();
+        let shapes_ok = head.w1.len() == inner
+            && head.w1.iter().all(|r| r.len() == inputs)
+            && head.w2.len() == SOURCE_TAGS.len()
+            && head.w2.iter().all(|r| r.len() == inner)
+            && head.b2.len() == SOURCE_TAGS.len();
+        if !shapes_ok {
+            return Err(ModelError::Invalid {
+                path,
+                reason: "weights do not match the declared sizes".into(),
+            });
+        }
+        Ok(Some(head))
+    }
+
+    /// Writes `dir/source_head.json`.
+    pub fn save(&self, dir: &Path) -> Result<(), ModelError> {
+        let path = dir.join(SOURCE_HEAD_FILE);
+        let text = serde_json::to_string(self).map_err(|e| ModelError::Invalid {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        std::fs::write(&path, text).map_err(|e| ModelError::Invalid {
+            path,
+            reason: e.to_string(),
+        })
+    }
+}
+
+fn matrix(rows: &[Vec<f32>]) -> Tensor {
+    let width = rows.first().map_or(0, Vec::len) as i64;
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    Tensor::from_slice(&flat).view([rows.len() as i64, width])
+}
+
+impl SourceTagger {
+    /// The tagger for `head`'s weights.
+    pub fn new(head: SourceHead) -> Self {
+        SourceTagger {
+            w1: matrix(&head.w1),
+            b1: Tensor::from_slice(&head.b1),
+            w2: matrix(&head.w2),
+            b2: Tensor::from_slice(&head.b2),
+            head,
+        }
+    }
+
+    /// Tag probabilities `[batch, tokens, 3]` for the encoder's last hidden states
+    /// `[batch, tokens, hidden]`. Each item is its own matrix product, so a sentence's result
+    /// never depends on its batch.
+    pub fn probabilities(&self, hidden: &Tensor) -> Tensor {
+        let x = windowed(hidden, self.head.window);
+        let items = x.size()[0];
+        let w1 = self
+            .w1
+            .transpose(0, 1)
+            .unsqueeze(0)
+            .expand([items, -1, -1], false);
+        let h = (x.bmm(&w1) + &self.b1).relu();
+        let w2 = self
+            .w2
+            .transpose(0, 1)
+            .unsqueeze(0)
+            .expand([items, -1, -1], false);
+        (h.bmm(&w2) + &self.b2).softmax(-1, Kind::Float)
+    }
+
+    /// Tag probabilities `[tokens, 3]` for one sentence's windowed states `[tokens, inputs]`
+    /// (as [`windowed`] builds them).
+    pub fn probabilities_of_states(&self, x: &Tensor) -> Tensor {
+        let h = (x.matmul(&self.w1.transpose(0, 1)) + &self.b1).relu();
+        (h.matmul(&self.w2.transpose(0, 1)) + &self.b2).softmax(-1, Kind::Float)
+    }
+
+    /// The sources of one sentence from its rows of [`Self::probabilities`] (padding
+    /// included), most confident first; only those at or above the threshold.
+    pub fn decode(&self, tokens: &Tokenized, probs: &Tensor, sentence: &str) -> Vec<TaggedSource> {
+        let n = tokens.len() as i64;
+        let rows: Vec<Vec<f64>> =
+            Vec::try_from(probs.narrow(0, 0, n).to_kind(Kind::Double)).unwrap_or_default();
+        let mut found = spans(tokens, &rows, sentence);
+        found.retain(|s| s.confidence >= self.head.threshold);
+        found.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.start.cmp(&b.start))
+        });
+        found
+    }
+}
+
+/// Each piece's state with its `window` neighbours on each side (zeros past the ends):
+/// `[batch, tokens, hidden * (2 * window + 1)]`.
+pub fn windowed(hidden: &Tensor, window: usize) -> Tensor {
+    let size = hidden.size();
+    let (batch, tokens, width) = (size[0], size[1], size[2]);
+    let mut parts = Vec::with_capacity(2 * window + 1);
+    for shift in -(window as i64)..=(window as i64) {
+        if shift == 0 {
+            parts.push(hidden.shallow_clone());
+            continue;
+        }
+        let pad = Tensor::zeros(
+            [batch, shift.abs().min(tokens), width],
+            (hidden.kind(), hidden.device()),
+        );
+        let kept = tokens - shift.abs().min(tokens);
+        let part = if shift < 0 {
+            // The piece `|shift|` before: zeros, then the states shifted right.
+            Tensor::cat(&[pad, hidden.narrow(1, 0, kept)], 1)
+        } else {
+            Tensor::cat(&[hidden.narrow(1, tokens - kept, kept), pad], 1)
+        };
+        parts.push(part);
+    }
+    Tensor::cat(&parts, 2)
+}
+
+/// Spans from per-piece tag probabilities (greedy: a piece is in a span unless O is its most
+/// probable tag; B, or a piece after O, opens one), widened to whole words.
+pub fn spans(tokens: &Tokenized, rows: &[Vec<f64>], sentence: &str) -> Vec<TaggedSource> {
+    let offsets = tokens.offsets();
+    let word_ids = tokens.word_ids();
+    let mut out = Vec::new();
+    let mut current: Option<(TaggedSource, usize, Option<u32>)> = None;
+    for (t, row) in rows.iter().enumerate() {
+        let word = word_ids.get(t).copied().flatten();
+        let tag = argmax(row);
+        let inside = word.is_some() && tag != 0;
+        // A piece of the word the span already holds stays in it, whatever its tag.
+        let same_word = matches!(&current, Some((_, _, w)) if word.is_some() && *w == word);
+        if inside || same_word {
+            let (s, e) = offsets[t];
+            let p = 1.0 - row[0];
+            match current.as_mut() {
+                Some((span, count, w)) if tag == 2 || same_word => {
+                    span.end = e.max(span.end);
+                    span.confidence += p;
+                    *count += 1;
+                    *w = word;
+                }
+                _ => {
+                    if let Some((span, count, _)) = current.take() {
+                        out.push(finished(span, count));
+                    }
+                    current = Some((
+                        TaggedSource {
+                            start: s,
+                            end: e,
+                            confidence: p,
+                        },
+                        1,
+                        word,
+                    ));
+                }
+            }
+        } else if let Some((span, count, _)) = current.take() {
+            out.push(finished(span, count));
+        }
+    }
+    if let Some((span, count, _)) = current.take() {
+        out.push(finished(span, count));
+    }
+    out.into_iter()
+        .filter_map(|s| trimmed(s, sentence))
+        .collect()
+}
+
+fn argmax(row: &[f64]) -> usize {
+    (0..row.len())
+        .max_by(|&a, &b| row[a].total_cmp(&row[b]).then(b.cmp(&a)))
+        .unwrap_or(0)
+}
+
+fn finished(mut span: TaggedSource, count: usize) -> TaggedSource {
+    span.confidence /= count.max(1) as f64;
+    span
+}
+
+/// The span widened to whole words (a piece tagged alone inside "Svetlana" takes the whole
+/// name), without punctuation at its ends ("Bush," → "Bush"); `None` when nothing is left.
+fn trimmed(mut span: TaggedSource, sentence: &str) -> Option<TaggedSource> {
+    sentence.get(span.start..span.end)?;
+    span.start = sentence[..span.start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(span.start, |(b, _)| b);
+    span.end += sentence[span.end..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(sentence.len() - span.end, |(b, _)| b);
+    let text = &sentence[span.start..span.end];
+    let keep = |c: char| c.is_alphanumeric() || c == '.' || c == '&';
+    let lead = text.len()
+        - text
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    let body = &text[lead..];
+    let kept = body.trim_end_matches(|c: char| !keep(c));
+    if kept.is_empty() {
+        return None;
+    }
+    span.start += lead;
+    span.end = span.start + kept.len();
+    Some(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windowed_states_put_each_neighbour_beside_its_piece() {
+        // One sentence of three pieces with one-wide states 1, 2, 3.
+        let hidden = Tensor::from_slice(&[1.0f32, 2.0, 3.0]).view([1, 3, 1]);
+        let x = windowed(&hidden, 1);
+        assert_eq!(x.size(), vec![1, 3, 3]);
+        let rows: Vec<Vec<f32>> = Vec::try_from(x.get(0)).unwrap_or_default();
+        assert_eq!(
+            rows,
+            vec![
+                vec![0.0, 1.0, 2.0],
+                vec![1.0, 2.0, 3.0],
+                vec![2.0, 3.0, 0.0]
+            ]
+        );
+        // A window wider than the sentence is all padding past the ends.
+        let x = windowed(&hidden, 4);
+        assert_eq!(x.size(), vec![1, 3, 9]);
+    }
+
+    #[test]
+    fn spans_are_widened_to_words_and_trimmed_of_punctuation() {
+        let sentence = "Ms Svetlana, the minister, said so.";
+        // A piece tagged inside "Svetlana" takes the whole word; the comma goes.
+        let span = TaggedSource {
+            start: 7,
+            end: 12,
+            confidence: 0.9,
+        };
+        let got = trimmed(span, sentence).map(|s| &sentence[s.start..s.end]);
+        assert_eq!(got, Some("Svetlana"));
+        // Abbreviations keep their dots.
+        let sentence = "The U.S. said no.";
+        let span = TaggedSource {
+            start: 4,
+            end: 8,
+            confidence: 0.9,
+        };
+        let got = trimmed(span, sentence).map(|s| &sentence[s.start..s.end]);
+        assert_eq!(got, Some("U.S."));
+        // Punctuation alone is no span.
+        let span = TaggedSource {
+            start: 2,
+            end: 3,
+            confidence: 0.9,
+        };
+        assert_eq!(trimmed(span, "a , b"), None);
+    }
+}

@@ -17,6 +17,13 @@ use crate::model::encoder::Tokenized;
 use crate::model::source::{self, SourceHead, SourceTagger, SOURCE_TAGS, WINDOW};
 use crate::model::{bucketed_batches, ClaimModel, BATCH_SIZE};
 
+/// Whether the tune document with this ordinal (0-based, in file order, counting only tune
+/// documents) belongs to the calibration slice: every fifth. `claimscan eval attribution
+/// --split calibration` scores the same documents.
+pub fn is_calibration_document(tune_ordinal: usize) -> bool {
+    tune_ordinal.is_multiple_of(5)
+}
+
 /// Peak learning rate of Adam.
 const LEARNING_RATE: f64 = 1e-3;
 
@@ -110,7 +117,7 @@ fn read(
         if doc.split != "tune" {
             continue;
         }
-        let to_calibration = tune_docs % 5 == 0;
+        let to_calibration = is_calibration_document(tune_docs);
         tune_docs += 1;
         for s in doc.sentences {
             let gold: Vec<(usize, usize)> = s

@@ -75,10 +75,12 @@ pub struct GoldDocument {
     pub sentences: Vec<GoldSentence>,
 }
 
-/// Reads FILE, keeping the documents of `split` (every document for `all`).
+/// Reads FILE, keeping the documents of `split` (every document for `all`; `calibration`:
+/// the tune documents `claimscan train-source` holds out to choose its epoch and threshold).
 pub fn read_gold(file: &Path, split: &str) -> Result<Vec<GoldDocument>, String> {
     let f = fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut docs = Vec::new();
+    let mut tune_documents = 0usize;
     for (n, line) in BufReader::new(f).lines().enumerate() {
         let line = line.map_err(|e| format!("{}:{}: {e}", file.display(), n + 1))?;
         if line.trim().is_empty() {
@@ -91,13 +93,17 @@ pub fn read_gold(file: &Path, split: &str) -> Result<Vec<GoldDocument>, String> 
                 n + 1
             )
         })?;
-        if split == "all" || doc.split == split {
+        let calibration = doc.split == "tune" && {
+            tune_documents += 1;
+            crate::train_source::is_calibration_document(tune_documents - 1)
+        };
+        if split == "all" || doc.split == split || (split == "calibration" && calibration) {
             docs.push(doc);
         }
     }
     if docs.is_empty() {
         return Err(format!(
-            "{}: no documents of split {split:?} (use --split all, dev or tune)",
+            "{}: no documents of split {split:?} (use --split all, dev, tune or calibration)",
             file.display()
         ));
     }

@@ -286,7 +286,7 @@ fn splitting_cases_of_the_team() {
 /// The team's attribution set (references in data/attribution, text rebuilt from
 /// ../shared/data by scripts/attribution_set.py): on its dev documents, detection precision
 /// and recall and the right-source F1 must stay above floors a little under the measured
-/// 0.981 / 0.859 / 0.807 (README, Accuracy).
+/// 0.924 / 0.898 / 0.814 with the source tagger (README, Accuracy).
 #[test]
 fn attribution_on_the_team_dev_set() {
     let dir = tempfile::tempdir().unwrap();
@@ -310,10 +310,33 @@ fn attribution_on_the_team_dev_set() {
     let detection = row("detection");
     let source = row("right_source");
     assert!(
-        detection[0] >= 0.95 && detection[1] >= 0.83,
+        detection[0] >= 0.90 && detection[1] >= 0.87,
         "detection P/R {detection:?}\n{out}"
     );
     assert!(source[2] >= 0.79, "right-source F1 {source:?}\n{out}");
+}
+
+/// MPQA 1.2's held-out fifth (scripts/mpqa_attribution.py; neither the rules nor the source
+/// tagger learned from it): right-source F1 above a floor a little under the measured 0.638.
+#[test]
+fn attribution_on_the_mpqa_held_out_fifth() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("mpqa.jsonl");
+    let status = std::process::Command::new("python3")
+        .arg(root().join("scripts/mpqa_attribution.py"))
+        .args(["--out", export.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs scripts/mpqa_attribution.py");
+    assert!(status.success(), "mpqa_attribution.py failed");
+    let out = eval(&["attribution", export.to_str().unwrap()]);
+    let f1: f64 = out
+        .lines()
+        .find(|l| l.starts_with("right_source\t"))
+        .and_then(|l| l.split('\t').nth(6))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    assert!(f1 >= 0.62, "MPQA right-source F1 {f1}\n{out}");
 }
 
 /// Main-text extraction on the 91 dev pages of the article-extraction benchmark: F1 with the

@@ -639,16 +639,47 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
 }
 
 /// The credit of a source span found some other way than the reporting frames (the learned
-/// source tagger, `model::source`): its kind as [`find_attribution`] would give it. `None`
-/// for a span that cannot be a source a checker follows: a first- or second-person pronoun,
-/// a relative pronoun, or a span outside the sentence.
+/// source tagger, `model::source`): its kind as [`find_attribution`] would give it. The span
+/// is tidied first: words that cannot end a noun phrase come off its end ("Several nations
+/// *have privately*", "Opposition critics *attacked*") and a conjunction off its start.
+/// `None` for a span that cannot be a source a checker follows: a first- or second-person or
+/// relative pronoun, function words alone ("and", "much"), or a span outside the sentence.
 pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attribution> {
-    let source = sentence.get(start..end)?;
+    sentence.get(start..end)?;
+    let all = words(sentence);
+    let mut inside = &all[words_in(&all, (start, end))];
+    while let Some((first, rest)) = inside.split_first() {
+        if !matches!(first.lower.as_str(), "and" | "or" | "but" | "while" | "as") {
+            break;
+        }
+        inside = rest;
+    }
+    while let Some((last, rest)) = inside.split_last() {
+        let lower = last.lower.as_str();
+        let not_an_ending = TRAILING_SKIP.contains(&lower)
+            || matches!(lower, "is" | "are" | "was" | "were" | "been" | "be")
+            || (!last.is_capitalised()
+                && !rest.is_empty()
+                && (lower.ends_with("ly") || lower.ends_with("ed")));
+        if !not_an_ending {
+            break;
+        }
+        inside = rest;
+    }
+    let (first, last) = (inside.first()?, inside.last()?);
+    if inside.iter().all(|w| {
+        DETERMINERS.contains(&w.lower.as_str())
+            || matches!(w.lower.as_str(), "much" | "of" | "for" | "in" | "on" | "to")
+    }) {
+        return None;
+    }
+    let (start, end) = (first.start, last.end);
+    let source = &sentence[start..end];
     let kind = match source.to_lowercase().as_str() {
         "he" | "she" | "they" | "it" => SourceKind::Pronoun,
         "i" | "we" | "you" | "me" | "us" | "him" | "her" | "them" | "who" | "which" | "that"
-        | "this" | "" => return None,
-        _ => source_kind(sentence, &words(sentence), (start, end)),
+        | "this" => return None,
+        _ => source_kind(sentence, &all, (start, end)),
     };
     Some(Attribution {
         start,
@@ -2690,5 +2721,16 @@ mod tests {
         let s = "The mayor, who fears a delay, met them.";
         assert_eq!(kind_of(s, "who"), None);
         assert_eq!(credit_of_span("short", 2, 40), None);
+        // Tidied: no verb, auxiliary or adverb at the end, no conjunction at the start.
+        let s = "Several Asian nations have privately said no.";
+        let end = s.find(" said").unwrap_or(0);
+        let got = credit_of_span(s, 0, end).map(|a| a.source);
+        assert_eq!(got.as_deref(), Some("Several Asian nations"));
+        let s = "Opposition critics attacked the plan.";
+        let got = credit_of_span(s, 0, s.find(" the").unwrap_or(0)).map(|a| a.source);
+        assert_eq!(got.as_deref(), Some("Opposition critics"));
+        let s = "Kenya and Tanzania objected.";
+        let got = credit_of_span(s, 6, 9).map(|a| a.source);
+        assert_eq!(got, None);
     }
 }

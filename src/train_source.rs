@@ -153,7 +153,10 @@ fn states(model: &ClaimModel, examples: &Examples) -> anyhow::Result<Vec<Tensor>
         let encoded = model
             .encoder
             .forward_padded(&batch, padded, model.device(), false)?;
-        let x = source::windowed(&encoded.hidden.to_kind(Kind::Float), WINDOW);
+        let x = source::windowed(
+            &source::masked(&encoded.hidden.to_kind(Kind::Float), &encoded.mask),
+            WINDOW,
+        );
         for (k, &i) in chunk.iter().enumerate() {
             out[i] = Some(
                 x.get(k as i64)
@@ -272,7 +275,7 @@ pub fn train_source(opts: &TrainSourceOptions) -> anyhow::Result<SourceHead> {
             total += loss.double_value(&[]) * idx.size()[0] as f64;
         }
         let head = head_of(&vs, hidden, opts.inner, 0.5)?;
-        let tagger = SourceTagger::new(head.clone());
+        let tagger = SourceTagger::new(head.clone(), crate::model::Precision::Fp32);
         let found: Vec<Vec<source::TaggedSource>> = {
             let _guard = tch::no_grad_guard();
             calibration

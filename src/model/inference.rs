@@ -49,7 +49,7 @@ impl std::fmt::Display for Precision {
 }
 
 /// A linear layer: `x W^T + b`, with the weight in fp32 or int8.
-struct Linear {
+pub(crate) struct Linear {
     weight: LinearWeight,
     bias: Tensor,
 }
@@ -83,8 +83,21 @@ impl Int8Weight {
 }
 
 impl Linear {
+    /// A layer for `weight` `[out, in]` and `bias` `[out]` at `precision` (int8: the weight
+    /// quantised per output channel, activations per row, as in the encoder).
+    pub(crate) fn new(weight: &Tensor, bias: &Tensor, precision: Precision) -> Self {
+        let weight = weight.to_kind(Kind::Float).contiguous();
+        Linear {
+            weight: match precision {
+                Precision::Fp32 => LinearWeight::Fp32(weight),
+                Precision::Int8 => LinearWeight::Int8(Int8Weight::new(&weight)),
+            },
+            bias: bias.to_kind(Kind::Float).contiguous(),
+        }
+    }
+
     /// `x` is `[..., in]`.
-    fn forward(&self, x: &Tensor) -> Tensor {
+    pub(crate) fn forward(&self, x: &Tensor) -> Tensor {
         self.forward_add(x, None)
     }
 

@@ -287,7 +287,8 @@ impl ClaimModel {
         model.encoder.prepare_inference(&model.vars, precision)?;
         model.precision = precision;
         model.news = news::NewsHead::load(&dir)?;
-        model.source = source::SourceHead::load(&dir)?.map(source::SourceTagger::new);
+        model.source =
+            source::SourceHead::load(&dir)?.map(|head| source::SourceTagger::new(head, precision));
         Ok(model)
     }
 
@@ -499,10 +500,9 @@ impl ClaimModel {
         } else {
             None
         };
-        let source_probs = self
-            .source
-            .as_ref()
-            .map(|tagger| tagger.probabilities(&encoded.hidden.to_kind(Kind::Float)));
+        let source_probs = self.source.as_ref().map(|tagger| {
+            tagger.probabilities(&encoded.hidden.to_kind(Kind::Float), &encoded.mask)
+        });
         let mut out = Vec::with_capacity(chunk.len());
         for (k, &i) in chunk.iter().enumerate() {
             let sources = match (&self.source, &source_probs) {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tch::{Kind, Tensor};
 
 use super::encoder::Tokenized;
+use super::inference::{Linear, Precision};
 use super::ModelError;
 
 /// File name of the source tagger inside the model directory.
@@ -70,6 +71,11 @@ pub struct SourceTagger {
     b1: Tensor,
     w2: Tensor,
     b2: Tensor,
+    /// The hidden layer's blocks, one per window offset, stacked `[(2w+1) * inner, hidden]`
+    /// at the encoder's precision: each token state is projected once for every offset, and a
+    /// piece's hidden layer is the sum of its neighbours' projections (the same function as
+    /// the windowed product, without building the `(2w+1) * hidden` wide input).
+    projection: Linear,
 }
 
 impl SourceHead {
@@ -127,35 +133,68 @@ fn matrix(rows: &[Vec<f32>]) -> Tensor {
 }
 
 impl SourceTagger {
-    /// The tagger for `head`'s weights.
-    pub fn new(head: SourceHead) -> Self {
+    /// The tagger for `head`'s weights, its hidden layer computed at `precision`.
+    pub fn new(head: SourceHead, precision: Precision) -> Self {
+        let w1 = matrix(&head.w1);
+        let (inner, hidden) = (head.b1.len() as i64, head.hidden as i64);
+        let offsets = (2 * head.window + 1) as i64;
+        let blocks: Vec<Tensor> = (0..offsets)
+            .map(|k| w1.narrow(1, k * hidden, hidden))
+            .collect();
+        let projection = Linear::new(
+            &Tensor::cat(&blocks, 0),
+            &Tensor::zeros([offsets * inner], (Kind::Float, tch::Device::Cpu)),
+            precision,
+        );
         SourceTagger {
-            w1: matrix(&head.w1),
             b1: Tensor::from_slice(&head.b1),
             w2: matrix(&head.w2),
             b2: Tensor::from_slice(&head.b2),
+            w1,
             head,
+            projection,
         }
     }
 
     /// Tag probabilities `[batch, tokens, 3]` for the encoder's last hidden states
-    /// `[batch, tokens, hidden]`. Each item is its own matrix product, so a sentence's result
-    /// never depends on its batch.
-    pub fn probabilities(&self, hidden: &Tensor) -> Tensor {
-        let x = windowed(hidden, self.head.window);
-        let items = x.size()[0];
-        let w1 = self
-            .w1
-            .transpose(0, 1)
-            .unsqueeze(0)
-            .expand([items, -1, -1], false);
-        let h = (x.bmm(&w1) + &self.b1).relu();
-        let w2 = self
-            .w2
-            .transpose(0, 1)
-            .unsqueeze(0)
-            .expand([items, -1, -1], false);
-        (h.bmm(&w2) + &self.b2).softmax(-1, Kind::Float)
+    /// `[batch, tokens, hidden]` and its mask `[batch, tokens]` (padding reads as zeros, as
+    /// in training). Every product is per row or per item, so a sentence's result never
+    /// depends on its batch.
+    pub fn probabilities(&self, hidden: &Tensor, mask: &Tensor) -> Tensor {
+        let hidden = masked(hidden, mask);
+        let size = hidden.size();
+        let (batch, tokens) = (size[0], size[1]);
+        let inner = self.head.b1.len() as i64;
+        let window = self.head.window as i64;
+        let projected =
+            self.projection
+                .forward(&hidden)
+                .view([batch, tokens, 2 * window + 1, inner]);
+        let sum = self
+            .b1
+            .view([1, 1, inner])
+            .expand([batch, tokens, inner], false)
+            .copy();
+        for k in 0..=(2 * window) {
+            // Block k reads the piece `k - window` away: shift its projections into place.
+            let offset = k - window;
+            let kept = tokens - offset.abs().min(tokens);
+            if kept == 0 {
+                continue;
+            }
+            let (from, to) = if offset < 0 {
+                (0, -offset)
+            } else {
+                (offset, 0)
+            };
+            let mut target = sum.narrow(1, to, kept);
+            target += projected.select(2, k).narrow(1, from, kept);
+        }
+        let h = sum.relu();
+        let items: Vec<Tensor> = (0..batch)
+            .map(|i| h.get(i).linear(&self.w2, Some(&self.b2)))
+            .collect();
+        Tensor::stack(&items, 0).softmax(-1, Kind::Float)
     }
 
     /// Tag probabilities `[tokens, 3]` for one sentence's windowed states `[tokens, inputs]`
@@ -180,6 +219,11 @@ impl SourceTagger {
         });
         found
     }
+}
+
+/// `hidden` with the rows of padding set to zero.
+pub fn masked(hidden: &Tensor, mask: &Tensor) -> Tensor {
+    hidden * mask.unsqueeze(-1).to_kind(hidden.kind())
 }
 
 /// Each piece's state with its `window` neighbours on each side (zeros past the ends):
@@ -351,5 +395,40 @@ mod tests {
             confidence: 0.9,
         };
         assert_eq!(trimmed(span, "a , b"), None);
+    }
+
+    #[test]
+    fn shifted_projections_compute_the_windowed_product() {
+        tch::manual_seed(3);
+        let (hidden, inner, window) = (6usize, 4usize, 2usize);
+        let inputs = hidden * (2 * window + 1);
+        let rows = |n: usize, m: usize| -> Vec<Vec<f32>> {
+            Vec::try_from(Tensor::randn(
+                [n as i64, m as i64],
+                (Kind::Float, tch::Device::Cpu),
+            ))
+            .unwrap_or_default()
+        };
+        let head = SourceHead {
+            hidden,
+            window,
+            w1: rows(inner, inputs),
+            b1: rows(1, inner).remove(0),
+            w2: rows(3, inner),
+            b2: rows(1, 3).remove(0),
+            threshold: 0.5,
+            training: serde_json::Value::Null,
+        };
+        let tagger = SourceTagger::new(head, Precision::Fp32);
+        let states = Tensor::randn([2, 5, hidden as i64], (Kind::Float, tch::Device::Cpu));
+        // The second sentence has three real pieces and two of padding.
+        let mask = Tensor::from_slice(&[1i64, 1, 1, 1, 1, 1, 1, 1, 0, 0]).view([2, 5]);
+        let fast = tagger.probabilities(&states, &mask);
+        let windows = windowed(&masked(&states, &mask), window);
+        for item in 0..2 {
+            let slow = tagger.probabilities_of_states(&windows.get(item));
+            let gap = (fast.get(item) - slow).abs().max().double_value(&[]);
+            assert!(gap < 1e-5, "item {item}: {gap}");
+        }
     }
 }

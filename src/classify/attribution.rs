@@ -654,6 +654,17 @@ pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attrib
         }
         inside = rest;
     }
+    // "[For much of the 20th] centuries, imperial Russia …": a span opening on a lower-case
+    // word that is no determiner, and running over a comma, began inside the phrase before
+    // the subject; it starts after the comma.
+    if let Some(first) = inside.first() {
+        let opens_phrase = first.is_capitalised() || DETERMINERS.contains(&first.lower.as_str());
+        let comma = sentence[first.start..inside.last().map_or(first.end, |w| w.end)].find(',');
+        if let (false, Some(at)) = (opens_phrase, comma) {
+            let after = first.start + at;
+            inside = &inside[inside.partition_point(|w| w.start < after)..];
+        }
+    }
     while let Some((last, rest)) = inside.split_last() {
         let lower = last.lower.as_str();
         let not_an_ending = TRAILING_SKIP.contains(&lower)
@@ -2729,6 +2740,10 @@ mod tests {
         let s = "Opposition critics attacked the plan.";
         let got = credit_of_span(s, 0, s.find(" the").unwrap_or(0)).map(|a| a.source);
         assert_eq!(got.as_deref(), Some("Opposition critics"));
+        let s = "For decades, imperial Russia dominated the region.";
+        let end = s.find(" dominated").unwrap_or(0);
+        let got = credit_of_span(s, 4, end).map(|a| a.source);
+        assert_eq!(got.as_deref(), Some("imperial Russia"));
         let s = "Kenya and Tanzania objected.";
         let got = credit_of_span(s, 6, 9).map(|a| a.source);
         assert_eq!(got, None);

@@ -444,14 +444,23 @@ fn role_antecedent<'a>(
 ) -> Option<&'a Antecedent> {
     let lower = source.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let definite = matches!(words.first(), Some(&"the") | Some(&"this"));
+    // "Peru's finance minister" is as definite as "the finance minister", its owner a modifier.
+    let possessive = words
+        .first()
+        .is_some_and(|w| w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s")));
+    let definite = matches!(words.first(), Some(&"the") | Some(&"this")) || possessive;
     let role = *words.last()?;
     // "the Oxford team": a capitalised modifier must be in the mention it points back to.
     let modifiers: Vec<String> = source
         .split_whitespace()
-        .skip(1)
+        .skip(usize::from(!possessive))
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .map(str::to_lowercase)
+        .map(|w| {
+            let w = w.to_lowercase();
+            w.strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .map_or(w.clone(), str::to_string)
+        })
         .collect();
     if !definite || words.len() > 4 {
         return None;
@@ -477,6 +486,7 @@ fn role_antecedent<'a>(
         };
         let mut found = None;
         let mut credited_of_class = None;
+        let mut modified_of_class = None;
         for a in earlier {
             if credited_of_class.is_none()
                 && a.credited
@@ -484,6 +494,18 @@ fn role_antecedent<'a>(
                 && a.kind == SourceKind::Named
             {
                 credited_of_class = Some(a);
+            }
+            if modified_of_class.is_none()
+                && !modifiers.is_empty()
+                && a.class == class
+                && a.kind == SourceKind::Named
+                && modifiers.iter().all(|m| {
+                    a.descriptor
+                        .split_whitespace()
+                        .any(|w| w.trim_end_matches("'s") == m)
+                })
+            {
+                modified_of_class = Some(a);
             }
             let described = a.descriptor.split_whitespace().any(carries);
             let modified = modifiers
@@ -496,10 +518,12 @@ fn role_antecedent<'a>(
         }
         // Nobody carries the role in words: the last source of its class credited before
         // ("Franz Fischler said …" then "the minister said …").
+        // "The Chinese leader" after "Chinese President Jiang Zemin": with a modifier, the
+        // last mention of its class that carries the modifier.
         return found.or(if modifiers.is_empty() {
             credited_of_class
         } else {
-            None
+            modified_of_class
         });
     }
     if !modifiers.is_empty() {
@@ -995,6 +1019,33 @@ mod tests {
             ("The minister said she would try again.", vec![]),
         ]);
         assert_eq!(got, ["Jana Novak", "Jana Novak"]);
+    }
+
+    #[test]
+    fn a_modified_role_nobody_carries_goes_to_the_mention_with_the_modifier() {
+        let czech = (
+            "Czech Prime Minister Eva Dusek said the border would stay open.",
+            vec![("Eva Dusek", EntityType::Per)],
+        );
+        let got = sources_of(&[
+            (
+                "Polish President Adam Lis met the envoys on Monday.",
+                vec![("Adam Lis", EntityType::Per)],
+            ),
+            czech.clone(),
+            ("The Polish leader said the talks went well.", vec![]),
+        ]);
+        assert_eq!(got, ["", "Eva Dusek", "Adam Lis"]);
+        // A possessive makes a role as definite as "the", its owner a modifier.
+        let got = sources_of(&[
+            (
+                "Poland's President Adam Lis met the envoys on Monday.",
+                vec![("Adam Lis", EntityType::Per)],
+            ),
+            czech,
+            ("Poland's president said more talks would follow.", vec![]),
+        ]);
+        assert_eq!(got, ["", "Eva Dusek", "Adam Lis"]);
     }
 
     #[test]

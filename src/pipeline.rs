@@ -539,11 +539,15 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         source,
     };
     let checkpoint_path = opts.out_dir.join(CHECKPOINT_FILE);
-    // The news head decides labels too: a run is only resumed with the same one.
-    let model_id = match &model.news {
+    // The news head decides labels and the source tagger attributions too: a run is only
+    // resumed with the same ones.
+    let mut model_id = match &model.news {
         Some(head) => format!("{}+{}", model.meta.id, head.id()),
         None => model.meta.id.clone(),
     };
+    if let Some(tagger) = &model.source {
+        model_id = format!("{model_id}+{}", tagger.head.id());
+    }
     let print = fingerprint(opts, &model_id);
     let _lock = OutputLock::acquire(&opts.out_dir)?;
     let done = DoneDocuments::load(&opts.skip_done, &model_id)?;
@@ -687,6 +691,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             "entity_taggers": model.entity_mode().to_string(),
             "cased_entity_model": model.cased.as_ref().map(|c| c.meta.id.clone()),
             "news_head": model.news.as_ref().map(|h| h.id()),
+            "source_tagger": model.source.as_ref().map(|t| t.head.id()),
         }),
         inputs: opts
             .inputs

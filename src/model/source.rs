@@ -112,6 +112,17 @@ impl SourceHead {
         Ok(Some(head))
     }
 
+    /// A short id of the weights and threshold ("source-1a2b3c4d5e6f"): a run records it and
+    /// resumes only with the same tagger, since it changes the `attribution` column.
+    pub fn id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_string(&(&self.w1, &self.b1, &self.w2, &self.b2, self.threshold))
+            .unwrap_or_default();
+        let digest = Sha256::digest(json.as_bytes());
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("source-{hex}")
+    }
+
     /// Writes `dir/source_head.json`.
     pub fn save(&self, dir: &Path) -> Result<(), ModelError> {
         let path = dir.join(SOURCE_HEAD_FILE);
@@ -395,6 +406,29 @@ mod tests {
             confidence: 0.9,
         };
         assert_eq!(trimmed(span, "a , b"), None);
+    }
+
+    #[test]
+    fn the_id_changes_with_the_weights_or_the_threshold() {
+        let head = SourceHead {
+            hidden: 1,
+            window: 0,
+            w1: vec![vec![0.5]],
+            b1: vec![0.0],
+            w2: vec![vec![1.0], vec![0.0], vec![-1.0]],
+            b2: vec![0.0; 3],
+            threshold: 0.8,
+            training: serde_json::Value::Null,
+        };
+        let mut other = head.clone();
+        other.threshold = 0.7;
+        assert_ne!(head.id(), other.id());
+        other.threshold = 0.8;
+        other.training = serde_json::json!({"note": "provenance only"});
+        assert_eq!(head.id(), other.id());
+        other.b1 = vec![0.1];
+        assert_ne!(head.id(), other.id());
+        assert!(head.id().starts_with("source-"));
     }
 
     #[test]

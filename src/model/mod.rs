@@ -100,6 +100,33 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T
     })
 }
 
+/// Reads a JSON weights file that may be absent (`Ok(None)`): the heads kept beside the
+/// encoder's weights (news_head.json, source_head.json).
+pub(crate) fn read_optional_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<Option<T>, ModelError> {
+    let invalid = |reason: String| ModelError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| invalid(e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(invalid(e.to_string())),
+    }
+}
+
+/// `prefix-` and the first 6 bytes of the SHA-256 of `json` in hex: the short id run.json and
+/// `--resume` tell heads apart by.
+pub(crate) fn short_id(prefix: &str, json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(json.as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
 /// model.json: what the model is, how its heads are calibrated, how it was trained.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelMeta {

@@ -51,20 +51,9 @@ impl NewsHead {
     /// Reads `dir/news_head.json`; `Ok(None)` when the file does not exist.
     pub fn load(dir: &Path) -> Result<Option<Self>, ModelError> {
         let path = dir.join(NEWS_HEAD_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(ModelError::Invalid {
-                    path,
-                    reason: e.to_string(),
-                })
-            }
+        let Some(head) = super::read_optional_json::<NewsHead>(&path)? else {
+            return Ok(None);
         };
-        let head: NewsHead = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
         let inputs = head.inputs();
         let consistent = head.weights.len() == NEWS_LABELS.len()
             && head.bias.len() == NEWS_LABELS.len()
@@ -97,17 +86,9 @@ impl NewsHead {
     /// A short identifier of these weights (SHA-256 of their JSON), so that run.json and
     /// `--resume` can tell one head from another.
     pub fn id(&self) -> String {
-        use sha2::{Digest, Sha256};
         let json = serde_json::to_string(&(&self.weights, &self.bias, &self.mean, &self.scale))
             .unwrap_or_default();
-        let digest = Sha256::digest(json.as_bytes());
-        format!(
-            "news-{}",
-            digest[..6]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        )
+        super::short_id("news", &json)
     }
 
     /// Inputs per sentence: embedding, head logits, lexical features.

@@ -82,20 +82,9 @@ impl SourceHead {
     /// Reads `dir/source_head.json`; `Ok(None)` when the file does not exist.
     pub fn load(dir: &Path) -> Result<Option<Self>, ModelError> {
         let path = dir.join(SOURCE_HEAD_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(ModelError::Invalid {
-                    path,
-                    reason: e.to_string(),
-                })
-            }
+        let Some(head) = super::read_optional_json::<SourceHead>(&path)? else {
+            return Ok(None);
         };
-        let head: SourceHead = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
         let inputs = head.hidden * (2 * head.window + 1);
         let inner = head.b1.len();
         let shapes_ok = head.w1.len() == inner
@@ -106,7 +95,9 @@ impl SourceHead {
         if !shapes_ok {
             return Err(ModelError::Invalid {
                 path,
-                reason: "weights do not match the declared sizes".into(),
+                reason: "weights do not match the declared sizes; rebuild it with `claimscan \
+                         train-source`"
+                    .into(),
             });
         }
         Ok(Some(head))
@@ -115,12 +106,9 @@ impl SourceHead {
     /// A short id of the weights and threshold ("source-1a2b3c4d5e6f"): a run records it and
     /// resumes only with the same tagger, since it changes the `attribution` column.
     pub fn id(&self) -> String {
-        use sha2::{Digest, Sha256};
         let json = serde_json::to_string(&(&self.w1, &self.b1, &self.w2, &self.b2, self.threshold))
             .unwrap_or_default();
-        let digest = Sha256::digest(json.as_bytes());
-        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        format!("source-{hex}")
+        super::short_id("source", &json)
     }
 
     /// Writes `dir/source_head.json`.

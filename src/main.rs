@@ -96,7 +96,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Units of the hidden layer.
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 256)]
         inner: usize,
         /// Most epochs (the best on the calibration slice is kept).
         #[arg(long, default_value_t = 6)]

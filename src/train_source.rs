@@ -1,11 +1,13 @@
 //! `claimscan train-source`: fits the source tagger (see `model::source`) on MPQA's agent
 //! spans over the frozen shared encoder.
 //!
-//! Input: the JSONL of `scripts/mpqa_attribution.py`, whose sentences carry `spans`, the
-//! character offsets of the in-sentence mentions of each agent the writer reports a speech
-//! event or private state of. Only `tune` documents are read (MPQA's held-out fifth, `dev`,
-//! is never opened here). Every fifth tune document is the calibration slice: it chooses the
-//! number of epochs and the confidence threshold; the tagger learns from the other four.
+//! Input: JSONL whose sentences carry `spans`, character offsets of their sources:
+//! `scripts/mpqa_attribution.py` (the in-sentence mentions of each agent the writer reports a
+//! speech event or private state of) and `scripts/attribution_set.py export` (the team's
+//! sources as written). Only `tune` documents are read (the `dev` documents of either file are
+//! never used here). Every fifth tune document of each file is the calibration slice: it
+//! chooses the number of epochs and the tagger's own threshold; the tagger learns from the
+//! other four.
 
 use std::path::{Path, PathBuf};
 

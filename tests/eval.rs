@@ -298,17 +298,8 @@ fn attribution_on_the_team_dev_set() {
         .expect("python3 runs scripts/attribution_set.py");
     assert!(status.success(), "attribution_set.py export failed");
     let out = eval(&["attribution", export.to_str().unwrap()]);
-    let row = |name: &str| -> Vec<f64> {
-        out.lines()
-            .find(|l| l.starts_with(&format!("{name}\t")))
-            .unwrap_or_else(|| panic!("no {name} in {out}"))
-            .split('\t')
-            .skip(4)
-            .map(|v| v.parse().unwrap())
-            .collect()
-    };
-    let detection = row("detection");
-    let source = row("right_source");
+    let detection = attribution_scores(&out, "detection");
+    let source = attribution_scores(&out, "right_source");
     assert!(
         detection[0] >= 0.90 && detection[1] >= 0.87,
         "detection P/R {detection:?}\n{out}"
@@ -330,13 +321,19 @@ fn attribution_on_the_mpqa_held_out_fifth() {
         .expect("python3 runs scripts/mpqa_attribution.py");
     assert!(status.success(), "mpqa_attribution.py failed");
     let out = eval(&["attribution", export.to_str().unwrap()]);
-    let f1: f64 = out
-        .lines()
-        .find(|l| l.starts_with("right_source\t"))
-        .and_then(|l| l.split('\t').nth(6))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
+    let f1 = attribution_scores(&out, "right_source")[2];
     assert!(f1 >= 0.62, "MPQA right-source F1 {f1}\n{out}");
+}
+
+/// Precision, recall and F1 of one measure of `claimscan eval attribution`'s table.
+fn attribution_scores(out: &str, measure: &str) -> Vec<f64> {
+    out.lines()
+        .find(|l| l.starts_with(&format!("{measure}\t")))
+        .unwrap_or_else(|| panic!("no {measure} in {out}"))
+        .split('\t')
+        .skip(4)
+        .map(|v| v.parse().unwrap())
+        .collect()
 }
 
 /// Main-text extraction on the 91 dev pages of the article-extraction benchmark: F1 with the

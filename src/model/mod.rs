@@ -87,7 +87,7 @@ pub(crate) fn require_file(path: &Path) -> Result<(), ModelError> {
     }
 }
 
-/// Reads and parses a JSON file (a model.json).
+/// Reads and parses a JSON file (a model.json, a head's weights).
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
     require_file(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| ModelError::Missing {
@@ -105,16 +105,9 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T
 pub(crate) fn read_optional_json<T: serde::de::DeserializeOwned>(
     path: &Path,
 ) -> Result<Option<T>, ModelError> {
-    let invalid = |reason: String| ModelError::Invalid {
-        path: path.to_path_buf(),
-        reason,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| invalid(e.to_string())),
+    match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(invalid(e.to_string())),
+        _ => read_json(path).map(Some),
     }
 }
 

@@ -669,6 +669,8 @@ pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attrib
         let lower = last.lower.as_str();
         let not_an_ending = TRAILING_SKIP.contains(&lower)
             || matches!(lower, "is" | "are" | "was" | "were" | "been" | "be")
+            // "Some commentaries said": the tagger's span ran onto the verb that credits it.
+            || (!rest.is_empty() && is_reporting_verb(lower))
             || (!last.is_capitalised()
                 && !rest.is_empty()
                 && (lower.ends_with("ly") || lower.ends_with("ed")));
@@ -698,6 +700,19 @@ pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attrib
         source: source.to_string(),
         kind,
     })
+}
+
+/// Whether `lower` (a lower-case word) is one of the verbs that credit a source.
+fn is_reporting_verb(lower: &str) -> bool {
+    SPEECH_VERBS.contains(&lower) || WEAK_VERBS.contains(&lower) || INVERTIBLE.contains(&lower)
+}
+
+/// Whether `word` is a title or role word alone ("President", "ministers"): a mention that is
+/// only this names nobody in particular.
+pub fn is_title_word(word: &str) -> bool {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    let singular = lower.strip_suffix('s').unwrap_or(&lower);
+    TITLES.contains(&lower.as_str()) || TITLES.contains(&singular)
 }
 
 /// Words that make a source vague when it names nobody ("officials", "sources", "analysts").
@@ -2747,5 +2762,21 @@ mod tests {
         let s = "Kenya and Tanzania objected.";
         let got = credit_of_span(s, 6, 9).map(|a| a.source);
         assert_eq!(got, None);
+        // A span that ran onto the verb crediting it ends before the verb.
+        let s = "Several columnists wrote that the plan would fail.";
+        let got = credit_of_span(s, 0, s.find(" that").unwrap_or(0)).map(|a| a.source);
+        assert_eq!(got.as_deref(), Some("Several columnists"));
+        let s = "Two editorials said the plan would fail.";
+        let got = credit_of_span(s, 0, s.find(" the").unwrap_or(0)).map(|a| a.source);
+        assert_eq!(got.as_deref(), Some("Two editorials"));
+    }
+
+    #[test]
+    fn title_words_alone_are_recognised() {
+        assert!(is_title_word("President"));
+        assert!(is_title_word("ministers"));
+        assert!(is_title_word("Dr."));
+        assert!(!is_title_word("Vance"));
+        assert!(!is_title_word("Presidency"));
     }
 }

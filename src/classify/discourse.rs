@@ -14,7 +14,7 @@
 //! Sources come back as byte spans of the document, so the `attribution` column is always
 //! the text at `attribution_start..attribution_end`: the name as written where it was written.
 
-use super::attribution::{Attribution, SourceKind, GROUP_ROLES, PERSON_ROLES};
+use super::attribution::{self, Attribution, SourceKind, GROUP_ROLES, PERSON_ROLES};
 use crate::document::EntityType;
 use crate::entities::EntityMention;
 
@@ -603,6 +603,17 @@ fn remember_mentions(antecedents: &mut Vec<Antecedent>, view: &SentenceView<'_>,
             EntityType::Org => Class::Group,
             _ => continue,
         };
+        let text = view.text.get(e.start..e.end).unwrap_or("");
+        // The entity tagger now and then marks a common noun ("pederasty") or a bare title
+        // ("President") as a person; neither is anyone a pronoun can mean.
+        let names_someone = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            && !(text.split_whitespace().count() == 1 && attribution::is_title_word(text));
+        if !names_someone {
+            continue;
+        }
         antecedents.push(Antecedent {
             start: view.start + e.start,
             end: view.start + e.end,
@@ -611,7 +622,7 @@ fn remember_mentions(antecedents: &mut Vec<Antecedent>, view: &SentenceView<'_>,
             sentence: i,
             credited: false,
             descriptor: descriptor(view.text, e.start, e.end),
-            text: view.text.get(e.start..e.end).unwrap_or("").to_string(),
+            text: text.to_string(),
         });
     }
 }
@@ -809,6 +820,25 @@ mod tests {
             .into_iter()
             .map(|s| s.map_or(String::new(), |s| text[s.start..s.end].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_pronoun_never_means_a_common_noun_or_a_bare_title_the_tagger_took_for_a_person() {
+        let got = sources_of(&[
+            (
+                "Dana Ortiz chaired the hearing on the charge of perjury.",
+                vec![
+                    ("Dana Ortiz", EntityType::Per),
+                    ("perjury", EntityType::Per),
+                ],
+            ),
+            (
+                "The President sent no one.",
+                vec![("President", EntityType::Per)],
+            ),
+            ("\"That is not true,\" she said.", vec![]),
+        ]);
+        assert_eq!(got[2], "Dana Ortiz");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use claimscan::eval::labels::{self, EvalSplit};
 use claimscan::input::{InputFormat, InputOptions};
-use claimscan::model::{ClaimModel, EntityMode, Precision};
+use claimscan::model::{ClaimModel, EntityMode, LabelMode, Precision};
 use claimscan::pipeline::{self, AnnotateOptions};
 use claimscan::train::{self, Task, TrainOptions};
 
@@ -201,6 +201,11 @@ struct AnnotateArgs {
     /// eng.testa span F1 0.946 instead of 0.928, about 4x the encoder work).
     #[arg(long, default_value = "fast")]
     entities: EntityMode,
+    /// Label readers: fast (default: the news head on the shared encoder pass) or accurate
+    /// (that head averaged with a cased DistilBERT labeller: team news dev macro-F1 0.78
+    /// instead of 0.73, about 4x the encoder work).
+    #[arg(long, default_value = "fast")]
+    labels: LabelMode,
     /// Sentences labelled and written together (bounds the memory of a huge document).
     #[arg(long, default_value_t = pipeline::SENTENCE_WINDOW, hide = true)]
     window_sentences: usize,
@@ -319,6 +324,10 @@ enum EvalCommand {
         /// Arithmetic of the encoder: int8 (default, 2.2-2.7x faster) or fp32 (the reference).
         #[arg(long, default_value = "int8")]
         precision: Precision,
+        /// Label readers, as `annotate --labels` (news task and --with-cues): fast (default)
+        /// or accurate (the news head averaged with the cased labeller).
+        #[arg(long, default_value = "fast")]
+        labels: LabelMode,
     },
 }
 
@@ -458,6 +467,10 @@ struct TrainCasedArgs {
     /// Do not score eng.testa afterwards.
     #[arg(long)]
     no_eval: bool,
+    /// Learn the four news labels of each sentence from this export of the team's news set
+    /// (`scripts/news_labels.py export`) instead of entity tags, and score its dev split.
+    #[arg(long)]
+    news: Option<PathBuf>,
     /// Worker threads for libtorch (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -586,6 +599,7 @@ fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         window_sentences: args.window_sentences,
         precision: args.precision,
         entities: args.entities,
+        labels: args.labels,
         skip_done: args.skip_done,
     };
     let report = pipeline::annotate(&opts)?;
@@ -787,6 +801,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             models,
             precision,
             in_documents,
+            labels: mode,
             ..
         } => {
             let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
@@ -801,17 +816,22 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             };
             if in_documents {
                 eprintln!("eval labels --task news: annotate over whole documents");
-                for (source, scores) in
-                    labels::evaluate_news_in_documents(&examples, &models_dir(models), precision)?
-                {
+                for (source, scores) in labels::evaluate_news_in_documents(
+                    &examples,
+                    &models_dir(models),
+                    precision,
+                    mode,
+                )? {
                     claimscan::train_news::print_scores(&source, &scores);
                     println!();
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let model = ClaimModel::load_with(&models_dir(models), precision)?;
+            let dir = models_dir(models);
+            let model =
+                ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
             eprintln!(
-                "eval labels --task news: {}",
+                "eval labels --task news ({mode} labels): {}",
                 if model.news.is_some() {
                     "news head"
                 } else {
@@ -831,11 +851,14 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             probabilities,
             models,
             precision,
+            labels: mode,
             ..
         } => {
             let (task, split) = (task.into(), split.into());
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
-            let model = ClaimModel::load_with(&models_dir(models), precision)?;
+            let dir = models_dir(models);
+            let model =
+                ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
             let s = labels::evaluate(&model, task, &examples, with_cues, probabilities.as_deref())?;
             println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
             println!(
@@ -861,6 +884,10 @@ fn train_cased_cmd(args: TrainCasedArgs) -> anyhow::Result<ExitCode> {
     }
     let models_dir = models_dir(args.models);
     let opts = claimscan::train_cased::CasedTrainOptions {
+        task: match args.news {
+            Some(file) => claimscan::train_cased::CasedTask::News { file },
+            None => claimscan::train_cased::CasedTask::Entities,
+        },
         out_dir: args
             .out
             .unwrap_or_else(|| models_dir.join(claimscan::model::cased::CASED_MODEL_DIR)),

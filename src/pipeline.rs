@@ -27,7 +27,8 @@ use crate::isolate::{self, Stage};
 use crate::lock::OutputLock;
 use crate::model::news::NewsHead;
 use crate::model::{
-    ClaimModel, EntityMode, ModelError, Precision, SentenceAnalysis, META_FILE, MODEL_DIR,
+    ClaimModel, EntityMode, LabelMode, ModelError, Precision, SentenceAnalysis, META_FILE,
+    MODEL_DIR,
 };
 use crate::output::{self, CsvOutputs, DocStatus, DocumentRow, EntityRow, SentenceRow};
 use crate::segment;
@@ -80,6 +81,8 @@ pub struct AnnotateOptions {
     pub precision: Precision,
     /// Which entity taggers run.
     pub entities: EntityMode,
+    /// Which label readers run.
+    pub labels: LabelMode,
     /// Output folders of earlier runs: documents they annotated (same id, text and model)
     /// are listed as `skipped` instead of annotated again.
     pub skip_done: Vec<PathBuf>,
@@ -104,6 +107,7 @@ impl AnnotateOptions {
             window_sentences: SENTENCE_WINDOW,
             precision: Precision::default(),
             entities: EntityMode::default(),
+            labels: LabelMode::default(),
             skip_done: Vec::new(),
         }
     }
@@ -377,6 +381,7 @@ fn label_and_extract(
         .map(|(head, encoder_logits)| NewsEvidence {
             head,
             encoder_logits,
+            cased: analysis.cased_news,
         });
     isolate::run_isolated(|| {
         isolate::fault_point(Stage::Label, text);
@@ -519,7 +524,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
         .map_err(|e| AnnotateError::Threads(e.to_string()))?;
 
     let sources = input::discover(&opts.inputs, &opts.input)?;
-    let model = ClaimModel::load_for(&opts.models_dir, opts.precision, opts.entities)?;
+    let model = ClaimModel::load_for(&opts.models_dir, opts.precision, opts.entities)?
+        .with_labels(&opts.models_dir, opts.precision, opts.labels)?;
     if model.meta.ner_context_words > 0 {
         // Such a model reads each sentence with its neighbours; annotate encodes sentences
         // alone, so its entities would silently differ from what `eval ner` measured.
@@ -547,6 +553,9 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
     };
     if let Some(tagger) = &model.source {
         model_id = format!("{model_id}+{}", tagger.head.id());
+    }
+    if let Some(labeller) = &model.labeller {
+        model_id = format!("{model_id}+{}", labeller.meta.id);
     }
     let print = fingerprint(opts, &model_id);
     let _lock = OutputLock::acquire(&opts.out_dir)?;
@@ -692,6 +701,8 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             "cased_entity_model": model.cased.as_ref().map(|c| c.meta.id.clone()),
             "news_head": model.news.as_ref().map(|h| h.id()),
             "source_tagger": model.source.as_ref().map(|t| t.head.id()),
+            "label_readers": model.label_mode().to_string(),
+            "cased_news_model": model.labeller.as_ref().map(|l| l.meta.id.clone()),
         }),
         inputs: opts
             .inputs

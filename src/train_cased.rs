@@ -23,6 +23,7 @@ use crate::datasets;
 use crate::model::cased::{CasedTagger, ADAPTERS_FILE, CASED_BASE_DIR};
 use crate::model::encoder::{Encoder, Tokenized};
 use crate::model::ner::TAGS;
+use crate::model::news::NEWS_LABELS;
 use crate::model::weights::WeightFile;
 use crate::model::{ClaimModel, ModelError, Precision, META_FILE, WEIGHTS_FILE};
 use crate::train::{piece_targets, SplitMix};
@@ -34,9 +35,25 @@ const WEIGHT_DECAY: f64 = 0.01;
 /// Optimiser group of the tensors without weight decay (layer norms, biases).
 const NO_DECAY: usize = 1;
 
+/// What the adapters learn.
+#[derive(Debug, Clone)]
+pub enum CasedTask {
+    /// BIO entity tags on every word piece, from CoNLL-2003 eng.train (`--entities accurate`).
+    Entities,
+    /// The four news labels of a sentence (a softmax over the mean-pooled last layer), from
+    /// the train split of the team's news export (`scripts/news_labels.py export`); its dev
+    /// split is scored after training. A measurement: `annotate` does not read these yet.
+    News {
+        /// The export (`/tmp/news_set/news.tsv`).
+        file: PathBuf,
+    },
+}
+
 /// Settings of one training run.
 #[derive(Debug, Clone)]
 pub struct CasedTrainOptions {
+    /// What the adapters learn.
+    pub task: CasedTask,
     /// The shared labelled data (`ner/eng.train`, `ner/eng.testa`).
     pub data_dir: PathBuf,
     /// Models directory: the cased base encoder and the shared model used to score the result.
@@ -153,7 +170,13 @@ struct LoraTagger {
 }
 
 impl LoraTagger {
-    fn new(base: &WeightFile, layers: usize, heads: i64, rank: i64) -> Result<Self, ModelError> {
+    fn new(
+        base: &WeightFile,
+        layers: usize,
+        heads: i64,
+        rank: i64,
+        outputs: usize,
+    ) -> Result<Self, ModelError> {
         let vars = nn::VarStore::new(Device::Cpu);
         let root = vars.root();
         let frozen = |name: &str| -> Result<Tensor, ModelError> {
@@ -184,7 +207,7 @@ impl LoraTagger {
         let head = root.sub("classifier");
         let classifier_weight = head.var(
             "weight",
-            &[TAGS.len() as i64, width],
+            &[outputs as i64, width],
             nn::Init::Randn {
                 mean: 0.0,
                 stdev: 0.02,
@@ -192,7 +215,7 @@ impl LoraTagger {
         );
         let classifier_bias =
             head.set_group(NO_DECAY)
-                .var("bias", &[TAGS.len() as i64], nn::Init::Const(0.0));
+                .var("bias", &[outputs as i64], nn::Init::Const(0.0));
         Ok(LoraTagger {
             word_embeddings,
             position_embeddings: frozen("embeddings.position_embeddings.weight")?,
@@ -209,6 +232,26 @@ impl LoraTagger {
 
     /// Tag logits `[batch, pieces, tags]`; dropout only when `train`.
     fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let (weight, bias) = &self.classifier;
+        self.encode(ids, mask, train)
+            .dropout(DROPOUT, train)
+            .linear(weight, Some(bias))
+    }
+
+    /// Sentence logits `[batch, labels]`: the head over the mean of each sentence's pieces.
+    fn sentence_logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let states = self.encode(ids, mask, train);
+        let weights = mask.to_kind(Kind::Float).unsqueeze(-1);
+        let pooled = (states * &weights).sum_dim_intlist(1, false, Kind::Float)
+            / weights
+                .sum_dim_intlist(1, false, Kind::Float)
+                .clamp_min(1.0);
+        let (weight, bias) = &self.classifier;
+        pooled.dropout(DROPOUT, train).linear(weight, Some(bias))
+    }
+
+    /// Last hidden states `[batch, pieces, width]`.
+    fn encode(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         let size = ids.size();
         let (batch, pieces) = (size[0], size[1]);
         let positions = Tensor::arange(pieces, (Kind::Int64, Device::Cpu));
@@ -255,15 +298,30 @@ impl LoraTagger {
                 .dropout(DROPOUT, train);
             x = layer.output_norm.forward(&(x + hidden));
         }
-        let (weight, bias) = &self.classifier;
-        x.dropout(DROPOUT, train).linear(weight, Some(bias))
+        x
     }
 }
 
-/// One training sentence: its pieces and per-piece targets (-100 on special tokens).
+/// One training sentence: its pieces and per-piece targets (-100 on special tokens), or for
+/// the news task its one label.
 struct Example {
     tokens: Tokenized,
     targets: Vec<i64>,
+}
+
+/// The news export's rows of one split, as examples (the label as the only target).
+fn news_examples(
+    encoder: &Encoder,
+    rows: &[crate::train_news::NewsExample],
+) -> Result<Vec<Example>, ModelError> {
+    rows.iter()
+        .map(|row| {
+            Ok(Example {
+                tokens: encoder.tokenize(&row.text)?,
+                targets: vec![row.label as i64],
+            })
+        })
+        .collect()
 }
 
 /// Trains, writes `out_dir/adapters.safetensors` and `out_dir/model.json`, then scores the
@@ -273,20 +331,66 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
     let base_dir = opts.models_dir.join(CASED_BASE_DIR);
     let base = WeightFile::open(&base_dir.join(WEIGHTS_FILE))?;
     let encoder = Encoder::for_tokenizing(&base_dir)?;
-    let train_path = opts.data_dir.join("ner/eng.train");
-    let mut sentences = datasets::read_conll(&train_path).map_err(anyhow::Error::msg)?;
-    if let Some(limit) = opts.limit {
-        sentences.truncate(limit);
-    }
-    let examples = sentences
-        .iter()
-        .map(|s| {
-            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-            let tokens = encoder.tokenize_words(&words)?;
-            let targets = piece_targets(tokens.word_ids(), &s.tags);
-            Ok(Example { tokens, targets })
-        })
-        .collect::<Result<Vec<_>, ModelError>>()?;
+    let (examples, news_rows, outputs, train_name) = match &opts.task {
+        CasedTask::Entities => {
+            let train_path = opts.data_dir.join("ner/eng.train");
+            let mut sentences = datasets::read_conll(&train_path).map_err(anyhow::Error::msg)?;
+            if let Some(limit) = opts.limit {
+                sentences.truncate(limit);
+            }
+            let examples = sentences
+                .iter()
+                .map(|s| {
+                    let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+                    let tokens = encoder.tokenize_words(&words)?;
+                    let targets = piece_targets(tokens.word_ids(), &s.tags);
+                    Ok(Example { tokens, targets })
+                })
+                .collect::<Result<Vec<_>, ModelError>>()?;
+            let name = format!("eng.train ({} sentences)", examples.len());
+            (examples, Vec::new(), TAGS.len(), name)
+        }
+        CasedTask::News { file } => {
+            let rows = crate::train_news::read_news(file).map_err(anyhow::Error::msg)?;
+            let mut train: Vec<_> = rows
+                .iter()
+                .filter(|r| r.split == "train")
+                .cloned()
+                .collect();
+            if let Some(limit) = opts.limit {
+                train.truncate(limit);
+            }
+            let examples = news_examples(&encoder, &train)?;
+            let name = format!(
+                "{}: train split ({} sentences)",
+                file.display(),
+                train.len()
+            );
+            let dev: Vec<_> = rows.into_iter().filter(|r| r.split == "dev").collect();
+            (examples, dev, NEWS_LABELS.len(), name)
+        }
+    };
+    let news = matches!(opts.task, CasedTask::News { .. });
+    // Balanced classes for the news labels (as `train-news` fits its head): each label's
+    // rows weigh in inversely to their number.
+    let class_weights = news.then(|| {
+        let mut counts = vec![0f64; outputs];
+        for e in &examples {
+            counts[e.targets[0] as usize] += 1.0;
+        }
+        let n = examples.len() as f64;
+        let weights: Vec<f64> = counts
+            .iter()
+            .map(|&c| {
+                if c > 0.0 {
+                    n / (outputs as f64 * c)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Tensor::from_slice(&weights).to_kind(Kind::Float)
+    });
     // Batches of similar lengths, fixed once; their order is shuffled every epoch.
     let mut by_length: Vec<usize> = (0..examples.len()).collect();
     by_length.sort_by_key(|&i| examples[i].tokens.len());
@@ -296,7 +400,7 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
         .collect();
 
     let shape = encoder.shape();
-    let tagger = LoraTagger::new(&base, shape.layers, shape.heads, opts.rank)?;
+    let tagger = LoraTagger::new(&base, shape.layers, shape.heads, opts.rank, outputs)?;
     let trainable: usize = tagger
         .vars
         .trainable_variables()
@@ -328,16 +432,29 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
         for batch in &batches {
             optimizer.set_lr(opts.learning_rate * schedule(step, warmup, total_steps));
             let (ids, mask, targets) = padded(&examples, batch);
-            let logits = tagger.forward(&ids, &mask, true);
-            let loss = logits
-                .view([-1, TAGS.len() as i64])
-                .cross_entropy_loss::<Tensor>(
-                    &targets.view([-1]),
-                    None,
-                    tch::Reduction::Mean,
-                    -100,
-                    0.0,
-                );
+            let loss = if news {
+                let labels = targets.select(1, 0);
+                tagger
+                    .sentence_logits(&ids, &mask, true)
+                    .cross_entropy_loss::<Tensor>(
+                        &labels,
+                        class_weights.as_ref().map(Tensor::shallow_clone),
+                        tch::Reduction::Mean,
+                        -100,
+                        0.0,
+                    )
+            } else {
+                tagger
+                    .forward(&ids, &mask, true)
+                    .view([-1, TAGS.len() as i64])
+                    .cross_entropy_loss::<Tensor>(
+                        &targets.view([-1]),
+                        None,
+                        tch::Reduction::Mean,
+                        -100,
+                        0.0,
+                    )
+            };
             optimizer.backward_step_clip_norm(&loss, 1.0);
             running += loss.double_value(&[]);
             step += 1;
@@ -364,14 +481,36 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
         "seed": opts.seed,
         "batch_size": opts.batch_size,
         "threads": tch::get_num_threads(),
-        "train": format!("eng.train ({} sentences)", examples.len()),
+        "train": train_name,
         "trainable_parameters": trainable,
     });
     if let serde_json::Value::Object(fields) = meta_record {
         record.extend(fields);
     }
     export(&tagger, opts, &record)?;
-    if !opts.skip_eval {
+    if news {
+        let dev = news_examples(&encoder, &news_rows)?;
+        let probabilities = sentence_probabilities(&tagger, &dev, opts.batch_size);
+        let predicted: Vec<usize> = probabilities
+            .iter()
+            .map(|p| (0..p.len()).fold(0, |best, k| if p[k] > p[best] { k } else { best }))
+            .collect();
+        let gold: Vec<usize> = news_rows.iter().map(|r| r.label).collect();
+        let scores = crate::train_news::news_scores(&gold, &predicted);
+        crate::train_news::print_scores("the cased news classifier alone, dev (fp32)", &scores);
+        record.insert(
+            "dev_macro_f1_fp32".into(),
+            json!((scores.macro_f1 * 1e4).round() / 1e4),
+        );
+        let path = opts.out_dir.join("dev_probabilities.tsv");
+        let mut text = format!("item_id\t{}\n", NEWS_LABELS.join("\t"));
+        for (row, p) in news_rows.iter().zip(&probabilities) {
+            let cells: Vec<String> = p.iter().map(|v| format!("{v:.6}")).collect();
+            text += &format!("{}\t{}\n", row.item_id, cells.join("\t"));
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_meta(opts, &record)?;
+    } else if !opts.skip_eval {
         let mut model = ClaimModel::load_with(&opts.models_dir, Precision::Int8)?;
         model.cased = Some(CasedTagger::load_from(
             &base_dir,
@@ -399,6 +538,28 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
         write_meta(opts, &record)?;
     }
     Ok(serde_json::Value::Object(record))
+}
+
+/// Softmax probabilities of each example's label, in order, without dropout.
+fn sentence_probabilities(
+    tagger: &LoraTagger,
+    examples: &[Example],
+    batch: usize,
+) -> Vec<Vec<f64>> {
+    let _no_grad = tch::no_grad_guard();
+    let order: Vec<usize> = (0..examples.len()).collect();
+    let mut out = Vec::with_capacity(examples.len());
+    for chunk in order.chunks(batch.max(1)) {
+        let (ids, mask, _) = padded(examples, chunk);
+        let p = tagger
+            .sentence_logits(&ids, &mask, false)
+            .softmax(-1, Kind::Float);
+        let rows = p.size()[0];
+        for r in 0..rows {
+            out.push(Vec::<f64>::try_from(p.get(r).to_kind(Kind::Double)).unwrap_or_default());
+        }
+    }
+    out
 }
 
 /// Learning-rate factor of `step` (0-based): linear warm-up over `warmup` steps from 0, then
@@ -468,14 +629,19 @@ fn write_meta(
     opts: &CasedTrainOptions,
     record: &serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
-    let meta = json!({
-        "id": format!("claimscan-cased-entities-lora{}-seed{}", opts.rank, opts.seed),
+    // The news labeller's model.json names its outputs `labels` (model::cased::CasedLabellerMeta).
+    let (task, outputs_key, outputs): (&str, &str, &[&str]) = match opts.task {
+        CasedTask::Entities => ("entities", "tags", &TAGS),
+        CasedTask::News { .. } => ("news", "labels", &NEWS_LABELS),
+    };
+    let mut meta = json!({
+        "id": format!("claimscan-cased-{task}-lora{}-seed{}", opts.rank, opts.seed),
         "base": CASED_BASE_DIR,
-        "tags": TAGS,
         "lora_rank": opts.rank,
         "lora_scale": LORA_SCALE,
         "training": record,
     });
+    meta[outputs_key] = json!(outputs);
     crate::output::write_json_atomic(&opts.out_dir.join(META_FILE), &meta)
         .with_context(|| format!("cannot write {}", opts.out_dir.join(META_FILE).display()))
 }

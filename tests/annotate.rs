@@ -242,6 +242,67 @@ fn brief_article_headings_entities_and_attribution() {
 }
 
 #[test]
+fn accurate_labels_read_plain_cases_right_and_the_same_at_any_thread_count() {
+    // Sentences of our own, one of each label, through `--labels accurate` (the news head
+    // averaged with the cased labeller); the call to action is a paragraph of its own, as
+    // on a page, so the layout rule makes it NONE.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    let cases = [
+        (
+            "The council approved the budget on Tuesday, the mayor said.",
+            "fact",
+        ),
+        (
+            "The storm could reach the coast by Friday, forecasters warned.",
+            "speculation",
+        ),
+        (
+            "This is a disgraceful and cowardly decision by a failing government.",
+            "opinion",
+        ),
+        ("Share this story with your friends!", "none"),
+    ];
+    let text = format!(
+        "{} {} {}\n\n{}\n",
+        cases[0].0, cases[1].0, cases[2].0, cases[3].0
+    );
+    fs::write(&input, text).unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out-{threads}"));
+        annotate(
+            &out,
+            &[
+                "--labels",
+                "accurate",
+                "--threads",
+                threads,
+                input.to_str().unwrap(),
+            ],
+            0,
+        );
+        outputs.push(out);
+    }
+    let rows = read_csv(&outputs[0].join("sentences.csv")).rows;
+    assert_eq!(rows.len(), cases.len());
+    for (row, (text, label)) in rows.iter().zip(cases) {
+        assert_eq!(row["label"], label, "{text}");
+    }
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(outputs[0].join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["models"]["label_readers"], "accurate");
+    assert!(run["models"]["cased_news_model"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("claimscan-cased-news")));
+    assert_eq!(
+        fs::read(outputs[0].join("sentences.csv")).unwrap(),
+        fs::read(outputs[1].join("sentences.csv")).unwrap(),
+        "sentences.csv differs between 1 and 2 threads (--labels accurate)"
+    );
+}
+
+#[test]
 fn accurate_entities_on_the_brief_article() {
     // The entities issue's list, from both taggers averaged (`--entities accurate`), at both
     // precisions, and the same bytes at 1 and 2 threads.

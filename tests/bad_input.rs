@@ -105,6 +105,40 @@ fn accurate_entities_without_the_cased_tagger_name_the_file_and_the_way_out() {
 }
 
 #[test]
+fn accurate_labels_without_the_cased_labeller_name_the_file_and_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = root().join("models");
+    let copy = dir.path().join("models");
+    fs::create_dir_all(&copy).unwrap();
+    // Everything but the labeller's adapters.
+    for linked in [
+        "claimscan",
+        "all-MiniLM-L6-v2",
+        "claimscan-cased",
+        "distilbert-base-cased",
+    ] {
+        std::os::unix::fs::symlink(models.join(linked), copy.join(linked)).unwrap();
+    }
+    let input = dir.path().join("a.txt");
+    fs::write(&input, "Maria Santos visited Lisbon.").unwrap();
+    let models_arg = ["--models", copy.to_str().unwrap()];
+    let output = annotate(
+        &dir.path().join("out"),
+        &[
+            &models_arg[..],
+            &["--labels", "accurate", input.to_str().unwrap()],
+        ]
+        .concat(),
+        2,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("claimscan-cased-news") && stderr.contains("--labels fast"),
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
 fn every_bad_document_is_accounted_for_and_the_rest_processed() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");

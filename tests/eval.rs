@@ -255,22 +255,33 @@ fn four_way_labels_on_the_team_news_dev_set() {
         .status()
         .expect("python3 runs scripts/news_labels.py");
     assert!(status.success(), "news_labels.py export failed");
-    let out = eval(&["labels", "--task", "news", export.to_str().unwrap()]);
-    assert!(out.contains("gold \\ predicted"), "{out}");
-    let macro_f1 = out
-        .lines()
-        .find(|l| l.starts_with("macro-F1:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or_else(|| panic!("no macro-F1 in {out}"));
-    assert!(
-        macro_f1 >= NEWS_FLOOR,
-        "news dev macro-F1 {macro_f1} below {NEWS_FLOOR}\n{out}"
-    );
+    for (labels, floor) in [("fast", NEWS_FLOOR), ("accurate", NEWS_FLOOR_ACCURATE)] {
+        let out = eval(&[
+            "labels",
+            "--task",
+            "news",
+            "--labels",
+            labels,
+            export.to_str().unwrap(),
+        ]);
+        assert!(out.contains("gold \\ predicted"), "{out}");
+        let macro_f1 = out
+            .lines()
+            .find(|l| l.starts_with("macro-F1:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no macro-F1 in {out}"));
+        assert!(
+            macro_f1 >= floor,
+            "news dev macro-F1 {macro_f1} below {floor} (--labels {labels})\n{out}"
+        );
+    }
 }
 
 /// Four-way macro-F1 floor of the news head on the team's dev split (measured 0.722).
 const NEWS_FLOOR: f64 = 0.70;
+/// The same with the cased labeller averaged in (`--labels accurate`; measured 0.777).
+const NEWS_FLOOR_ACCURATE: f64 = 0.76;
 
 /// The team's splitting cases (tests/segment_cases.json: every family of the splitting issue
 /// and the news families), scored by exact match per case. Measured 81 of 82 (0.988; the open

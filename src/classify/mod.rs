@@ -88,6 +88,9 @@ pub struct NewsEvidence<'a> {
     pub head: &'a NewsHead,
     /// The encoder's part of the four logits.
     pub encoder_logits: [f64; 4],
+    /// The cased labeller's four probabilities (`--labels accurate`): averaged with the
+    /// head's before the rules below apply.
+    pub cased: Option<[f64; 4]>,
 }
 
 /// Weight of the lexical speculation evidence ([`cues::Cues::speculation_score`], 0..1) added to the
@@ -230,6 +233,10 @@ pub fn label_news(
     let mut p = softmax(std::array::from_fn(|k| {
         evidence.encoder_logits[k] + rules[k]
     }));
+    if let Some(cased) = evidence.cased {
+        // Two encoders that err differently: the plain mean, fixed before any dev score.
+        p = std::array::from_fn(|k| (p[k] + cased[k]) / 2.0);
+    }
     if boilerplate {
         p = mixed_toward(p, NONE, BOILERPLATE_NONE_WEIGHT);
     }

@@ -241,7 +241,7 @@ pub fn evaluate(docs: &[GoldDocument], models_dir: &Path) -> Result<AttributionS
     let predicted = super::documents::annotate_lines(
         &lines,
         models_dir,
-        Precision::default(),
+        (Precision::default(), crate::model::LabelMode::default()),
         "attribution",
         "attribution",
     )?;

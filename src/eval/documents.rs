@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::input::InputFormat;
-use crate::model::Precision;
+use crate::model::{LabelMode, Precision};
 use crate::pipeline::{self, AnnotateOptions};
 
 /// Annotates each document of `documents` (its sentences, one per line, so splitting errors
@@ -15,13 +15,13 @@ use crate::pipeline::{self, AnnotateOptions};
 pub fn annotate_lines(
     documents: &[Vec<&str>],
     models_dir: &Path,
-    precision: Precision,
+    (precision, labels): (Precision, LabelMode),
     column: &str,
     purpose: &str,
 ) -> Result<Vec<Vec<String>>, String> {
     let work =
         std::env::temp_dir().join(format!("claimscan-eval-{purpose}-{}", std::process::id()));
-    let result = annotate_in(&work, documents, models_dir, precision, column);
+    let result = annotate_in(&work, documents, models_dir, (precision, labels), column);
     // The folder holds only what this run wrote; a failure to remove it is not the score's.
     let _ = fs::remove_dir_all(&work);
     result
@@ -31,7 +31,7 @@ fn annotate_in(
     work: &Path,
     documents: &[Vec<&str>],
     models_dir: &Path,
-    precision: Precision,
+    (precision, labels): (Precision, LabelMode),
     column: &str,
 ) -> Result<Vec<Vec<String>>, String> {
     let inputs_dir = work.join("docs");
@@ -46,6 +46,7 @@ fn annotate_in(
     let mut opts = AnnotateOptions::defaults(inputs, work.join("out"), models_dir.to_path_buf());
     opts.input.format = InputFormat::Lines;
     opts.precision = precision;
+    opts.labels = labels;
     opts.quiet = true;
     pipeline::annotate(&opts).map_err(|e| e.to_string())?;
     let mut by_document = read_column(&work.join("out").join("sentences.csv"), column)?;

@@ -132,10 +132,16 @@ pub fn evaluate(
         .heads
         .task_probabilities(&embeddings, model.calibration())?;
     // The annotate decision needs the news head's encoder logits, from annotate's own pass.
-    let news_logits: Vec<Option<[f64; 4]>> = if with_cues && model.news.is_some() {
-        model.analyse(&texts)?.into_iter().map(|a| a.news).collect()
+    // Per row: the news head's encoder logits and the cased labeller's probabilities.
+    type Rows = Vec<Option<[f64; 4]>>;
+    let (news_logits, cased_news): (Rows, Rows) = if with_cues && model.news.is_some() {
+        model
+            .analyse(&texts)?
+            .into_iter()
+            .map(|a| (a.news, a.cased_news))
+            .unzip()
     } else {
-        vec![None; texts.len()]
+        (vec![None; texts.len()], vec![None; texts.len()])
     };
     let predicted: Vec<bool> =
         (0..examples.len())
@@ -147,6 +153,7 @@ pub fn evaluate(
                             |(head, encoder_logits)| crate::classify::NewsEvidence {
                                 head,
                                 encoder_logits,
+                                cased: cased_news[i],
                             },
                         );
                         crate::classify::label_with(texts[i], scores, evidence, false).label
@@ -195,6 +202,7 @@ pub fn evaluate_news(
                 .map(|(head, encoder_logits)| crate::classify::NewsEvidence {
                     head,
                     encoder_logits,
+                    cased: a.cased_news,
                 });
             let label = crate::classify::label_with(t, a.scores, evidence, false).label;
             NEWS_LABELS
@@ -215,6 +223,7 @@ pub fn evaluate_news_in_documents(
     examples: &[crate::train_news::NewsExample],
     models_dir: &std::path::Path,
     precision: crate::model::Precision,
+    mode: crate::model::LabelMode,
 ) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
     use crate::model::news::NEWS_LABELS;
     // Consecutive rows of one document form one input file.
@@ -231,8 +240,9 @@ pub fn evaluate_news_in_documents(
         .iter()
         .map(|rows| rows.iter().map(|&i| examples[i].text.as_str()).collect())
         .collect();
-    let labels = super::documents::annotate_lines(&lines, models_dir, precision, "label", "news")
-        .map_err(anyhow::Error::msg)?;
+    let labels =
+        super::documents::annotate_lines(&lines, models_dir, (precision, mode), "label", "news")
+            .map_err(anyhow::Error::msg)?;
     let mut predicted = vec![0usize; examples.len()];
     for (rows, got) in documents.iter().zip(&labels) {
         for (&i, l) in rows.iter().zip(got) {

@@ -23,6 +23,7 @@ use tch::{nn, Device, Kind, Tensor};
 use super::encoder::{Encoder, Tokenized};
 use super::inference::Precision;
 use super::ner::{constrained_tags, tag_type, type_probability, ModelEntity, TAGS};
+use super::news::NEWS_LABELS;
 use super::weights::WeightFile;
 use super::{read_json, CasedPieces, ModelError, META_FILE, WEIGHTS_FILE};
 
@@ -97,36 +98,13 @@ impl CasedTagger {
             }
         }
         let meta = read_meta(&dir.join(META_FILE))?;
-        let base_file = WeightFile::open(&base)?;
-        let hidden = base_file
-            .shape("embeddings.word_embeddings.weight")
-            .and_then(|s| s.get(1).copied())
-            .ok_or_else(|| invalid(&base, "no tensor embeddings.word_embeddings.weight"))?;
-        let tags = TAGS.len() as i64;
-        let trained = Tensor::read_safetensors(&adapters).map_err(|e| invalid(&adapters, e))?;
-        let adapted = Adapted::new(trained, meta.lora_scale, |name| match name {
-            "classifier.weight" => Some(vec![tags, hidden]),
-            "classifier.bias" => Some(vec![tags]),
-            _ => base_file.shape(name).map(<[i64]>::to_vec),
-        })
-        .map_err(|e| invalid(&adapters, e))?;
-        let _guard = tch::no_grad_guard();
-        let encoder = Encoder::for_inference(
+        let (encoder, classifier) = load_adapted(
             base_dir,
-            |name| adapted.weight(name, |n| base_file.tensor(n)),
+            &adapters,
+            meta.lora_scale,
+            TAGS.len() as i64,
             precision,
         )?;
-        let head = |name: &str| {
-            adapted
-                .replaced
-                .get(name)
-                .map(Tensor::shallow_clone)
-                .ok_or_else(|| invalid(&adapters, format!("no tensor {name}")))
-        };
-        let classifier = nn::Linear {
-            ws: head("classifier.weight")?,
-            bs: Some(head("classifier.bias")?),
-        };
         Ok(CasedTagger {
             encoder,
             classifier,
@@ -185,6 +163,169 @@ impl CasedTagger {
             rows[i] = r;
         }
         Ok((tokenized, rows))
+    }
+}
+
+/// The cased base encoder in `base_dir` with the adapters of `adapters` merged into it, and
+/// the trained head of `outputs` classes those adapters carry.
+fn load_adapted(
+    base_dir: &Path,
+    adapters: &Path,
+    lora_scale: f64,
+    outputs: i64,
+    precision: Precision,
+) -> Result<(Encoder, nn::Linear), ModelError> {
+    let base = base_dir.join(WEIGHTS_FILE);
+    let base_file = WeightFile::open(&base)?;
+    let hidden = base_file
+        .shape("embeddings.word_embeddings.weight")
+        .and_then(|s| s.get(1).copied())
+        .ok_or_else(|| invalid(&base, "no tensor embeddings.word_embeddings.weight"))?;
+    let trained = Tensor::read_safetensors(adapters).map_err(|e| invalid(adapters, e))?;
+    let adapted = Adapted::new(trained, lora_scale, |name| match name {
+        "classifier.weight" => Some(vec![outputs, hidden]),
+        "classifier.bias" => Some(vec![outputs]),
+        _ => base_file.shape(name).map(<[i64]>::to_vec),
+    })
+    .map_err(|e| invalid(adapters, e))?;
+    let _guard = tch::no_grad_guard();
+    let encoder = Encoder::for_inference(
+        base_dir,
+        |name| adapted.weight(name, |n| base_file.tensor(n)),
+        precision,
+    )?;
+    let head = |name: &str| {
+        adapted
+            .replaced
+            .get(name)
+            .map(Tensor::shallow_clone)
+            .ok_or_else(|| invalid(adapters, format!("no tensor {name}")))
+    };
+    let classifier = nn::Linear {
+        ws: head("classifier.weight")?,
+        bs: Some(head("classifier.bias")?),
+    };
+    Ok((encoder, classifier))
+}
+
+/// Subdirectory of the models directory holding the cased news labeller of
+/// `--labels accurate`.
+pub const CASED_LABELLER_DIR: &str = "claimscan-cased-news";
+
+/// model.json of the cased news labeller.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CasedLabellerMeta {
+    /// Model identifier written to run.json.
+    pub id: String,
+    /// Label order of the head's outputs; must equal [`NEWS_LABELS`].
+    pub labels: Vec<String>,
+    /// Rank of the LoRA adapters.
+    pub lora_rank: usize,
+    /// Factor of the adapters' product (LoRA's alpha / rank).
+    pub lora_scale: f64,
+    /// Free-form training record.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// The four news labels read by the cased encoder (`--labels accurate`): rank-r LoRA adapters
+/// on distilbert-base-cased and a softmax over the mean of the last layer's token states,
+/// trained on the team's news set by `claimscan train-cased --news`. Its probabilities are
+/// averaged with the news head's (`classify::label_news`).
+pub struct CasedLabeller {
+    encoder: Encoder,
+    classifier: nn::Linear,
+    /// Provenance.
+    pub meta: CasedLabellerMeta,
+}
+
+// SAFETY: as for `ClaimModel` (see there): every `&self` path only reads tensors.
+unsafe impl Sync for CasedLabeller {}
+
+impl CasedLabeller {
+    /// Loads the base encoder and the labeller's adapters from `models_dir`.
+    pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
+        let base_dir = models_dir.join(CASED_BASE_DIR);
+        let dir = models_dir.join(CASED_LABELLER_DIR);
+        let adapters = dir.join(ADAPTERS_FILE);
+        for file in [
+            &base_dir.join(WEIGHTS_FILE),
+            &base_dir.join("config.json"),
+            &base_dir.join("tokenizer.json"),
+            &adapters,
+            &dir.join(META_FILE),
+        ] {
+            if !file.is_file() {
+                return Err(ModelError::Missing {
+                    path: file.clone(),
+                    reason: "no such file (the cased news labeller of --labels accurate; \
+                             --labels fast runs without it)"
+                        .into(),
+                });
+            }
+        }
+        let meta_path = dir.join(META_FILE);
+        let meta: CasedLabellerMeta = read_json(&meta_path)?;
+        if meta.labels != NEWS_LABELS {
+            return Err(invalid(
+                &meta_path,
+                format!("labels {:?}, expected {:?}", meta.labels, NEWS_LABELS),
+            ));
+        }
+        let (encoder, classifier) = load_adapted(
+            &base_dir,
+            &adapters,
+            meta.lora_scale,
+            NEWS_LABELS.len() as i64,
+            precision,
+        )?;
+        Ok(CasedLabeller {
+            encoder,
+            classifier,
+            meta,
+        })
+    }
+
+    /// Each text's probabilities of fact, speculation, opinion and none, in input order.
+    /// Batched by length buckets like the shared encoder, so a sentence's result depends on
+    /// the sentence alone; batches run in parallel on the rayon pool.
+    pub fn probabilities(&self, texts: &[&str]) -> Result<Vec<[f64; 4]>, ModelError> {
+        use rayon::prelude::*;
+        let tokenized = texts
+            .par_iter()
+            .map(|t| self.encoder.tokenize(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let batches = super::bucketed_batches(&tokenized, super::BATCH_SIZE);
+        let done: Vec<Vec<(usize, [f64; 4])>> = batches
+            .par_iter()
+            .map(|(padded, chunk)| {
+                let _guard = tch::no_grad_guard();
+                let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+                let encoded = self
+                    .encoder
+                    .forward_padded(&batch, *padded, Device::Cpu, false)?;
+                let pooled = encoded.mean_pooled().unsqueeze(1);
+                let probs = super::linear_per_item(&pooled, &self.classifier)
+                    .squeeze_dim(1)
+                    .softmax(-1, Kind::Double);
+                let rows: Vec<Vec<f64>> = Vec::try_from(probs)?;
+                Ok(chunk
+                    .iter()
+                    .zip(rows)
+                    .map(|(&i, row)| {
+                        (
+                            i,
+                            std::array::from_fn(|k| row.get(k).copied().unwrap_or(0.0)),
+                        )
+                    })
+                    .collect())
+            })
+            .collect::<Result<_, ModelError>>()?;
+        let mut out = vec![[0.0; 4]; texts.len()];
+        for (i, p) in done.into_iter().flatten() {
+            out[i] = p;
+        }
+        Ok(out)
     }
 }
 

@@ -8,8 +8,9 @@
 //! than rules can list, and this tagger learns them. It costs one small matrix product per
 //! token on states the encoder pass has already computed.
 //!
-//! The weights are a JSON file beside the model (`source_head.json`) with the data they were
-//! trained on, the confidence threshold (fitted on a calibration slice) and its scores.
+//! Beside the model: the weights in `source_head.safetensors` (fp16, as every committed
+//! weight), and in `source_head.json` the sizes, the confidence threshold (fitted on a
+//! calibration slice), the data it was trained on and its scores.
 
 use std::path::Path;
 
@@ -20,8 +21,10 @@ use super::encoder::Tokenized;
 use super::inference::{Linear, Precision};
 use super::ModelError;
 
-/// File name of the source tagger inside the model directory.
+/// File name of the source tagger's description inside the model directory.
 pub const SOURCE_HEAD_FILE: &str = "source_head.json";
+/// File name of its weights (tensors `w1`, `b1`, `w2`, `b2`).
+pub const SOURCE_WEIGHTS_FILE: &str = "source_head.safetensors";
 
 /// Tags of the tagger's outputs, in order.
 pub const SOURCE_TAGS: [&str; 3] = ["O", "B", "I"];
@@ -36,13 +39,17 @@ pub struct SourceHead {
     pub hidden: usize,
     /// Pieces of context on each side (inputs are `hidden * (2 * window + 1)` wide).
     pub window: usize,
-    /// Hidden layer weights `[inner][inputs]`.
+    /// Hidden layer weights `[inner][inputs]` (stored in [`SOURCE_WEIGHTS_FILE`]).
+    #[serde(skip)]
     pub w1: Vec<Vec<f32>>,
     /// Hidden layer bias `[inner]`.
+    #[serde(skip)]
     pub b1: Vec<f32>,
     /// Output weights `[3][inner]`.
+    #[serde(skip)]
     pub w2: Vec<Vec<f32>>,
     /// Output bias `[3]`.
+    #[serde(skip)]
     pub b2: Vec<f32>,
     /// Spans whose confidence (mean probability of not-O over their pieces) is below this are
     /// dropped.
@@ -79,12 +86,33 @@ pub struct SourceTagger {
 }
 
 impl SourceHead {
-    /// Reads `dir/source_head.json`; `Ok(None)` when the file does not exist.
+    /// Reads `dir/source_head.json` and its weights; `Ok(None)` when the description does
+    /// not exist.
     pub fn load(dir: &Path) -> Result<Option<Self>, ModelError> {
-        let path = dir.join(SOURCE_HEAD_FILE);
-        let Some(head) = super::read_optional_json::<SourceHead>(&path)? else {
+        let Some(mut head) = super::read_optional_json::<SourceHead>(&dir.join(SOURCE_HEAD_FILE))?
+        else {
             return Ok(None);
         };
+        let path = dir.join(SOURCE_WEIGHTS_FILE);
+        let unreadable = |reason: String| ModelError::Invalid {
+            path: path.clone(),
+            reason: format!("{reason}; rebuild the source tagger with `claimscan train-source`"),
+        };
+        super::require_file(&path)?;
+        let tensors = Tensor::read_safetensors(&path).map_err(|e| unreadable(e.to_string()))?;
+        for (name, tensor) in tensors {
+            let tensor = tensor.to_kind(Kind::Float);
+            let rows =
+                |t: &Tensor| Vec::<Vec<f32>>::try_from(t).map_err(|e| unreadable(e.to_string()));
+            let row = |t: &Tensor| Vec::<f32>::try_from(t).map_err(|e| unreadable(e.to_string()));
+            match name.as_str() {
+                "w1" => head.w1 = rows(&tensor)?,
+                "b1" => head.b1 = row(&tensor)?,
+                "w2" => head.w2 = rows(&tensor)?,
+                "b2" => head.b2 = row(&tensor)?,
+                other => return Err(unreadable(format!("unexpected tensor {other}"))),
+            }
+        }
         let inputs = head.hidden * (2 * head.window + 1);
         let inner = head.b1.len();
         let shapes_ok = head.w1.len() == inner
@@ -111,8 +139,20 @@ impl SourceHead {
         super::short_id("source", &json)
     }
 
-    /// Writes `dir/source_head.json`.
+    /// Writes `dir/source_head.safetensors` (fp16) and `dir/source_head.json`.
     pub fn save(&self, dir: &Path) -> Result<(), ModelError> {
+        let weights = dir.join(SOURCE_WEIGHTS_FILE);
+        let half = |t: Tensor| t.to_kind(Kind::Half).contiguous();
+        let named = [
+            ("b1", half(Tensor::from_slice(&self.b1))),
+            ("b2", half(Tensor::from_slice(&self.b2))),
+            ("w1", half(matrix(&self.w1))),
+            ("w2", half(matrix(&self.w2))),
+        ];
+        Tensor::write_safetensors(&named, &weights).map_err(|e| ModelError::Invalid {
+            path: weights.clone(),
+            reason: e.to_string(),
+        })?;
         let path = dir.join(SOURCE_HEAD_FILE);
         let text = serde_json::to_string(self).map_err(|e| ModelError::Invalid {
             path: path.clone(),
@@ -417,6 +457,32 @@ mod tests {
         other.b1 = vec![0.1];
         assert_ne!(head.id(), other.id());
         assert!(head.id().starts_with("source-"));
+    }
+
+    #[test]
+    fn a_saved_head_loads_back_with_its_weights_in_fp16_and_needs_both_files() {
+        let head = SourceHead {
+            hidden: 2,
+            window: 0,
+            w1: vec![vec![0.5, -0.25], vec![1.0 / 3.0, 2.0]],
+            b1: vec![0.125, -1.0],
+            w2: vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![-1.0, 0.5]],
+            b2: vec![0.0, 0.1, -0.1],
+            threshold: 0.8,
+            training: serde_json::json!({"note": "test"}),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        head.save(dir.path()).unwrap();
+        let json = std::fs::read_to_string(dir.path().join(SOURCE_HEAD_FILE)).unwrap();
+        assert!(!json.contains("w1"), "weights stay out of the JSON: {json}");
+        let loaded = SourceHead::load(dir.path()).unwrap().unwrap();
+        assert_eq!((loaded.hidden, loaded.window, loaded.threshold), (2, 0, 0.8));
+        assert_eq!(loaded.w1[0], vec![0.5, -0.25]);
+        assert!((loaded.w1[1][0] - 1.0 / 3.0).abs() < 1e-3);
+        assert_eq!(loaded.b2.len(), 3);
+        std::fs::remove_file(dir.path().join(SOURCE_WEIGHTS_FILE)).unwrap();
+        let err = SourceHead::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains(SOURCE_WEIGHTS_FILE), "{err}");
     }
 
     #[test]

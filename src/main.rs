@@ -89,7 +89,7 @@ enum Command {
         models: Option<PathBuf>,
     },
     /// Fit the source tagger (who is credited in a sentence) on MPQA's agent spans over the
-    /// frozen encoder (writes models/claimscan/source_head.json).
+    /// frozen encoder (writes models/claimscan/source_head.json and source_head.safetensors).
     TrainSource {
         /// JSONL with spans: `python3 scripts/mpqa_attribution.py`, and optionally
         /// `python3 scripts/attribution_set.py export` (dev documents are not read).

@@ -44,7 +44,7 @@ pub struct TrainSourceOptions {
     /// the tagger alone (the threshold that serves the whole attribution stage best is
     /// measured with `claimscan eval attribution`; models/README.md).
     pub threshold: Option<f64>,
-    /// Write `source_head.json` (false: report only).
+    /// Write `source_head.json` and `source_head.safetensors` (false: report only).
     pub write: bool,
 }
 

@@ -476,7 +476,10 @@ mod tests {
         let json = std::fs::read_to_string(dir.path().join(SOURCE_HEAD_FILE)).unwrap();
         assert!(!json.contains("w1"), "weights stay out of the JSON: {json}");
         let loaded = SourceHead::load(dir.path()).unwrap().unwrap();
-        assert_eq!((loaded.hidden, loaded.window, loaded.threshold), (2, 0, 0.8));
+        assert_eq!(
+            (loaded.hidden, loaded.window, loaded.threshold),
+            (2, 0, 0.8)
+        );
         assert_eq!(loaded.w1[0], vec![0.5, -0.25]);
         assert!((loaded.w1[1][0] - 1.0 / 3.0).abs() < 1e-3);
         assert_eq!(loaded.b2.len(), 3);

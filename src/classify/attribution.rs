@@ -617,6 +617,7 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
         Some(found @ (Found::Source(_) | Found::Hearsay(_))) => found,
         Some(pronoun @ Found::Pronoun(_)) => named_by_according().unwrap_or(pronoun),
         None => according_to(sentence, &words)
+            .or_else(|| as_someone_put_it(sentence, &words))
             .or_else(|| quoted_as_saying(sentence, &words, &quotes))
             .or_else(|| in_a_statement(sentence, &words))
             .or_else(|| possessive_statement(sentence, &words))
@@ -1788,6 +1789,95 @@ fn according_to(sentence: &str, words: &[Word]) -> Option<Found> {
     Some(Found::Source((words[s].start, words[e - 1].end)))
 }
 
+/// "As the minister put it, …", "As Reuters reported on Monday, …", "In the words of one
+/// judge, …": an opening clause that credits the rest of the sentence to its subject.
+fn as_someone_put_it(sentence: &str, words: &[Word]) -> Option<Found> {
+    const VERBS: &[&str] = &[
+        "put",
+        "said",
+        "says",
+        "noted",
+        "notes",
+        "wrote",
+        "writes",
+        "explained",
+        "explains",
+        "argued",
+        "argues",
+        "warned",
+        "observed",
+        "remarked",
+        "reported",
+        "reports",
+        "told",
+        "tells",
+    ];
+    let opening = *segments(sentence, 0, sentence.len()).first()?;
+    let clause = &words[words_in(words, opening)];
+    if clause.len() < 3 || clause.len() == words.len() {
+        return None;
+    }
+    let from = match (
+        clause[0].lower.as_str(),
+        clause.get(1).map(|w| w.lower.as_str()),
+    ) {
+        ("as", _) => 1,
+        ("in", Some("the")) if clause.get(2).is_some_and(|w| w.lower == "words") => {
+            // "In the words of X,": X is all that follows "of".
+            if clause.get(3).is_none_or(|w| w.lower != "of") || clause.len() < 5 {
+                return None;
+            }
+            let (s, e) = reduce(
+                sentence,
+                words,
+                words_in(words, opening).start + 4,
+                words_in(words, opening).end,
+            );
+            return Some(Found::Source((words[s].start, words[e - 1].end)));
+        }
+        _ => return None,
+    };
+    let verb = (from + 1..clause.len()).find(|&k| VERBS.contains(&clause[k].lower.as_str()))?;
+    // After the verb only "it" ("put it") and circumstance may follow.
+    let rest_is_circumstance = clause[verb + 1..].iter().all(|w| {
+        w.lower == "it"
+            || TIME_WORDS.contains(&w.lower.as_str())
+            || matches!(
+                w.lower.as_str(),
+                "on" | "last" | "this" | "earlier" | "recently" | "once"
+            )
+    });
+    let put_it =
+        clause[verb].lower != "put" || clause.get(verb + 1).is_some_and(|w| w.lower == "it");
+    if !rest_is_circumstance || !put_it {
+        return None;
+    }
+    let mut end = verb;
+    while end > from
+        && matches!(
+            clause[end - 1].lower.as_str(),
+            "has" | "have" | "had" | "once" | "recently" | "memorably"
+        )
+    {
+        end -= 1;
+    }
+    if end == from
+        || end - from > 8
+        || clause[from..end]
+            .iter()
+            .any(|w| CLAUSE_WORDS.contains(&w.lower.as_str()))
+    {
+        return None;
+    }
+    let offset = words_in(words, opening).start;
+    let (start, stop) = (offset + from, offset + end);
+    if stop - start == 1 && PRONOUNS.contains(&words[start].lower.as_str()) {
+        return Some(Found::Pronoun((words[start].start, words[start].end)));
+    }
+    let (s, e) = reduce(sentence, words, start, stop);
+    Some(Found::Source((words[s].start, words[e - 1].end)))
+}
+
 /// "In a statement, the ministry condemned …": the noun phrase right after the opening
 /// "In a statement/an interview/a post …," whatever the verb.
 fn in_a_statement(sentence: &str, words: &[Word]) -> Option<Found> {
@@ -2269,6 +2359,27 @@ mod tests {
             "Dr. Priya Nair warned that the river could flood.",
             "Priya Nair",
         );
+    }
+
+    #[test]
+    fn an_opening_as_clause_credits_its_subject() {
+        is(
+            "As the harbour master put it, the channel is too shallow.",
+            "the harbour master",
+        );
+        is(
+            "As Lena Ostrova has said, the tunnel will open late.",
+            "Lena Ostrova",
+        );
+        is(
+            "As the Harbour Gazette reported on Monday, fares will rise.",
+            "Harbour Gazette",
+        );
+        is("As she put it, nobody wanted the bridge.", "she");
+        is("In the words of one judge, the law is a mess.", "one judge");
+        // A comparison or a time clause credits nobody.
+        none("As prices rose, the bank raised rates.");
+        none("As the storm passed, the ferries put out to sea.");
     }
 
     #[test]

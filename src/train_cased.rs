@@ -629,7 +629,7 @@ fn write_meta(
     opts: &CasedTrainOptions,
     record: &serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
-    // The news labeller's model.json names its outputs `labels` (model::cased::CasedLabellerMeta).
+    // The tagger's model.json names its outputs `tags`, the news labeller's `labels`.
     let (task, outputs_key, outputs): (&str, &str, &[&str]) = match opts.task {
         CasedTask::Entities => ("entities", "tags", &TAGS),
         CasedTask::News { .. } => ("news", "labels", &NEWS_LABELS),

@@ -34,13 +34,15 @@ pub const CASED_MODEL_DIR: &str = "claimscan-cased";
 /// Adapter file inside [`CASED_MODEL_DIR`].
 pub const ADAPTERS_FILE: &str = "adapters.safetensors";
 
-/// model.json of the cased tagger.
+/// model.json of a cased model: the entity tagger or the news labeller.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CasedMeta {
     /// Model identifier written to run.json.
     pub id: String,
-    /// Tag order of the head's outputs; must equal [`TAGS`].
-    pub tags: Vec<String>,
+    /// Order of the head's outputs: the tagger's `tags` (must equal [`TAGS`]) or the
+    /// labeller's `labels` (must equal [`NEWS_LABELS`]).
+    #[serde(alias = "tags", alias = "labels")]
+    pub outputs: Vec<String>,
     /// Rank of the LoRA adapters.
     pub lora_rank: usize,
     /// Factor of the adapters' product (LoRA's alpha / rank).
@@ -80,24 +82,13 @@ impl CasedTagger {
         dir: &Path,
         precision: Precision,
     ) -> Result<Self, ModelError> {
-        let (base, adapters) = (base_dir.join(WEIGHTS_FILE), dir.join(ADAPTERS_FILE));
-        for file in [
-            &base,
-            &base_dir.join("config.json"),
-            &base_dir.join("tokenizer.json"),
-            &adapters,
-            &dir.join(META_FILE),
-        ] {
-            if !file.is_file() {
-                return Err(ModelError::Missing {
-                    path: file.clone(),
-                    reason: "no such file (the cased entity tagger of --entities accurate; \
-                             --entities fast runs without it)"
-                        .into(),
-                });
-            }
-        }
-        let meta = read_meta(&dir.join(META_FILE))?;
+        let meta = read_meta(
+            base_dir,
+            dir,
+            &TAGS,
+            "the cased entity tagger of --entities accurate; --entities fast runs without it",
+        )?;
+        let adapters = dir.join(ADAPTERS_FILE);
         let (encoder, classifier) = load_adapted(
             base_dir,
             &adapters,
@@ -212,22 +203,6 @@ fn load_adapted(
 /// `--labels accurate`.
 pub const CASED_LABELLER_DIR: &str = "claimscan-cased-news";
 
-/// model.json of the cased news labeller.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CasedLabellerMeta {
-    /// Model identifier written to run.json.
-    pub id: String,
-    /// Label order of the head's outputs; must equal [`NEWS_LABELS`].
-    pub labels: Vec<String>,
-    /// Rank of the LoRA adapters.
-    pub lora_rank: usize,
-    /// Factor of the adapters' product (LoRA's alpha / rank).
-    pub lora_scale: f64,
-    /// Free-form training record.
-    #[serde(default)]
-    pub training: serde_json::Value,
-}
-
 /// The four news labels read by the cased encoder (`--labels accurate`): rank-r LoRA adapters
 /// on distilbert-base-cased and a softmax over the mean of the last layer's token states,
 /// trained on the team's news set by `claimscan train-cased --news`. Its probabilities are
@@ -236,7 +211,7 @@ pub struct CasedLabeller {
     encoder: Encoder,
     classifier: nn::Linear,
     /// Provenance.
-    pub meta: CasedLabellerMeta,
+    pub meta: CasedMeta,
 }
 
 // SAFETY: as for `ClaimModel` (see there): every `&self` path only reads tensors.
@@ -247,31 +222,13 @@ impl CasedLabeller {
     pub fn load(models_dir: &Path, precision: Precision) -> Result<Self, ModelError> {
         let base_dir = models_dir.join(CASED_BASE_DIR);
         let dir = models_dir.join(CASED_LABELLER_DIR);
+        let meta = read_meta(
+            &base_dir,
+            &dir,
+            &NEWS_LABELS,
+            "the cased news labeller of --labels accurate; --labels fast runs without it",
+        )?;
         let adapters = dir.join(ADAPTERS_FILE);
-        for file in [
-            &base_dir.join(WEIGHTS_FILE),
-            &base_dir.join("config.json"),
-            &base_dir.join("tokenizer.json"),
-            &adapters,
-            &dir.join(META_FILE),
-        ] {
-            if !file.is_file() {
-                return Err(ModelError::Missing {
-                    path: file.clone(),
-                    reason: "no such file (the cased news labeller of --labels accurate; \
-                             --labels fast runs without it)"
-                        .into(),
-                });
-            }
-        }
-        let meta_path = dir.join(META_FILE);
-        let meta: CasedLabellerMeta = read_json(&meta_path)?;
-        if meta.labels != NEWS_LABELS {
-            return Err(invalid(
-                &meta_path,
-                format!("labels {:?}, expected {:?}", meta.labels, NEWS_LABELS),
-            ));
-        }
         let (encoder, classifier) = load_adapted(
             &base_dir,
             &adapters,
@@ -336,13 +293,35 @@ fn invalid(path: &Path, reason: impl std::fmt::Display) -> ModelError {
     }
 }
 
-/// Reads the cased tagger's model.json and checks its tag order.
-fn read_meta(path: &Path) -> Result<CasedMeta, ModelError> {
-    let meta: CasedMeta = read_json(path)?;
-    if meta.tags != TAGS {
+/// Checks that the base encoder in `base_dir` and the adapters in `dir` are all there (each
+/// missing file named, with `what` says which mode needs it), then reads `dir`'s model.json
+/// and checks its output order.
+fn read_meta(
+    base_dir: &Path,
+    dir: &Path,
+    outputs: &[&str],
+    what: &str,
+) -> Result<CasedMeta, ModelError> {
+    for file in [
+        base_dir.join(WEIGHTS_FILE),
+        base_dir.join("config.json"),
+        base_dir.join("tokenizer.json"),
+        dir.join(ADAPTERS_FILE),
+        dir.join(META_FILE),
+    ] {
+        if !file.is_file() {
+            return Err(ModelError::Missing {
+                path: file,
+                reason: format!("no such file ({what})"),
+            });
+        }
+    }
+    let path = dir.join(META_FILE);
+    let meta: CasedMeta = read_json(&path)?;
+    if meta.outputs != outputs {
         return Err(invalid(
-            path,
-            format!("tags {:?}, expected {:?}", meta.tags, TAGS),
+            &path,
+            format!("outputs {:?}, expected {:?}", meta.outputs, outputs),
         ));
     }
     Ok(meta)

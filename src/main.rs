@@ -81,6 +81,14 @@ enum Command {
         /// Weight of an MPQA row (default: chosen from 0, 0.1, 0.3, 1).
         #[arg(long)]
         mpqa_weight: Option<f64>,
+        /// Unlabelled sentences, one per line (`python3 scripts/teacher_pool.py`): the head also
+        /// learns the cased labeller's probabilities on them (distillation of --labels accurate).
+        #[arg(long, value_name = "FILE")]
+        teacher_pool: Option<PathBuf>,
+        /// MPQA label rows (`python3 scripts/mpqa_labels.py`) whose dev fifth is scored after
+        /// training, for the new head and the one in the models directory (never trained on).
+        #[arg(long, value_name = "FILE")]
+        check_mpqa: Option<PathBuf>,
         /// Report only; do not write the head.
         #[arg(long)]
         dry_run: bool,
@@ -489,6 +497,8 @@ fn main() -> ExitCode {
             weasel_weight,
             mpqa,
             mpqa_weight,
+            teacher_pool,
+            check_mpqa,
             dry_run,
             models,
         } => claimscan::train_news::train_news(&claimscan::train_news::TrainNewsOptions {
@@ -498,6 +508,8 @@ fn main() -> ExitCode {
             weasel_weight,
             mpqa,
             mpqa_weight,
+            teacher_pool,
+            check_mpqa,
             write: !dry_run,
         })
         .map(|_| ExitCode::SUCCESS),

@@ -156,12 +156,19 @@ pub struct TrainNewsOptions {
     pub mpqa: Option<PathBuf>,
     /// Weight of each MPQA row (chosen from a grid when `None`).
     pub mpqa_weight: Option<f64>,
+    /// Unlabelled sentences, one per line (`scripts/teacher_pool.py`): the cased labeller of
+    /// `--labels accurate` reads them, and the head also learns its probabilities there.
+    pub teacher_pool: Option<PathBuf>,
+    /// MPQA label rows (`scripts/mpqa_labels.py`) whose `dev` fifth is scored after training,
+    /// for this head and for the one in the models directory: the share of sentences whose
+    /// label MPQA's annotation allows. Never trained on.
+    pub check_mpqa: Option<PathBuf>,
     /// Write the head (otherwise only report).
     pub write: bool,
 }
 
-/// MPQA rows of `path` in split `tune`: (text, allowed labels).
-fn read_mpqa(path: &Path) -> anyhow::Result<Vec<(String, [f64; 4])>> {
+/// MPQA rows of `path` in split `split`: (text, allowed labels).
+fn read_mpqa(path: &Path, split: &str) -> anyhow::Result<Vec<(String, [f64; 4])>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let mut out = Vec::new();
@@ -173,7 +180,7 @@ fn read_mpqa(path: &Path) -> anyhow::Result<Vec<(String, [f64; 4])>> {
                 n + 1
             )
         })?;
-        if row["split"] != "tune" {
+        if row["split"] != split {
             continue;
         }
         let allowed: Vec<f64> = row["allowed"]
@@ -203,10 +210,13 @@ struct Config {
     mpqa_weight: f64,
 }
 
-/// Training rows: inputs, the allowed labels as a 4-wide 0/1 mask, and a weight.
+/// Training rows: inputs, the allowed labels as a 4-wide 0/1 mask (or, for a row of the
+/// teacher pool, the teacher's four probabilities), whether the row is the teacher's, and a
+/// weight.
 struct Rows {
     inputs: Vec<Vec<f64>>,
     masks: Vec<[f64; 4]>,
+    soft: Vec<bool>,
     weights: Vec<f64>,
 }
 
@@ -251,7 +261,16 @@ fn fit(rows: &Rows, l2: f64) -> Fit {
     let flat: Vec<f32> = rows.inputs.iter().flatten().map(|&v| v as f32).collect();
     let x = Tensor::from_slice(&flat).view([n, d]);
     let mask_flat: Vec<f32> = rows.masks.iter().flatten().map(|&v| v as f32).collect();
-    let allowed = Tensor::from_slice(&mask_flat).view([n, 4]).gt(0.5);
+    let targets = Tensor::from_slice(&mask_flat).view([n, 4]);
+    let soft_flags: Vec<f32> = rows
+        .soft
+        .iter()
+        .map(|&b| if b { 1.0 } else { 0.0 })
+        .collect();
+    let soft = Tensor::from_slice(&soft_flags);
+    // A teacher row allows every label in the partial term (which its flag then zeroes), so
+    // that no row's term is infinite.
+    let allowed = targets.gt(0.0).logical_or(&soft.view([n, 1]).gt(0.5));
     let w: Vec<f32> = rows.weights.iter().map(|&v| v as f32).collect();
     let weights = Tensor::from_slice(&w);
     let total = rows.weights.iter().sum::<f64>();
@@ -268,7 +287,10 @@ fn fit(rows: &Rows, l2: f64) -> Fit {
         let allowed_logp = logp
             .masked_fill(&allowed.logical_not(), f64::NEG_INFINITY)
             .logsumexp([1], false);
-        let loss = -(allowed_logp * &weights).sum(Kind::Float) / total
+        // A teacher row: cross-entropy against the teacher's probabilities.
+        let teacher_logp = (&logp * &targets).sum_dim_intlist(1, false, Kind::Float);
+        let row_logp: Tensor = &teacher_logp * &soft + allowed_logp * (-&soft + 1.0);
+        let loss = -(row_logp * &weights).sum(Kind::Float) / total
             + l2 * linear.ws.pow_tensor_scalar(2).sum(Kind::Float);
         opt.backward_step(&loss);
     }
@@ -403,7 +425,7 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
 
     let (mpqa_x, mpqa_masks) = match &opts.mpqa {
         Some(path) => {
-            let rows = read_mpqa(path)?;
+            let rows = read_mpqa(path, "tune")?;
             eprintln!(
                 "train-news: encoding {} MPQA rows (partial labels)",
                 rows.len()
@@ -413,6 +435,27 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
                 inputs(&model, &texts)?,
                 rows.iter().map(|(_, m)| *m).collect::<Vec<_>>(),
             )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+
+    // The teacher pool: the cased labeller's probabilities on sentences no model here was
+    // fine-tuned on.
+    let (pool_x, pool_targets) = match &opts.teacher_pool {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let texts: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            eprintln!(
+                "train-news: the cased labeller reads {} pool sentences",
+                texts.len()
+            );
+            let teacher = crate::model::cased::CasedLabeller::load(
+                &opts.models_dir,
+                crate::model::Precision::Int8,
+            )?;
+            let targets = teacher.probabilities(&texts)?;
+            (inputs(&model, &texts)?, targets)
         }
         None => (Vec::new(), Vec::new()),
     };
@@ -434,9 +477,16 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
             masks.extend(mpqa_masks.iter().copied());
             weights.extend(std::iter::repeat_n(config.mpqa_weight, mpqa_x.len()));
         }
+        let mut soft = vec![false; inputs.len()];
+        // Each pool row counts as one labelled row (fixed before any run, not chosen).
+        inputs.extend(standardise(&pool_x, mean, scale));
+        masks.extend(pool_targets.iter().copied());
+        soft.extend(std::iter::repeat_n(true, pool_x.len()));
+        weights.extend(std::iter::repeat_n(1.0, pool_x.len()));
         Rows {
             inputs,
             masks,
+            soft,
             weights,
         }
     };
@@ -537,6 +587,46 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
         ),
         &dev_scores,
     );
+    if let Some(path) = &opts.check_mpqa {
+        let rows = read_mpqa(path, "dev")?;
+        let texts: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
+        let x = inputs(&model, &texts)?;
+        let allowed_share = |predicted: &[usize]| {
+            let right = predicted
+                .iter()
+                .zip(&rows)
+                .filter(|(&p, (_, allowed))| allowed[p] > 0.5)
+                .count();
+            right as f64 / rows.len().max(1) as f64
+        };
+        let new = allowed_share(&predict(&f, &standardise(&x, &mean, &scale)));
+        let committed = NewsHead::load(&opts.models_dir.join(MODEL_DIR))?.map(|head| {
+            let predicted: Vec<usize> = x
+                .iter()
+                .map(|row| {
+                    let z: Vec<f64> = (0..4)
+                        .map(|k| {
+                            head.bias[k]
+                                + (0..row.len())
+                                    .map(|i| {
+                                        head.weights[k][i] * (row[i] - head.mean[i]) / head.scale[i]
+                                    })
+                                    .sum::<f64>()
+                        })
+                        .collect();
+                    (0..4).fold(0, |best, k| if z[k] > z[best] { k } else { best })
+                })
+                .collect();
+            allowed_share(&predicted)
+        });
+        eprintln!(
+            "train-news: MPQA dev fifth ({} sentences), share whose label the annotation allows: \
+             this head {new:.4}, the head in {} {}",
+            rows.len(),
+            opts.models_dir.join(MODEL_DIR).display(),
+            committed.map_or("(none)".to_string(), |c| format!("{c:.4}"))
+        );
+    }
     let hidden = model.encoder.hidden_size() as usize;
     let head = NewsHead {
         hidden,
@@ -552,6 +642,8 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
             "partial_wikipedia_rows": partial_x.len(),
             "partial_weight": config.partial_weight,
             "partial_mpqa_rows": mpqa_x.len(),
+            "teacher_pool_rows": pool_x.len(),
+            "teacher_pool_weight": 1.0,
             "mpqa_weight": config.mpqa_weight,
             "model": model.meta.id,
             "chosen_by": "5-fold cross-validation on train (folds by document), with the Wikipedia calibration rows when --weasel is given",

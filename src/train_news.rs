@@ -672,6 +672,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn teacher_rows_pull_the_fit_toward_the_teachers_probabilities() {
+        // One input. Labelled rows say fact at x = -1; teacher rows say opinion at x = +1
+        // (mostly) and partial rows say "speculation or not" nowhere near either.
+        let mut rows = Rows {
+            inputs: Vec::new(),
+            masks: Vec::new(),
+            soft: Vec::new(),
+            weights: Vec::new(),
+        };
+        for _ in 0..20 {
+            rows.inputs.push(vec![-1.0]);
+            rows.masks.push([1.0, 0.0, 0.0, 0.0]);
+            rows.soft.push(false);
+            rows.weights.push(1.0);
+            rows.inputs.push(vec![1.0]);
+            rows.masks.push([0.1, 0.0, 0.9, 0.0]);
+            rows.soft.push(true);
+            rows.weights.push(1.0);
+        }
+        let f = fit(&rows, 1e-4);
+        assert_eq!(predict(&f, &[vec![-1.0], vec![1.0]]), vec![0, 2]);
+        // Without the teacher's rows nothing says opinion.
+        let labelled = Rows {
+            inputs: rows.inputs.iter().step_by(2).cloned().collect(),
+            masks: rows.masks.iter().step_by(2).copied().collect(),
+            soft: vec![false; 20],
+            weights: vec![1.0; 20],
+        };
+        let f = fit(&labelled, 1e-4);
+        assert_eq!(predict(&f, &[vec![1.0]]), vec![0]);
+    }
+
+    #[test]
     fn scores_count_each_class_and_average_the_four() {
         let gold = [0, 0, 1, 2, 3, 3];
         let predicted = [0, 1, 1, 2, 3, 0];

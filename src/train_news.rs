@@ -673,35 +673,35 @@ mod tests {
 
     #[test]
     fn teacher_rows_pull_the_fit_toward_the_teachers_probabilities() {
-        // One input. Labelled rows say fact at x = -1; teacher rows say opinion at x = +1
-        // (mostly) and partial rows say "speculation or not" nowhere near either.
-        let mut rows = Rows {
+        // One input. Labelled rows say fact at x = -1 and at x = +1; teacher rows at x = +1
+        // say opinion, and outnumber the labelled ones there four to one.
+        let row = |x: f64, target: [f64; 4], soft: bool, rows: &mut Rows| {
+            rows.inputs.push(vec![x]);
+            rows.masks.push(target);
+            rows.soft.push(soft);
+            rows.weights.push(1.0);
+        };
+        let empty = || Rows {
             inputs: Vec::new(),
             masks: Vec::new(),
             soft: Vec::new(),
             weights: Vec::new(),
         };
-        for _ in 0..20 {
-            rows.inputs.push(vec![-1.0]);
-            rows.masks.push([1.0, 0.0, 0.0, 0.0]);
-            rows.soft.push(false);
-            rows.weights.push(1.0);
-            rows.inputs.push(vec![1.0]);
-            rows.masks.push([0.1, 0.0, 0.9, 0.0]);
-            rows.soft.push(true);
-            rows.weights.push(1.0);
+        let (mut labelled, mut with_teacher) = (empty(), empty());
+        for rows in [&mut labelled, &mut with_teacher] {
+            for _ in 0..20 {
+                row(-1.0, [1.0, 0.0, 0.0, 0.0], false, rows);
+            }
+            for _ in 0..5 {
+                row(1.0, [1.0, 0.0, 0.0, 0.0], false, rows);
+            }
         }
-        let f = fit(&rows, 1e-4);
-        assert_eq!(predict(&f, &[vec![-1.0], vec![1.0]]), vec![0, 2]);
-        // Without the teacher's rows nothing says opinion.
-        let labelled = Rows {
-            inputs: rows.inputs.iter().step_by(2).cloned().collect(),
-            masks: rows.masks.iter().step_by(2).copied().collect(),
-            soft: vec![false; 20],
-            weights: vec![1.0; 20],
-        };
-        let f = fit(&labelled, 1e-4);
-        assert_eq!(predict(&f, &[vec![1.0]]), vec![0]);
+        for _ in 0..20 {
+            row(1.0, [0.05, 0.0, 0.95, 0.0], true, &mut with_teacher);
+        }
+        let points = [vec![-1.0], vec![1.0]];
+        assert_eq!(predict(&fit(&labelled, 1e-4), &points), vec![0, 0]);
+        assert_eq!(predict(&fit(&with_teacher, 1e-4), &points), vec![0, 2]);
     }
 
     #[test]

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""A selection slice of news labelled by the team: sentences no claimscan model was trained,
+tuned or distilled on, for choosing between label models without touching the news dev split.
+
+Items (data/news_selection/items.tsv, references only, no text): whole documents of
+- MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
+  the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
+- CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
+  every third one.
+Labels: two independent passes under docs/labelling.md (data/news_selection/labels/pass1/,
+pass2/), every disagreement settled by a third reading (labels/adjudication.tsv), as for the
+news set (scripts/news_labels.py).
+
+    python3 scripts/news_selection.py items         write data/news_selection/items.tsv
+    python3 scripts/news_selection.py batches       the text for annotators, /tmp/news_selection/batches/
+    python3 scripts/news_selection.py agree         Cohen's kappa per source; disagreements to
+                                                    /tmp/news_selection/disagreements.md
+    python3 scripts/news_selection.py export [--out F]
+                                                    the settled labels with their text, in the news
+                                                    export's format with split `selection`
+                                                    (F default /tmp/news_selection/selection.tsv)
+"""
+import argparse
+import csv
+import hashlib
+import os
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import news_labels  # noqa: E402
+import news_set  # noqa: E402
+
+ROOT = news_set.ROOT
+DIR = os.path.join(ROOT, "data", "news_selection")
+ITEMS = os.path.join(DIR, "items.tsv")
+LABELS_DIR = os.path.join(DIR, "labels")
+TESTA = "ner/eng.testa"
+PER_SOURCE = 160  # sentences, at least (whole documents)
+
+
+def testa_documents():
+    """eng.testa as news_set.conll_documents reads eng.train."""
+    docs, sent = [], []
+    with open(news_set.shared(TESTA), encoding="utf-8") as f:
+        for line in f:
+            word = line.split(" ", 1)[0].strip()
+            if word == "-DOCSTART-":
+                docs.append([])
+            elif word:
+                sent.append(word)
+            elif sent:
+                docs[-1].append(sent)
+                sent = []
+    if sent:
+        docs[-1].append(sent)
+    return docs
+
+
+def held_out(rel):
+    return int(hashlib.sha256(rel.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def make_items():
+    items = []
+    docs = [rel for rel in news_set.mpqa_documents() if held_out(rel)]
+    docs.sort(key=lambda rel: hashlib.sha256(("selection:" + rel).encode("utf-8")).hexdigest())
+    total = 0
+    for rel in docs:
+        if total >= PER_SOURCE:
+            break
+        spans = news_set.mpqa_sentences(rel)
+        if not 5 <= len(spans) <= 35:
+            continue
+        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+        for n, (a, b) in enumerate(spans):
+            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b)))
+        total += len(spans)
+    prose = [i for i, d in enumerate(testa_documents()) if news_set.is_prose(d)]
+    total = 0
+    testa = testa_documents()
+    for index in prose[::3]:
+        if total >= PER_SOURCE:
+            break
+        for s in range(len(testa[index])):
+            items.append(("t%04d-%02d" % (index, s), "reuters", TESTA, str(index), str(s)))
+        total += len(testa[index])
+    os.makedirs(DIR, exist_ok=True)
+    with open(ITEMS, "w", encoding="utf-8") as f:
+        f.write("item_id\tsource\tfile\tdoc\tref\tsplit\n")
+        for item in items:
+            f.write("\t".join(item) + "\tselection\n")
+    print(f"{ITEMS}: {len(items)} items", file=sys.stderr)
+
+
+def read_items():
+    with open(ITEMS, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def texts(items):
+    """item_id -> text, rebuilt from ../shared/data."""
+    testa = testa_documents()
+    out = {}
+    for it in items:
+        if it["source"] == "mpqa":
+            text = news_set.mpqa_text(it["doc"], it["ref"])
+        else:
+            text = news_set.detokenise(testa[int(it["doc"])][int(it["ref"])])
+        out[it["item_id"]] = " ".join(text.split())
+    return out
+
+
+def batches():
+    items = read_items()
+    text = texts(items)
+    out = "/tmp/news_selection/batches"
+    os.makedirs(out, exist_ok=True)
+    for n, source in enumerate(["mpqa", "reuters"], 1):
+        chosen = [it for it in items if it["source"] == source]
+        with open(os.path.join(out, "batch_%02d.md" % n), "w", encoding="utf-8") as f:
+            f.write(f"# Batch {n:02d}: {source}, {len(chosen)} sentences\n")
+            doc = None
+            for it in chosen:
+                if it["doc"] != doc:
+                    doc = it["doc"]
+                    f.write(f"\n## {source} document {doc}\n\n")
+                f.write(f"{it['item_id']}\t{text[it['item_id']]}\n")
+    print(f"{out}: 2 batches", file=sys.stderr)
+
+
+def read_pass(name):
+    saved = news_labels.LABELS_DIR
+    news_labels.LABELS_DIR = LABELS_DIR
+    try:
+        return news_labels.read_pass(name)
+    finally:
+        news_labels.LABELS_DIR = saved
+
+
+def read_adjudication():
+    path = os.path.join(LABELS_DIR, "adjudication.tsv")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+
+
+def agree():
+    items = read_items()
+    first, second = read_pass("pass1"), read_pass("pass2")
+    by_source = defaultdict(list)
+    missing = [it["item_id"] for it in items if it["item_id"] not in first or it["item_id"] not in second]
+    if missing:
+        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
+    for it in items:
+        pair = (first[it["item_id"]], second[it["item_id"]])
+        by_source[it["source"]].append(pair)
+        by_source["all"].append(pair)
+    print(f"{'source':<10} {'items':>6} {'agree':>7} {'kappa':>7}")
+    for source in ["mpqa", "reuters", "all"]:
+        pairs = by_source[source]
+        share = sum(a == b for a, b in pairs) / len(pairs)
+        print(f"{source:<10} {len(pairs):>6} {share:>7.3f} {news_labels.kappa(pairs):>7.3f}")
+    text = texts(items)
+    os.makedirs("/tmp/news_selection", exist_ok=True)
+    with open("/tmp/news_selection/disagreements.md", "w", encoding="utf-8") as f:
+        for it in items:
+            i = it["item_id"]
+            if first[i] != second[i]:
+                f.write(f"{i}\t{first[i]}\t{second[i]}\t{text[i]}\n")
+
+
+def export(out):
+    items = read_items()
+    first, second, settled = read_pass("pass1"), read_pass("pass2"), read_adjudication()
+    text = texts(items)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
+        for it in items:
+            i = it["item_id"]
+            label = first[i] if first[i] == second[i] else settled.get(i)
+            if label is None:
+                sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+            f.write(f"{i}\t{it['source']}\t{it['doc']}\tselection\t{label}\t{text[i]}\n")
+    print(f"{out}: {len(items)} sentences", file=sys.stderr)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("items")
+    sub.add_parser("batches")
+    sub.add_parser("agree")
+    e = sub.add_parser("export")
+    e.add_argument("--out", default="/tmp/news_selection/selection.tsv")
+    args = p.parse_args()
+    {"items": make_items, "batches": batches, "agree": agree,
+     "export": lambda: export(args.out)}[args.cmd]()
+
+
+if __name__ == "__main__":
+    main()

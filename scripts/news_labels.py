@@ -35,9 +35,10 @@ FINAL = os.path.join(ROOT, "data", "news", "labels.tsv")
 LABELS = ["fact", "speculation", "opinion", "none"]
 
 
-def read_pass(name):
-    """item_id -> label of one pass; refuses unknown labels and duplicates."""
-    folder = os.path.join(LABELS_DIR, name)
+def read_pass(name, labels_dir=LABELS_DIR):
+    """item_id -> label of one pass (a folder of `labels_dir`); refuses unknown labels and
+    duplicates."""
+    folder = os.path.join(labels_dir, name)
     labels = {}
     for file in sorted(os.listdir(folder)):
         if not file.endswith(".tsv"):

@@ -39,24 +39,6 @@ TESTA = "ner/eng.testa"
 PER_SOURCE = 160  # sentences, at least (whole documents)
 
 
-def testa_documents():
-    """eng.testa as news_set.conll_documents reads eng.train."""
-    docs, sent = [], []
-    with open(news_set.shared(TESTA), encoding="utf-8") as f:
-        for line in f:
-            word = line.split(" ", 1)[0].strip()
-            if word == "-DOCSTART-":
-                docs.append([])
-            elif word:
-                sent.append(word)
-            elif sent:
-                docs[-1].append(sent)
-                sent = []
-    if sent:
-        docs[-1].append(sent)
-    return docs
-
-
 def held_out(rel):
     return int(hashlib.sha256(rel.encode("utf-8")).hexdigest(), 16) % 5 == 0
 
@@ -76,9 +58,9 @@ def make_items():
         for n, (a, b) in enumerate(spans):
             items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b)))
         total += len(spans)
-    prose = [i for i, d in enumerate(testa_documents()) if news_set.is_prose(d)]
+    testa = news_set.conll_documents(TESTA)
+    prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]
     total = 0
-    testa = testa_documents()
     for index in prose[::3]:
         if total >= PER_SOURCE:
             break
@@ -100,7 +82,7 @@ def read_items():
 
 def texts(items):
     """item_id -> text, rebuilt from ../shared/data."""
-    testa = testa_documents()
+    testa = news_set.conll_documents(TESTA)
     out = {}
     for it in items:
         if it["source"] == "mpqa":
@@ -130,12 +112,7 @@ def batches():
 
 
 def read_pass(name):
-    saved = news_labels.LABELS_DIR
-    news_labels.LABELS_DIR = LABELS_DIR
-    try:
-        return news_labels.read_pass(name)
-    finally:
-        news_labels.LABELS_DIR = saved
+    return news_labels.read_pass(name, LABELS_DIR)
 
 
 def read_adjudication():

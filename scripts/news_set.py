@@ -72,10 +72,10 @@ def shared(rel):
 
 # ---------------------------------------------------------------- reuters (CoNLL-2003)
 
-def conll_documents():
+def conll_documents(rel=CONLL):
     """List of documents, each a list of sentences (lists of words); index = -DOCSTART- count."""
     docs, sent = [], []
-    with open(shared(CONLL), encoding="utf-8") as f:
+    with open(shared(rel), encoding="utf-8") as f:
         for line in f:
             word = line.split(" ", 1)[0].strip()
             if word == "-DOCSTART-":

@@ -55,7 +55,7 @@ def main():
         for line in f:
             row = json.loads(line)
             text = " ".join(row["text"].split())
-            if row["split"] == "tune" and len(text.split()) >= 4 and text not in in_news:
+            if row["split"] == "tune" and len(text.split()) >= 4:
                 texts.append(text)
     seen, pool = set(), []
     for t in texts:

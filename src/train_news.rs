@@ -604,16 +604,7 @@ pub fn train_news(opts: &TrainNewsOptions) -> anyhow::Result<NewsHead> {
             let predicted: Vec<usize> = x
                 .iter()
                 .map(|row| {
-                    let z: Vec<f64> = (0..4)
-                        .map(|k| {
-                            head.bias[k]
-                                + (0..row.len())
-                                    .map(|i| {
-                                        head.weights[k][i] * (row[i] - head.mean[i]) / head.scale[i]
-                                    })
-                                    .sum::<f64>()
-                        })
-                        .collect();
+                    let z = head.logits(row);
                     (0..4).fold(0, |best, k| if z[k] > z[best] { k } else { best })
                 })
                 .collect();

@@ -67,29 +67,50 @@ fn a_model_trained_with_document_context_is_refused_by_annotate() {
     );
 }
 
-#[test]
-fn accurate_entities_without_the_cased_tagger_name_the_file_and_the_way_out() {
+/// A folder with a models directory holding only `linked` (links into models/) and a
+/// one-sentence input, and `annotate --models COPY MODE_ARGS INPUT` run on it, expecting
+/// `expect_code`. Returns the folder, the models copy, the input and stderr.
+fn annotate_with_only(
+    linked: &[&str],
+    mode_args: &[&str],
+    expect_code: i32,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let models = root().join("models");
     let copy = dir.path().join("models");
     fs::create_dir_all(&copy).unwrap();
-    // The fast model is all there; the cased base encoder is not.
-    for linked in ["claimscan", "all-MiniLM-L6-v2", "claimscan-cased"] {
-        std::os::unix::fs::symlink(models.join(linked), copy.join(linked)).unwrap();
+    for name in linked {
+        std::os::unix::fs::symlink(models.join(name), copy.join(name)).unwrap();
     }
     let input = dir.path().join("a.txt");
     fs::write(&input, "Maria Santos visited Lisbon.").unwrap();
-    let models_arg = ["--models", copy.to_str().unwrap()];
     let output = annotate(
         &dir.path().join("out"),
         &[
-            &models_arg[..],
-            &["--entities", "accurate", input.to_str().unwrap()],
+            &["--models", copy.to_str().unwrap()][..],
+            mode_args,
+            &[input.to_str().unwrap()],
         ]
         .concat(),
+        expect_code,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (dir, copy, input, stderr)
+}
+
+#[test]
+fn accurate_entities_without_the_cased_tagger_name_the_file_and_the_way_out() {
+    // The fast model is all there; the cased base encoder is not.
+    let (dir, copy, input, stderr) = annotate_with_only(
+        &["claimscan", "all-MiniLM-L6-v2", "claimscan-cased"],
+        &["--entities", "accurate"],
         2,
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("distilbert-base-cased")
             && stderr.contains("setup.sh")
@@ -99,39 +120,24 @@ fn accurate_entities_without_the_cased_tagger_name_the_file_and_the_way_out() {
     // The default (fast) needs nothing more.
     annotate(
         &dir.path().join("out-fast"),
-        &[&models_arg[..], &[input.to_str().unwrap()]].concat(),
+        &["--models", copy.to_str().unwrap(), input.to_str().unwrap()],
         0,
     );
 }
 
 #[test]
 fn accurate_labels_without_the_cased_labeller_name_the_file_and_the_way_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let models = root().join("models");
-    let copy = dir.path().join("models");
-    fs::create_dir_all(&copy).unwrap();
     // Everything but the labeller's adapters.
-    for linked in [
-        "claimscan",
-        "all-MiniLM-L6-v2",
-        "claimscan-cased",
-        "distilbert-base-cased",
-    ] {
-        std::os::unix::fs::symlink(models.join(linked), copy.join(linked)).unwrap();
-    }
-    let input = dir.path().join("a.txt");
-    fs::write(&input, "Maria Santos visited Lisbon.").unwrap();
-    let models_arg = ["--models", copy.to_str().unwrap()];
-    let output = annotate(
-        &dir.path().join("out"),
+    let (_dir, _, _, stderr) = annotate_with_only(
         &[
-            &models_arg[..],
-            &["--labels", "accurate", input.to_str().unwrap()],
-        ]
-        .concat(),
+            "claimscan",
+            "all-MiniLM-L6-v2",
+            "claimscan-cased",
+            "distilbert-base-cased",
+        ],
+        &["--labels", "accurate"],
         2,
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("claimscan-cased-news") && stderr.contains("--labels fast"),
         "stderr: {stderr}"

@@ -1812,8 +1812,8 @@ fn as_someone_put_it(sentence: &str, words: &[Word]) -> Option<Found> {
         "told",
         "tells",
     ];
-    let opening = *segments(sentence, 0, sentence.len()).first()?;
-    let clause = &words[words_in(words, opening)];
+    let opening = words_in(words, *segments(sentence, 0, sentence.len()).first()?);
+    let clause = &words[opening.clone()];
     if clause.len() < 3 || clause.len() == words.len() {
         return None;
     }
@@ -1827,12 +1827,7 @@ fn as_someone_put_it(sentence: &str, words: &[Word]) -> Option<Found> {
             if clause.get(3).is_none_or(|w| w.lower != "of") || clause.len() < 5 {
                 return None;
             }
-            let (s, e) = reduce(
-                sentence,
-                words,
-                words_in(words, opening).start + 4,
-                words_in(words, opening).end,
-            );
+            let (s, e) = reduce(sentence, words, opening.start + 4, opening.end);
             return Some(Found::Source((words[s].start, words[e - 1].end)));
         }
         _ => return None,
@@ -1869,8 +1864,7 @@ fn as_someone_put_it(sentence: &str, words: &[Word]) -> Option<Found> {
     {
         return None;
     }
-    let offset = words_in(words, opening).start;
-    let (start, stop) = (offset + from, offset + end);
+    let (start, stop) = (opening.start + from, opening.start + end);
     if stop - start == 1 && PRONOUNS.contains(&words[start].lower.as_str()) {
         return Some(Found::Pronoun((words[start].start, words[start].end)));
     }

@@ -136,23 +136,15 @@ impl CasedTagger {
             .par_iter()
             .map(|t| self.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
-        let batches = super::bucketed_batches(&tokenized, super::BATCH_SIZE);
-        let done: Vec<Vec<(usize, Vec<Vec<f64>>)>> = batches
-            .par_iter()
-            .map(|(padded, chunk)| {
-                let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-                let probs = self.tag_probabilities(&batch, *padded)?;
-                chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &i)| Ok((i, super::piece_rows(&tokenized[i], &probs.get(k as i64))?)))
-                    .collect::<Result<Vec<_>, ModelError>>()
-            })
-            .collect::<Result<_, _>>()?;
-        let mut rows: Vec<Vec<Vec<f64>>> = vec![Vec::new(); texts.len()];
-        for (i, r) in done.into_iter().flatten() {
-            rows[i] = r;
-        }
+        let rows = super::per_sentence_in_buckets(&tokenized, |padded, chunk| {
+            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+            let probs = self.tag_probabilities(&batch, padded)?;
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| super::piece_rows(&tokenized[i], &probs.get(k as i64)))
+                .collect()
+        })?;
         Ok((tokenized, rows))
     }
 }
@@ -243,6 +235,11 @@ impl CasedLabeller {
         })
     }
 
+    /// Tokenises one raw sentence with the cased vocabulary.
+    pub fn tokenize(&self, text: &str) -> Result<Tokenized, ModelError> {
+        self.encoder.tokenize(text)
+    }
+
     /// Each text's probabilities of fact, speculation, opinion and none, in input order.
     /// Batched by length buckets like the shared encoder, so a sentence's result depends on
     /// the sentence alone; batches run in parallel on the rayon pool.
@@ -250,39 +247,24 @@ impl CasedLabeller {
         use rayon::prelude::*;
         let tokenized = texts
             .par_iter()
-            .map(|t| self.encoder.tokenize(t))
+            .map(|t| self.tokenize(t))
             .collect::<Result<Vec<_>, _>>()?;
-        let batches = super::bucketed_batches(&tokenized, super::BATCH_SIZE);
-        let done: Vec<Vec<(usize, [f64; 4])>> = batches
-            .par_iter()
-            .map(|(padded, chunk)| {
-                let _guard = tch::no_grad_guard();
-                let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-                let encoded = self
-                    .encoder
-                    .forward_padded(&batch, *padded, Device::Cpu, false)?;
-                let pooled = encoded.mean_pooled().unsqueeze(1);
-                let probs = super::linear_per_item(&pooled, &self.classifier)
-                    .squeeze_dim(1)
-                    .softmax(-1, Kind::Double);
-                let rows: Vec<Vec<f64>> = Vec::try_from(probs)?;
-                Ok(chunk
-                    .iter()
-                    .zip(rows)
-                    .map(|(&i, row)| {
-                        (
-                            i,
-                            std::array::from_fn(|k| row.get(k).copied().unwrap_or(0.0)),
-                        )
-                    })
-                    .collect())
-            })
-            .collect::<Result<_, ModelError>>()?;
-        let mut out = vec![[0.0; 4]; texts.len()];
-        for (i, p) in done.into_iter().flatten() {
-            out[i] = p;
-        }
-        Ok(out)
+        super::per_sentence_in_buckets(&tokenized, |padded, chunk| {
+            let _guard = tch::no_grad_guard();
+            let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
+            let encoded = self
+                .encoder
+                .forward_padded(&batch, padded, Device::Cpu, false)?;
+            let pooled = encoded.mean_pooled().unsqueeze(1);
+            let probs = super::linear_per_item(&pooled, &self.classifier)
+                .squeeze_dim(1)
+                .softmax(-1, Kind::Double);
+            let rows: Vec<Vec<f64>> = Vec::try_from(probs)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| std::array::from_fn(|k| row.get(k).copied().unwrap_or(0.0)))
+                .collect())
+        })
     }
 }
 

@@ -705,6 +705,33 @@ pub fn rows_for(padded: usize) -> usize {
     (BATCH_TOKENS / padded.max(1)).clamp(4, BATCH_SIZE)
 }
 
+/// Runs `each_batch` over the length-bucketed batches of `tokenized` ([`bucketed_batches`]),
+/// in parallel on the rayon pool, and returns one result per sentence in input order.
+/// `each_batch` gets the batch's padded length and its sentences' indices and returns one
+/// result per index, in that order. Bucketing makes a sentence's padding, and so its result,
+/// depend on the sentence alone.
+pub(crate) fn per_sentence_in_buckets<T: Send + Default>(
+    tokenized: &[Tokenized],
+    each_batch: impl Fn(usize, &[usize]) -> Result<Vec<T>, ModelError> + Sync,
+) -> Result<Vec<T>, ModelError> {
+    use rayon::prelude::*;
+    let batches = bucketed_batches(tokenized, BATCH_SIZE);
+    let done: Vec<Vec<(usize, T)>> = batches
+        .par_iter()
+        .map(|(padded, chunk)| {
+            let results = each_batch(*padded, chunk)?;
+            Ok(chunk.iter().copied().zip(results).collect())
+        })
+        .collect::<Result<_, ModelError>>()?;
+    let mut out: Vec<T> = std::iter::repeat_with(T::default)
+        .take(tokenized.len())
+        .collect();
+    for (i, result) in done.into_iter().flatten() {
+        out[i] = result;
+    }
+    Ok(out)
+}
+
 /// Batches for inference: sentences grouped by padded length (a multiple of
 /// [`LENGTH_BUCKET`]), at most `batch_size` (and [`rows_for`] that length) per batch. Returns
 /// `(padded length, indices)`.

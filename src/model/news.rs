@@ -120,6 +120,13 @@ impl NewsHead {
         std::array::from_fn(|k| self.bias[k] + from_embedding[k] + from_heads[k])
     }
 
+    /// All four logits from a full input row (embedding, head logits, lexical features), as
+    /// `claimscan train-news` builds it.
+    pub fn logits(&self, inputs: &[f64]) -> [f64; 4] {
+        let partial = self.partial_logits(0, inputs);
+        std::array::from_fn(|k| self.bias[k] + partial[k])
+    }
+
     /// The label stage's part of the logits, from the lexical features (in
     /// [`NewsHead::rule_features`] order).
     pub fn rule_logits(&self, features: &[f64]) -> [f64; 4] {
@@ -162,6 +169,11 @@ mod tests {
         let enc = h.encoder_logits(&[2.0, 3.0], [0.5, 0.0, 4.0]);
         assert_eq!(enc, [2.0, 1.0, 0.5, 3.0]);
         assert_eq!(h.rule_logits(&[1.0]), [0.0, 1.0, 0.0, 0.0]);
+        let whole = h.logits(&[2.0, 3.0, 0.5, 0.0, 4.0, 1.0]);
+        assert_eq!(
+            whole,
+            std::array::from_fn(|k| enc[k] + [0.0, 1.0, 0.0, 0.0][k])
+        );
         let p = softmax([enc[0], enc[1] + 1.0, enc[2], enc[3]]);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }

@@ -326,6 +326,10 @@ enum EvalCommand {
         /// scored row in file order, to this file.
         #[arg(long, value_name = "FILE")]
         probabilities: Option<PathBuf>,
+        /// News task: also write each scored row's item_id, source, gold and predicted label
+        /// (TSV) to this file.
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
@@ -479,6 +483,10 @@ struct TrainCasedArgs {
     /// (`scripts/news_labels.py export`) instead of entity tags, and score its dev split.
     #[arg(long)]
     news: Option<PathBuf>,
+    /// With --news: also learn "speculation or not" from the train part of this CoNLL-2010
+    /// Wikipedia file (its dev and calibration fifths are never read).
+    #[arg(long, requires = "news")]
+    weasel: Option<PathBuf>,
     /// Worker threads for libtorch (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -814,6 +822,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             precision,
             in_documents,
             labels: mode,
+            predictions,
             ..
         } => {
             let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
@@ -826,33 +835,29 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                     )
                 }
             };
-            if in_documents {
+            let evaluation = if in_documents {
                 eprintln!("eval labels --task news: annotate over whole documents");
-                for (source, scores) in labels::evaluate_news_in_documents(
-                    &examples,
-                    &models_dir(models),
-                    precision,
-                    mode,
-                )? {
-                    claimscan::train_news::print_scores(&source, &scores);
-                    println!();
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let dir = models_dir(models);
-            let model =
-                ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
-            eprintln!(
-                "eval labels --task news ({mode} labels): {}",
-                if model.news.is_some() {
-                    "news head"
-                } else {
-                    "no news head: task heads and cue rules"
-                }
-            );
-            for (source, scores) in labels::evaluate_news(&model, &examples)? {
-                claimscan::train_news::print_scores(&source, &scores);
+                labels::evaluate_news_in_documents(&examples, &models_dir(models), precision, mode)?
+            } else {
+                let dir = models_dir(models);
+                let model =
+                    ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
+                eprintln!(
+                    "eval labels --task news ({mode} labels): {}",
+                    if model.news.is_some() {
+                        "news head"
+                    } else {
+                        "no news head: task heads and cue rules"
+                    }
+                );
+                labels::evaluate_news(&model, &examples)?
+            };
+            for (source, scores) in &evaluation.by_source {
+                claimscan::train_news::print_scores(source, scores);
                 println!();
+            }
+            if let Some(path) = predictions {
+                evaluation.write_predictions(&examples, &path)?;
             }
         }
         EvalCommand::Labels {
@@ -897,7 +902,10 @@ fn train_cased_cmd(args: TrainCasedArgs) -> anyhow::Result<ExitCode> {
     let models_dir = models_dir(args.models);
     let opts = claimscan::train_cased::CasedTrainOptions {
         task: match args.news {
-            Some(file) => claimscan::train_cased::CasedTask::News { file },
+            Some(file) => claimscan::train_cased::CasedTask::News {
+                file,
+                weasel: args.weasel,
+            },
             None => claimscan::train_cased::CasedTask::Entities,
         },
         out_dir: args

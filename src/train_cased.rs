@@ -46,6 +46,10 @@ pub enum CasedTask {
     News {
         /// The export (`/tmp/news_set/news.tsv`).
         file: PathBuf,
+        /// CoNLL-2010 Wikipedia file whose train rows (outside its dev and calibration
+        /// fifths, as `train-news --weasel` reads it) add partial labels: "speculation" or
+        /// "not speculation", each row weighing one labelled row.
+        weasel: Option<PathBuf>,
     },
 }
 
@@ -303,10 +307,34 @@ impl LoraTagger {
 }
 
 /// One training sentence: its pieces and per-piece targets (-100 on special tokens), or for
-/// the news task its one label.
+/// the news task the labels it allows (one for a labelled row, several for a partial one)
+/// and its weight in the loss.
 struct Example {
     tokens: Tokenized,
     targets: Vec<i64>,
+    allowed: [f32; 4],
+    weight: f32,
+}
+
+impl Example {
+    /// A news row with one label; its weight is set once the class counts are known.
+    fn labelled(tokens: Tokenized, label: usize) -> Self {
+        let mut allowed = [0.0; 4];
+        allowed[label] = 1.0;
+        Example {
+            tokens,
+            targets: vec![label as i64],
+            allowed,
+            weight: 1.0,
+        }
+    }
+
+    /// The label of a labelled news row (None for a partial one).
+    fn label(&self) -> Option<usize> {
+        (self.allowed.iter().filter(|&&a| a > 0.0).count() == 1)
+            .then(|| self.allowed.iter().position(|&a| a > 0.0))
+            .flatten()
+    }
 }
 
 /// The news export's rows of one split, as examples (the label as the only target).
@@ -315,10 +343,27 @@ fn news_examples(
     rows: &[crate::train_news::NewsExample],
 ) -> Result<Vec<Example>, ModelError> {
     rows.iter()
-        .map(|row| {
+        .map(|row| Ok(Example::labelled(encoder.tokenize(&row.text)?, row.label)))
+        .collect()
+}
+
+/// The Wikipedia rows of the CoNLL-2010 file's train part as partial news examples: an
+/// uncertain row allows only speculation; a certain one fact, opinion or none.
+fn weasel_examples(encoder: &Encoder, path: &std::path::Path) -> anyhow::Result<Vec<Example>> {
+    let rows = datasets::read_weasel(path).map_err(anyhow::Error::msg)?;
+    rows.iter()
+        .enumerate()
+        .filter(|(i, _)| datasets::weasel_split(*i) == datasets::Split::Train)
+        .map(|(_, row)| {
             Ok(Example {
                 tokens: encoder.tokenize(&row.text)?,
-                targets: vec![row.label as i64],
+                targets: vec![-100],
+                allowed: if row.positive {
+                    [0.0, 1.0, 0.0, 0.0]
+                } else {
+                    [1.0, 0.0, 1.0, 1.0]
+                },
+                weight: 1.0,
             })
         })
         .collect()
@@ -331,7 +376,7 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
     let base_dir = opts.models_dir.join(CASED_BASE_DIR);
     let base = WeightFile::open(&base_dir.join(WEIGHTS_FILE))?;
     let encoder = Encoder::for_tokenizing(&base_dir)?;
-    let (examples, news_rows, outputs, train_name) = match &opts.task {
+    let (mut examples, news_rows, outputs, train_name) = match &opts.task {
         CasedTask::Entities => {
             let train_path = opts.data_dir.join("ner/eng.train");
             let mut sentences = datasets::read_conll(&train_path).map_err(anyhow::Error::msg)?;
@@ -344,13 +389,18 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
                     let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
                     let tokens = encoder.tokenize_words(&words)?;
                     let targets = piece_targets(tokens.word_ids(), &s.tags);
-                    Ok(Example { tokens, targets })
+                    Ok(Example {
+                        tokens,
+                        targets,
+                        allowed: [0.0; 4],
+                        weight: 1.0,
+                    })
                 })
                 .collect::<Result<Vec<_>, ModelError>>()?;
             let name = format!("eng.train ({} sentences)", examples.len());
             (examples, Vec::new(), TAGS.len(), name)
         }
-        CasedTask::News { file } => {
+        CasedTask::News { file, weasel } => {
             let rows = crate::train_news::read_news(file).map_err(anyhow::Error::msg)?;
             let mut train: Vec<_> = rows
                 .iter()
@@ -360,12 +410,24 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
             if let Some(limit) = opts.limit {
                 train.truncate(limit);
             }
-            let examples = news_examples(&encoder, &train)?;
-            let name = format!(
+            let mut examples = news_examples(&encoder, &train)?;
+            let mut name = format!(
                 "{}: train split ({} sentences)",
                 file.display(),
                 train.len()
             );
+            if let Some(path) = weasel {
+                let mut partial = weasel_examples(&encoder, path)?;
+                if let Some(limit) = opts.limit {
+                    partial.truncate(limit);
+                }
+                name += &format!(
+                    "; {}: train part ({} sentences, partial labels)",
+                    path.display(),
+                    partial.len()
+                );
+                examples.extend(partial);
+            }
             let dev: Vec<_> = rows.into_iter().filter(|r| r.split == "dev").collect();
             (examples, dev, NEWS_LABELS.len(), name)
         }
@@ -373,24 +435,19 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
     let news = matches!(opts.task, CasedTask::News { .. });
     // Balanced classes for the news labels (as `train-news` fits its head): each label's
     // rows weigh in inversely to their number.
-    let class_weights = news.then(|| {
+    // Partial rows keep their weight of one.
+    if news {
         let mut counts = vec![0f64; outputs];
-        for e in &examples {
-            counts[e.targets[0] as usize] += 1.0;
+        for label in examples.iter().filter_map(Example::label) {
+            counts[label] += 1.0;
         }
-        let n = examples.len() as f64;
-        let weights: Vec<f64> = counts
-            .iter()
-            .map(|&c| {
-                if c > 0.0 {
-                    n / (outputs as f64 * c)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        Tensor::from_slice(&weights).to_kind(Kind::Float)
-    });
+        let n: f64 = counts.iter().sum();
+        for e in &mut examples {
+            if let Some(label) = e.label() {
+                e.weight = (n / (outputs as f64 * counts[label])) as f32;
+            }
+        }
+    }
     // Batches of similar lengths, fixed once; their order is shuffled every epoch.
     let mut by_length: Vec<usize> = (0..examples.len()).collect();
     by_length.sort_by_key(|&i| examples[i].tokens.len());
@@ -433,16 +490,12 @@ pub fn train_cased(opts: &CasedTrainOptions) -> anyhow::Result<serde_json::Value
             optimizer.set_lr(opts.learning_rate * schedule(step, warmup, total_steps));
             let (ids, mask, targets) = padded(&examples, batch);
             let loss = if news {
-                let labels = targets.select(1, 0);
-                tagger
-                    .sentence_logits(&ids, &mask, true)
-                    .cross_entropy_loss::<Tensor>(
-                        &labels,
-                        class_weights.as_ref().map(Tensor::shallow_clone),
-                        tch::Reduction::Mean,
-                        -100,
-                        0.0,
-                    )
+                let (allowed, weights) = news_targets(&examples, batch);
+                partial_label_loss(
+                    &tagger.sentence_logits(&ids, &mask, true),
+                    &allowed,
+                    &weights,
+                )
             } else {
                 tagger
                     .forward(&ids, &mask, true)
@@ -570,6 +623,27 @@ fn schedule(step: usize, warmup: usize, total: usize) -> f64 {
     } else {
         total.saturating_sub(step) as f64 / total.saturating_sub(warmup).max(1) as f64
     }
+}
+
+/// The allowed-label masks ([batch, 4]) and loss weights ([batch]) of one news batch.
+fn news_targets(examples: &[Example], batch: &[usize]) -> (Tensor, Tensor) {
+    let allowed: Vec<f32> = batch.iter().flat_map(|&i| examples[i].allowed).collect();
+    let weights: Vec<f32> = batch.iter().map(|&i| examples[i].weight).collect();
+    (
+        Tensor::from_slice(&allowed).view([batch.len() as i64, 4]),
+        Tensor::from_slice(&weights),
+    )
+}
+
+/// Weighted mean of −log P(allowed labels) per row: for a labelled row (one allowed label)
+/// this is the cross-entropy; for a partial row, the log of the probability its allowed
+/// labels share, so it says "speculation or not" without picking among the others.
+fn partial_label_loss(logits: &Tensor, allowed: &Tensor, weights: &Tensor) -> Tensor {
+    let log_p = logits.log_softmax(-1, Kind::Float);
+    // log 0 for labels a row does not allow, kept finite so the gradient stays defined.
+    let masked = log_p + (allowed.clamp_min(1e-30)).log().clamp_min(-1e4);
+    let per_row = -masked.logsumexp([-1i64].as_slice(), false);
+    (per_row * weights).sum(Kind::Float) / weights.sum(Kind::Float)
 }
 
 /// Ids, attention mask and targets of one batch, padded to its longest sentence.

@@ -183,11 +183,11 @@ pub fn evaluate(
 
 /// `eval labels --task news`: the annotate decision (news head, cues and attribution; the
 /// three task heads and cue rules when no news head is trained) on the team's labelled news
-/// export, scored 4-way. Returns the scores of all rows and of each source.
+/// export, scored 4-way.
 pub fn evaluate_news(
     model: &ClaimModel,
     examples: &[crate::train_news::NewsExample],
-) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
+) -> anyhow::Result<NewsEvaluation> {
     use crate::model::news::NEWS_LABELS;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let analysed = model.analyse(&texts)?;
@@ -211,7 +211,7 @@ pub fn evaluate_news(
                 .unwrap_or(0)
         })
         .collect();
-    Ok(scores_by_source(examples, &predicted))
+    Ok(NewsEvaluation::of(examples, predicted))
 }
 
 /// `eval labels --task news --in-documents`: the labels `claimscan annotate` writes when each
@@ -224,7 +224,7 @@ pub fn evaluate_news_in_documents(
     models_dir: &std::path::Path,
     precision: crate::model::Precision,
     mode: crate::model::LabelMode,
-) -> anyhow::Result<Vec<(String, crate::train_news::NewsScores)>> {
+) -> anyhow::Result<NewsEvaluation> {
     use crate::model::news::NEWS_LABELS;
     // Consecutive rows of one document form one input file.
     let mut documents: Vec<Vec<usize>> = Vec::new();
@@ -249,7 +249,45 @@ pub fn evaluate_news_in_documents(
             predicted[i] = NEWS_LABELS.iter().position(|x| x == l).unwrap_or(0);
         }
     }
-    Ok(scores_by_source(examples, &predicted))
+    Ok(NewsEvaluation::of(examples, predicted))
+}
+
+/// The outcome of a news evaluation: each row's predicted label (an index into
+/// `NEWS_LABELS`, in the export's order) and the scores of all rows, then of each source.
+pub struct NewsEvaluation {
+    /// Each row's predicted label, an index into `NEWS_LABELS`.
+    pub predicted: Vec<usize>,
+    /// Scores of all rows (named "all"), then of each source.
+    pub by_source: Vec<(String, crate::train_news::NewsScores)>,
+}
+
+impl NewsEvaluation {
+    fn of(examples: &[crate::train_news::NewsExample], predicted: Vec<usize>) -> Self {
+        let by_source = scores_by_source(examples, &predicted);
+        NewsEvaluation {
+            predicted,
+            by_source,
+        }
+    }
+
+    /// Writes `item_id, source, gold, predicted` for every scored row (TSV, with a header),
+    /// so a reader can see which sentences a mode gets wrong.
+    pub fn write_predictions(
+        &self,
+        examples: &[crate::train_news::NewsExample],
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        use crate::model::news::NEWS_LABELS;
+        use anyhow::Context;
+        let mut text = String::from("item_id\tsource\tgold\tpredicted\n");
+        for (e, &p) in examples.iter().zip(&self.predicted) {
+            text += &format!(
+                "{}\t{}\t{}\t{}\n",
+                e.item_id, e.source, NEWS_LABELS[e.label], NEWS_LABELS[p]
+            );
+        }
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    }
 }
 
 /// Scores of all rows, then of each source.

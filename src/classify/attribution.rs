@@ -1682,7 +1682,14 @@ fn reduce(sentence: &str, words: &[Word], start: usize, end: usize) -> (usize, u
                 return (start, s - 1);
             }
         }
-        return strip_titles(words, run);
+        let (s, e) = strip_titles(words, run);
+        // "The President said", "the Foreign Minister said": a title without a name names
+        // nobody as written. With its article it stays a role the document stage resolves
+        // to the person who holds it.
+        if is_title_word(words[e - 1].text) && s > start && words[s - 1].lower == "the" {
+            return (s - 1, e);
+        }
+        return (s, e);
     }
     let head = (start..end)
         .rev()
@@ -2352,6 +2359,19 @@ mod tests {
         is(
             "Dr. Priya Nair warned that the river could flood.",
             "Priya Nair",
+        );
+    }
+
+    #[test]
+    fn a_title_without_a_name_keeps_its_article() {
+        // The article marks a role the document stage resolves ("the minister").
+        is(
+            "The President said on Friday that the talks would resume.",
+            "The President",
+        );
+        is(
+            "The talks will resume, the Foreign Minister said.",
+            "the Foreign Minister",
         );
     }
 

@@ -451,10 +451,12 @@ fn role_antecedent<'a>(
     let definite = matches!(words.first(), Some(&"the") | Some(&"this")) || possessive;
     let role = *words.last()?;
     // "the Oxford team": a capitalised modifier must be in the mention it points back to.
+    // A capitalised title is the role itself ("the Prime Minister"), not a modifier.
     let modifiers: Vec<String> = source
         .split_whitespace()
         .skip(usize::from(!possessive))
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter(|w| !attribution::is_title_word(w))
         .map(|w| {
             let w = w.to_lowercase();
             w.strip_suffix("'s")
@@ -520,7 +522,14 @@ fn role_antecedent<'a>(
         // ("Franz Fischler said …" then "the minister said …").
         // "The Chinese leader" after "Chinese President Jiang Zemin": with a modifier, the
         // last mention of its class that carries the modifier.
-        return found.or(if modifiers.is_empty() {
+        // "the President", capitalised, is an office: only a mention that holds it will do.
+        let office = source
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+        return found.or(if office {
+            None
+        } else if modifiers.is_empty() {
             credited_of_class
         } else {
             modified_of_class
@@ -1138,6 +1147,38 @@ mod tests {
                 "An Estonian foreign ministry official"
             ]
         );
+    }
+
+    #[test]
+    fn a_capitalised_title_is_an_office_only_its_holder_takes() {
+        let got = sources_of(&[
+            (
+                "Harbour Minister Lena Ostrova opened the new quay on Monday.",
+                vec![("Lena Ostrova", EntityType::Per)],
+            ),
+            (
+                "Spokesman Pal Henriksen said the quay could take two ferries.",
+                vec![("Pal Henriksen", EntityType::Per)],
+            ),
+            (
+                "The Minister said the quay had cost less than planned.",
+                vec![],
+            ),
+        ]);
+        assert_eq!(got, ["", "Pal Henriksen", "Lena Ostrova"]);
+        // Nobody holds the office: the title stays as written, with its article, rather
+        // than going to the last person credited.
+        let got = sources_of(&[
+            (
+                "Spokesman Pal Henriksen said the quay could take two ferries.",
+                vec![("Pal Henriksen", EntityType::Per)],
+            ),
+            (
+                "In reply, the President said the budget would not change.",
+                vec![],
+            ),
+        ]);
+        assert_eq!(got, ["Pal Henriksen", "the President"]);
     }
 
     #[test]

@@ -708,8 +708,19 @@ fn write_meta(
         CasedTask::Entities => ("entities", "tags", &TAGS),
         CasedTask::News { .. } => ("news", "labels", &NEWS_LABELS),
     };
+    // The id ends with a digest of the adapters, so that two runs of one recipe on different
+    // data (which `--resume` and `--skip-done` must tell apart) never share it.
+    let adapters_path = opts.out_dir.join(ADAPTERS_FILE);
+    let adapters = std::fs::read(&adapters_path)
+        .with_context(|| format!("cannot read {}", adapters_path.display()))?;
+    let meta_id = format!(
+        "claimscan-cased-{task}-lora{}-seed{}-{}",
+        opts.rank,
+        opts.seed,
+        digest_prefix(&adapters)
+    );
     let mut meta = json!({
-        "id": format!("claimscan-cased-{task}-lora{}-seed{}", opts.rank, opts.seed),
+        "id": meta_id,
         "base": CASED_BASE_DIR,
         "lora_rank": opts.rank,
         "lora_scale": LORA_SCALE,
@@ -718,6 +729,15 @@ fn write_meta(
     meta[outputs_key] = json!(outputs);
     crate::output::write_json_atomic(&opts.out_dir.join(META_FILE), &meta)
         .with_context(|| format!("cannot write {}", opts.out_dir.join(META_FILE).display()))
+}
+
+/// The first 12 hex digits of the SHA-256 of `bytes`.
+fn digest_prefix(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -735,5 +755,35 @@ mod tests {
         assert_eq!(schedule(100, warmup, total), 0.0);
         // No warm-up (tiny runs): full rate from the first step.
         assert_eq!(schedule(0, 0, 5), 1.0);
+    }
+
+    #[test]
+    fn the_allowed_label_loss_is_cross_entropy_for_one_label_and_shared_mass_for_several() {
+        let logits = Tensor::from_slice(&[2.0f32, 0.5, -1.0, 0.0, 0.0, 1.0, 0.0, 0.0]).view([2, 4]);
+        let p = logits.softmax(-1, Kind::Float);
+        let prob = |r: i64, k: i64| p.double_value(&[r, k]);
+        let one = |allowed: [f32; 4], weight: f32, row: usize| {
+            let rows = logits.narrow(0, row as i64, 1);
+            let loss = partial_label_loss(
+                &rows,
+                &Tensor::from_slice(&allowed).view([1, 4]),
+                &Tensor::from_slice(&[weight]),
+            );
+            loss.double_value(&[])
+        };
+        // One allowed label: −log p(label), whatever the weight.
+        assert!((one([1.0, 0.0, 0.0, 0.0], 3.0, 0) + prob(0, 0).ln()).abs() < 1e-5);
+        // "Not speculation": −log of the mass fact, opinion and none share.
+        let shared = prob(1, 0) + prob(1, 2) + prob(1, 3);
+        assert!((one([1.0, 0.0, 1.0, 1.0], 1.0, 1) + shared.ln()).abs() < 1e-5);
+        // Two rows: the weighted mean of the two losses.
+        let both = partial_label_loss(
+            &logits,
+            &Tensor::from_slice(&[1.0f32, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0]).view([2, 4]),
+            &Tensor::from_slice(&[3.0f32, 1.0]),
+        )
+        .double_value(&[]);
+        let expected = (3.0 * -prob(0, 0).ln() + -shared.ln()) / 4.0;
+        assert!((both - expected).abs() < 1e-5);
     }
 }

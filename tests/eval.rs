@@ -243,7 +243,7 @@ const CHECKWORTHY_FLOOR: f64 = 0.90;
 
 /// The team's news set (references in data/news, text rebuilt from ../shared/data by
 /// scripts/news_labels.py): annotate's four-way label on its dev split must stay above the
-/// floor recorded when the committed news head was trained (models/README.md: 0.722 sentence
+/// floor recorded when the committed news head was trained (models/README.md: 0.733 sentence
 /// by sentence).
 #[test]
 fn four_way_labels_on_the_team_news_dev_set() {
@@ -278,7 +278,8 @@ fn four_way_labels_on_the_team_news_dev_set() {
     }
 }
 
-/// Four-way macro-F1 floor of the news head on the team's dev split (measured 0.722).
+/// Four-way macro-F1 floor of the news head on the team's dev split (measured 0.733 with the
+/// head refitted on 7,970 train rows; 0.722 before).
 const NEWS_FLOOR: f64 = 0.70;
 /// The same with the cased labeller averaged in (`--labels accurate`; measured 0.777).
 const NEWS_FLOOR_ACCURATE: f64 = 0.76;

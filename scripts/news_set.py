@@ -10,7 +10,8 @@ Sources:
   reuters   every 4th prose document of CoNLL-2003 eng.train (results tables and sports
             pages skipped), whole documents, until about 1,400 sentences; then (2026-12-06)
             the train-split documents of a second every-4th series (offset 2) until about
-            1,300 more, so the dev fifth stays as it was
+            1,300 more, so the dev fifth stays as it was; then (fifth round) the train-split
+            documents of a third series (offset 1) until about 700 more
   checkthat every row of CheckThat! 2025 subjectivity train_en.tsv and dev_en.tsv
   sample    the project's sample article, split by target/release/claimscan
   debate    200 rows spread over CT24_checkworthy_english_train.tsv (political debates)
@@ -55,10 +56,11 @@ BINARY = os.path.join(ROOT, "target", "release", "claimscan")
 
 REUTERS_TARGET = 1400  # sentences
 REUTERS_EXTRA_TARGET = 1300  # sentences of the second series (train documents only; 650 until the second round)
+REUTERS_THIRD_TARGET = 700  # sentences of a third series (train documents only; from the fifth round)
 DEBATE_ROWS = 200
 SOURCES = ["reuters", "sample", "checkthat", "debate", "mpqa"]  # also the batch order
 BATCH_SIZE = {"reuters": 130, "checkthat": 130, "debate": 100, "mpqa": 130}  # sample: one batch
-MPQA_TARGET = 4550  # sentences (1,300, then 1,950, then 1,300 more on 2026-12-06, second session)
+MPQA_TARGET = 5850  # sentences (1,300, then 1,950, then 1,300 more twice on 2026-12-06, second session)
 MPQA_MAX_DOC = 60  # longer documents would crowd out the others
 # Upper-case headers of sports pages and results tables (matched as whole words).
 SPORTS = re.compile(r"\b(SOCCER|CRICKET|TENNIS|GOLF|BASEBALL|RUGBY|RESULTS?|STANDINGS|NHL|NBA|NFL)\b")
@@ -138,6 +140,17 @@ def reuters_items():
     total = 0
     for doc_index in prose[2::4]:
         if total >= REUTERS_EXTRA_TARGET:
+            break
+        if split_of("reuters", CONLL, str(doc_index)) != "train":
+            continue
+        for s in range(len(docs[doc_index])):
+            items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
+        total += len(docs[doc_index])
+    # The third series (the fifth labelling round): train documents of every 4th prose
+    # document from offset 1.
+    total = 0
+    for doc_index in prose[1::4]:
+        if total >= REUTERS_THIRD_TARGET:
             break
         if split_of("reuters", CONLL, str(doc_index)) != "train":
             continue

@@ -2,7 +2,9 @@
 """A selection slice of news labelled by the team: sentences no claimscan model was trained,
 tuned or distilled on, for choosing between label models without touching the news dev split.
 
-Items (data/news_selection/items.tsv, references only, no text): whole documents of
+Items (data/news_selection/items.tsv, references only, no text), in two slices (the `split`
+column): `selection`, the first 160 or more sentences of each source, and `selection2`, the next
+200 or more (labelled later, for decisions after the first slice had served six), whole documents of
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
@@ -12,13 +14,16 @@ pass2/), every disagreement settled by a third reading (labels/adjudication.tsv)
 news set (scripts/news_labels.py).
 
     python3 scripts/news_selection.py items         write data/news_selection/items.tsv
-    python3 scripts/news_selection.py batches       the text for annotators, /tmp/news_selection/batches/
+    python3 scripts/news_selection.py batches       the text of the items no pass has labelled yet,
+                                                    for annotators, /tmp/news_selection/batches/
     python3 scripts/news_selection.py agree         Cohen's kappa per source; disagreements to
                                                     /tmp/news_selection/disagreements.md
     python3 scripts/news_selection.py export [--out F]
                                                     the settled labels with their text, in the news
                                                     export's format with split `selection`
-                                                    (F default /tmp/news_selection/selection.tsv)
+                                                    (F default /tmp/news_selection/selection.tsv);
+                                                    --slice selection|selection2 keeps one slice
+                                                    (default: the first, as before)
 """
 import argparse
 import csv
@@ -36,7 +41,8 @@ DIR = os.path.join(ROOT, "data", "news_selection")
 ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 TESTA = "ner/eng.testa"
-PER_SOURCE = 160  # sentences, at least (whole documents)
+PER_SOURCE = 160  # sentences of the first slice, at least (whole documents)
+SECOND_SLICE = 200  # sentences of the second slice, at least, after the first
 
 
 def held_out(rel):
@@ -49,29 +55,31 @@ def make_items():
     docs.sort(key=lambda rel: hashlib.sha256(("selection:" + rel).encode("utf-8")).hexdigest())
     total = 0
     for rel in docs:
-        if total >= PER_SOURCE:
+        if total >= PER_SOURCE + SECOND_SLICE:
             break
         spans = news_set.mpqa_sentences(rel)
         if not 5 <= len(spans) <= 35:
             continue
         key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+        part = "selection" if total < PER_SOURCE else "selection2"
         for n, (a, b) in enumerate(spans):
-            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b)))
+            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
         total += len(spans)
     testa = news_set.conll_documents(TESTA)
     prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]
     total = 0
     for index in prose[::3]:
-        if total >= PER_SOURCE:
+        if total >= PER_SOURCE + SECOND_SLICE:
             break
+        part = "selection" if total < PER_SOURCE else "selection2"
         for s in range(len(testa[index])):
-            items.append(("t%04d-%02d" % (index, s), "reuters", TESTA, str(index), str(s)))
+            items.append(("t%04d-%02d" % (index, s), "reuters", TESTA, str(index), str(s), part))
         total += len(testa[index])
     os.makedirs(DIR, exist_ok=True)
     with open(ITEMS, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tfile\tdoc\tref\tsplit\n")
         for item in items:
-            f.write("\t".join(item) + "\tselection\n")
+            f.write("\t".join(item) + "\n")
     print(f"{ITEMS}: {len(items)} items", file=sys.stderr)
 
 
@@ -95,11 +103,16 @@ def texts(items):
 
 def batches():
     items = read_items()
+    labelled = read_pass("pass1")
+    items = [it for it in items if it["item_id"] not in labelled]
     text = texts(items)
     out = "/tmp/news_selection/batches"
     os.makedirs(out, exist_ok=True)
-    for n, source in enumerate(["mpqa", "reuters"], 1):
+    first = 1 + sum(f.endswith(".tsv") for f in os.listdir(os.path.join(LABELS_DIR, "pass1")))
+    for n, source in enumerate(["mpqa", "reuters"], first):
         chosen = [it for it in items if it["source"] == source]
+        if not chosen:
+            continue
         with open(os.path.join(out, "batch_%02d.md" % n), "w", encoding="utf-8") as f:
             f.write(f"# Batch {n:02d}: {source}, {len(chosen)} sentences\n")
             doc = None
@@ -108,7 +121,7 @@ def batches():
                     doc = it["doc"]
                     f.write(f"\n## {source} document {doc}\n\n")
                 f.write(f"{it['item_id']}\t{text[it['item_id']]}\n")
-    print(f"{out}: 2 batches", file=sys.stderr)
+    print(f"{out}: batches from batch_{first:02d}", file=sys.stderr)
 
 
 def read_pass(name):
@@ -132,13 +145,13 @@ def agree():
         sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
     for it in items:
         pair = (first[it["item_id"]], second[it["item_id"]])
-        by_source[it["source"]].append(pair)
-        by_source["all"].append(pair)
-    print(f"{'source':<10} {'items':>6} {'agree':>7} {'kappa':>7}")
-    for source in ["mpqa", "reuters", "all"]:
+        for key in [it["source"], "all", it["split"] + " " + it["source"], it["split"]]:
+            by_source[key].append(pair)
+    print(f"{'source':<20} {'items':>6} {'agree':>7} {'kappa':>7}")
+    for source in sorted(by_source):
         pairs = by_source[source]
         share = sum(a == b for a, b in pairs) / len(pairs)
-        print(f"{source:<10} {len(pairs):>6} {share:>7.3f} {news_labels.kappa(pairs):>7.3f}")
+        print(f"{source:<20} {len(pairs):>6} {share:>7.3f} {news_labels.kappa(pairs):>7.3f}")
     text = texts(items)
     os.makedirs("/tmp/news_selection", exist_ok=True)
     with open("/tmp/news_selection/disagreements.md", "w", encoding="utf-8") as f:
@@ -148,8 +161,8 @@ def agree():
                 f.write(f"{i}\t{first[i]}\t{second[i]}\t{text[i]}\n")
 
 
-def export(out):
-    items = read_items()
+def export(out, part):
+    items = [it for it in read_items() if it["split"] == part]
     first, second, settled = read_pass("pass1"), read_pass("pass2"), read_adjudication()
     text = texts(items)
     os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -160,7 +173,7 @@ def export(out):
             label = first[i] if first[i] == second[i] else settled.get(i)
             if label is None:
                 sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
-            f.write(f"{i}\t{it['source']}\t{it['doc']}\tselection\t{label}\t{text[i]}\n")
+            f.write(f"{i}\t{it['source']}\t{it['doc']}\t{part}\t{label}\t{text[i]}\n")
     print(f"{out}: {len(items)} sentences", file=sys.stderr)
 
 
@@ -172,9 +185,10 @@ def main():
     sub.add_parser("agree")
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_selection/selection.tsv")
+    e.add_argument("--slice", default="selection", choices=["selection", "selection2"])
     args = p.parse_args()
     {"items": make_items, "batches": batches, "agree": agree,
-     "export": lambda: export(args.out)}[args.cmd]()
+     "export": lambda: export(args.out, args.slice)}[args.cmd]()
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ pub enum CasedTask {
     Entities,
     /// The four news labels of a sentence (a softmax over the mean-pooled last layer), from
     /// the train split of the team's news export (`scripts/news_labels.py export`); its dev
-    /// split is scored after training. A measurement: `annotate` does not read these yet.
+    /// split is scored after training. `annotate --labels accurate` reads the result.
     News {
         /// The export (`/tmp/news_set/news.tsv`).
         file: PathBuf,

@@ -330,6 +330,10 @@ enum EvalCommand {
         /// (TSV) to this file.
         #[arg(long, value_name = "FILE")]
         predictions: Option<PathBuf>,
+        /// With --labels accurate: the cased labeller's share of the average (default: the
+        /// one annotate uses), to choose it on a selection slice. Not with --in-documents.
+        #[arg(long, value_name = "W")]
+        labeller_weight: Option<f64>,
         /// Directory holding the models.
         #[arg(long)]
         models: Option<PathBuf>,
@@ -823,6 +827,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             in_documents,
             labels: mode,
             predictions,
+            labeller_weight,
             ..
         } => {
             let all = claimscan::train_news::read_news(&file).map_err(anyhow::Error::msg)?;
@@ -835,7 +840,12 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                     )
                 }
             };
+            let weight = checked_labeller_weight(labeller_weight)?;
             let evaluation = if in_documents {
+                anyhow::ensure!(
+                    labeller_weight.is_none(),
+                    "--labeller-weight applies to sentences alone: drop --in-documents"
+                );
                 eprintln!("eval labels --task news: annotate over whole documents");
                 labels::evaluate_news_in_documents(&examples, &models_dir(models), precision, mode)?
             } else {
@@ -850,7 +860,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                         "no news head: task heads and cue rules"
                     }
                 );
-                labels::evaluate_news(&model, &examples)?
+                labels::evaluate_news(&model, &examples, weight)?
             };
             for (source, scores) in &evaluation.by_source {
                 claimscan::train_news::print_scores(source, scores);
@@ -869,6 +879,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             models,
             precision,
             labels: mode,
+            labeller_weight,
             ..
         } => {
             let (task, split) = (task.into(), split.into());
@@ -876,7 +887,15 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             let dir = models_dir(models);
             let model =
                 ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
-            let s = labels::evaluate(&model, task, &examples, with_cues, probabilities.as_deref())?;
+            let weight = checked_labeller_weight(labeller_weight)?;
+            let s = labels::evaluate(
+                &model,
+                task,
+                &examples,
+                with_cues,
+                probabilities.as_deref(),
+                weight,
+            )?;
             println!("task\texamples\tpositives\tP(pos)\tR(pos)\tF1(pos)\tF1(neg)\tmacro-F1");
             println!(
                 "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}",
@@ -893,6 +912,16 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--labeller-weight`, or annotate's weight when absent; refuses weights outside 0..=1.
+fn checked_labeller_weight(weight: Option<f64>) -> anyhow::Result<f64> {
+    let w = weight.unwrap_or(claimscan::classify::CASED_LABELLER_WEIGHT);
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&w),
+        "--labeller-weight {w}: give a share between 0 and 1"
+    );
+    Ok(w)
 }
 
 fn train_cased_cmd(args: TrainCasedArgs) -> anyhow::Result<ExitCode> {

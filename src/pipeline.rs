@@ -382,6 +382,7 @@ fn label_and_extract(
             head,
             encoder_logits,
             cased: analysis.cased_news,
+            cased_weight: classify::CASED_LABELLER_WEIGHT,
         });
     isolate::run_isolated(|| {
         isolate::fault_point(Stage::Label, text);

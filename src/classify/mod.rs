@@ -91,7 +91,14 @@ pub struct NewsEvidence<'a> {
     /// The cased labeller's four probabilities (`--labels accurate`): averaged with the
     /// head's before the rules below apply.
     pub cased: Option<[f64; 4]>,
+    /// The cased labeller's weight in that average ([`CASED_LABELLER_WEIGHT`] in `annotate`;
+    /// `eval labels --labeller-weight` may try others).
+    pub cased_weight: f64,
 }
+
+/// The cased labeller's weight in the `--labels accurate` average (the news head has the
+/// rest). Chosen by the rule in models/README.md ("claimscan-cased-news/").
+pub const CASED_LABELLER_WEIGHT: f64 = 0.6;
 
 /// Weight of the lexical speculation evidence ([`cues::Cues::speculation_score`], 0..1) added to the
 /// speculation logit of the three-way distribution: one modal, future or hedge cue multiplies
@@ -234,8 +241,9 @@ pub fn label_news(
         evidence.encoder_logits[k] + rules[k]
     }));
     if let Some(cased) = evidence.cased {
-        // Two encoders that err differently: the plain mean, fixed before any dev score.
-        p = std::array::from_fn(|k| (p[k] + cased[k]) / 2.0);
+        // Two encoders that err differently, averaged.
+        let w = evidence.cased_weight;
+        p = std::array::from_fn(|k| (1.0 - w) * p[k] + w * cased[k]);
     }
     if boilerplate {
         p = mixed_toward(p, NONE, BOILERPLATE_NONE_WEIGHT);

@@ -111,12 +111,14 @@ pub fn score(task: Task, gold: &[bool], predicted: &[bool]) -> LabelScores {
 /// the task's class. Without, the head's own probability at 0.5. Check-worthiness has no cue
 /// evidence and is scored from its head either way. With `probabilities`, each example's
 /// calibrated head probability of the task's class is written there, one per line.
+/// `labeller_weight` is the cased labeller's share of the accurate average.
 pub fn evaluate(
     model: &ClaimModel,
     task: Task,
     examples: &[Example],
     with_cues: bool,
     probabilities: Option<&Path>,
+    labeller_weight: f64,
 ) -> anyhow::Result<LabelScores> {
     // Created before the model runs, so a bad path fails at once.
     let file = probabilities
@@ -154,6 +156,7 @@ pub fn evaluate(
                                 head,
                                 encoder_logits,
                                 cased: cased_news[i],
+                                cased_weight: labeller_weight,
                             },
                         );
                         crate::classify::label_with(texts[i], scores, evidence, false).label
@@ -183,10 +186,12 @@ pub fn evaluate(
 
 /// `eval labels --task news`: the annotate decision (news head, cues and attribution; the
 /// three task heads and cue rules when no news head is trained) on the team's labelled news
-/// export, scored 4-way.
+/// export, scored 4-way; `labeller_weight` is the cased labeller's share of the accurate
+/// average.
 pub fn evaluate_news(
     model: &ClaimModel,
     examples: &[crate::train_news::NewsExample],
+    labeller_weight: f64,
 ) -> anyhow::Result<NewsEvaluation> {
     use crate::model::news::NEWS_LABELS;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
@@ -203,6 +208,7 @@ pub fn evaluate_news(
                     head,
                     encoder_logits,
                     cased: a.cased_news,
+                    cased_weight: labeller_weight,
                 });
             let label = crate::classify::label_with(t, a.scores, evidence, false).label;
             NEWS_LABELS

@@ -210,8 +210,8 @@ struct AnnotateArgs {
     #[arg(long, default_value = "fast")]
     entities: EntityMode,
     /// Label readers: fast (default: the news head on the shared encoder pass) or accurate
-    /// (that head averaged with a cased DistilBERT labeller: team news dev macro-F1 0.78
-    /// instead of 0.73, about 4x the encoder work).
+    /// (that head averaged with a cased DistilBERT labeller: team news dev macro-F1 0.79
+    /// instead of 0.74, about 4x the encoder work).
     #[arg(long, default_value = "fast")]
     labels: LabelMode,
     /// Sentences labelled and written together (bounds the memory of a huge document).

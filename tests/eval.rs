@@ -362,3 +362,57 @@ fn extraction_on_the_dev_pages() {
     let f1: f64 = values.get(3).and_then(|v| v.parse().ok()).unwrap_or(0.0);
     assert!(f1 >= 0.95, "extraction F1 {f1}\n{out}");
 }
+
+/// `--predictions` writes one row per scored sentence with its gold and predicted label, and
+/// the labeller's share is a number between 0 and 1 that only sentences read alone can take.
+#[test]
+fn news_predictions_and_the_labeller_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("news.tsv");
+    std::fs::write(
+        &export,
+        "item_id\tsource\tdoc\tsplit\tlabel\ttext\n\
+         a-00\tmine\t0\tdev\tfact\tThe ferry left Bergen at 9 a.m. on Monday with 212 passengers.\n\
+         a-01\tmine\t0\tdev\tspeculation\tThe new bridge could open as early as next spring.\n\
+         b-00\tmine\t1\tdev\topinion\tThe council's parking plan is a shameful waste of money.\n",
+    )
+    .unwrap();
+    let predictions = dir.path().join("predictions.tsv");
+    let file = export.to_str().unwrap();
+    eval(&[
+        "labels",
+        "--task",
+        "news",
+        file,
+        "--labels",
+        "accurate",
+        "--labeller-weight",
+        "0.7",
+        "--predictions",
+        predictions.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&predictions).unwrap();
+    let rows: Vec<Vec<&str>> = written.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows[0], ["item_id", "source", "gold", "predicted"]);
+    assert_eq!(rows.len(), 4, "{written}");
+    assert_eq!(rows[2][..3], ["a-01", "mine", "speculation"]);
+    assert!(rows[1..]
+        .iter()
+        .all(|r| ["fact", "speculation", "opinion", "none"].contains(&r[3])));
+    for refused in [
+        vec!["--labeller-weight", "1.5"],
+        vec!["--labeller-weight", "0.6", "--in-documents"],
+    ] {
+        let mut args = vec![
+            "eval", "labels", "--task", "news", file, "--labels", "accurate",
+        ];
+        args.extend(refused.iter().copied());
+        let out = claimscan(&args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--labeller-weight"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

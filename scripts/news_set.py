@@ -129,34 +129,24 @@ def is_prose(doc):
 def reuters_items():
     docs = conll_documents()
     prose = [i for i, d in enumerate(docs) if is_prose(d)]
-    items, total = [], 0
-    for doc_index in prose[::4]:  # every 4th prose document, in file order
-        if total >= REUTERS_TARGET:
-            break
-        for s in range(len(docs[doc_index])):
-            items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
-        total += len(docs[doc_index])
-    # The second series adds train documents only: a new dev document would change dev.
-    total = 0
-    for doc_index in prose[2::4]:
-        if total >= REUTERS_EXTRA_TARGET:
-            break
-        if split_of("reuters", CONLL, str(doc_index)) != "train":
-            continue
-        for s in range(len(docs[doc_index])):
-            items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
-        total += len(docs[doc_index])
-    # The third series (the fifth labelling round): train documents of every 4th prose
-    # document from offset 1.
-    total = 0
-    for doc_index in prose[1::4]:
-        if total >= REUTERS_THIRD_TARGET:
-            break
-        if split_of("reuters", CONLL, str(doc_index)) != "train":
-            continue
-        for s in range(len(docs[doc_index])):
-            items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
-        total += len(docs[doc_index])
+    items = []
+
+    def take(series, target, train_only):
+        """Whole documents of `series` in file order until `target` sentences."""
+        total = 0
+        for doc_index in series:
+            if total >= target:
+                break
+            if train_only and split_of("reuters", CONLL, str(doc_index)) != "train":
+                continue
+            for s in range(len(docs[doc_index])):
+                items.append(("r%04d-%02d" % (doc_index, s), "reuters", CONLL, str(doc_index), str(s)))
+            total += len(docs[doc_index])
+
+    take(prose[::4], REUTERS_TARGET, train_only=False)  # every 4th prose document
+    # The later series add train documents only: a new dev document would change dev.
+    take(prose[2::4], REUTERS_EXTRA_TARGET, train_only=True)
+    take(prose[1::4], REUTERS_THIRD_TARGET, train_only=True)  # the fifth labelling round
     return items
 
 

@@ -840,7 +840,7 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
                     )
                 }
             };
-            let weight = checked_labeller_weight(labeller_weight)?;
+            let weight = checked_labeller_weight(labeller_weight, mode)?;
             let evaluation = if in_documents {
                 anyhow::ensure!(
                     labeller_weight.is_none(),
@@ -880,14 +880,19 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
             precision,
             labels: mode,
             labeller_weight,
+            predictions,
             ..
         } => {
+            anyhow::ensure!(
+                predictions.is_none(),
+                "--predictions writes the four news labels: it needs --task news"
+            );
             let (task, split) = (task.into(), split.into());
             let examples = labels::read_examples(task, &file, split).map_err(anyhow::Error::msg)?;
             let dir = models_dir(models);
             let model =
                 ClaimModel::load_with(&dir, precision)?.with_labels(&dir, precision, mode)?;
-            let weight = checked_labeller_weight(labeller_weight)?;
+            let weight = checked_labeller_weight(labeller_weight, mode)?;
             let s = labels::evaluate(
                 &model,
                 task,
@@ -914,8 +919,13 @@ fn eval(cmd: EvalCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--labeller-weight`, or annotate's weight when absent; refuses weights outside 0..=1.
-fn checked_labeller_weight(weight: Option<f64>) -> anyhow::Result<f64> {
+/// `--labeller-weight`, or annotate's weight when absent; refuses weights outside 0..=1, and
+/// a weight without the labeller it weighs (`--labels accurate`).
+fn checked_labeller_weight(weight: Option<f64>, mode: LabelMode) -> anyhow::Result<f64> {
+    anyhow::ensure!(
+        weight.is_none() || mode == LabelMode::Accurate,
+        "--labeller-weight weighs the cased labeller: add --labels accurate"
+    );
     let w = weight.unwrap_or(claimscan::classify::CASED_LABELLER_WEIGHT);
     anyhow::ensure!(
         (0.0..=1.0).contains(&w),

@@ -306,9 +306,9 @@ impl LoraTagger {
     }
 }
 
-/// One training sentence: its pieces and per-piece targets (-100 on special tokens), or for
-/// the news task the labels it allows (one for a labelled row, several for a partial one)
-/// and its weight in the loss.
+/// One training sentence: its pieces and per-piece targets (-100 on special tokens) for the
+/// entity task; for the news task no per-piece targets, but the labels it allows (one for a
+/// labelled row, several for a partial one) and its weight in the loss.
 struct Example {
     tokens: Tokenized,
     targets: Vec<i64>,
@@ -323,7 +323,7 @@ impl Example {
         allowed[label] = 1.0;
         Example {
             tokens,
-            targets: vec![label as i64],
+            targets: Vec::new(),
             allowed,
             weight: 1.0,
         }
@@ -357,7 +357,7 @@ fn weasel_examples(encoder: &Encoder, path: &std::path::Path) -> anyhow::Result<
         .map(|(_, row)| {
             Ok(Example {
                 tokens: encoder.tokenize(&row.text)?,
-                targets: vec![-100],
+                targets: Vec::new(),
                 allowed: if row.positive {
                     [0.0, 1.0, 0.0, 0.0]
                 } else {
@@ -713,11 +713,9 @@ fn write_meta(
     let adapters_path = opts.out_dir.join(ADAPTERS_FILE);
     let adapters = std::fs::read(&adapters_path)
         .with_context(|| format!("cannot read {}", adapters_path.display()))?;
-    let meta_id = format!(
-        "claimscan-cased-{task}-lora{}-seed{}-{}",
-        opts.rank,
-        opts.seed,
-        digest_prefix(&adapters)
+    let meta_id = crate::model::short_id(
+        &format!("claimscan-cased-{task}-lora{}-seed{}", opts.rank, opts.seed),
+        &adapters,
     );
     let mut meta = json!({
         "id": meta_id,
@@ -729,15 +727,6 @@ fn write_meta(
     meta[outputs_key] = json!(outputs);
     crate::output::write_json_atomic(&opts.out_dir.join(META_FILE), &meta)
         .with_context(|| format!("cannot write {}", opts.out_dir.join(META_FILE).display()))
-}
-
-/// The first 12 hex digits of the SHA-256 of `bytes`.
-fn digest_prefix(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

@@ -363,8 +363,9 @@ fn extraction_on_the_dev_pages() {
     assert!(f1 >= 0.95, "extraction F1 {f1}\n{out}");
 }
 
-/// `--predictions` writes one row per scored sentence with its gold and predicted label, and
-/// the labeller's share is a number between 0 and 1 that only sentences read alone can take.
+/// `--predictions` writes one row per scored sentence with its gold and predicted label (news
+/// task only), and the labeller's share is a number between 0 and 1 that only sentences read
+/// alone with `--labels accurate` can take.
 #[test]
 fn news_predictions_and_the_labeller_share() {
     let dir = tempfile::tempdir().unwrap();
@@ -399,18 +400,42 @@ fn news_predictions_and_the_labeller_share() {
     assert!(rows[1..]
         .iter()
         .all(|r| ["fact", "speculation", "opinion", "none"].contains(&r[3])));
-    for refused in [
-        vec!["--labeller-weight", "1.5"],
-        vec!["--labeller-weight", "0.6", "--in-documents"],
+    let opinion = shared_data().join("subjectivity/dev_en.tsv");
+    let opinion = opinion.to_str().unwrap();
+    let accurate = ["--labels", "accurate"];
+    for (refused, named) in [
+        (
+            [
+                &["news", file][..],
+                &accurate,
+                &["--labeller-weight", "1.5"],
+            ]
+            .concat(),
+            "--labeller-weight",
+        ),
+        (
+            [
+                &["news", file][..],
+                &accurate,
+                &["--labeller-weight", "0.6", "--in-documents"],
+            ]
+            .concat(),
+            "--labeller-weight",
+        ),
+        (
+            vec!["news", file, "--labeller-weight", "0.6"],
+            "--labels accurate",
+        ),
+        (
+            vec!["opinion", opinion, "--predictions", "/tmp/p.tsv"],
+            "--task news",
+        ),
     ] {
-        let mut args = vec![
-            "eval", "labels", "--task", "news", file, "--labels", "accurate",
-        ];
-        args.extend(refused.iter().copied());
+        let args = [&["eval", "labels", "--task"][..], &refused].concat();
         let out = claimscan(&args);
         assert!(!out.status.success(), "{args:?} was accepted");
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("--labeller-weight"),
+            String::from_utf8_lossy(&out.stderr).contains(named),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );

@@ -111,11 +111,11 @@ pub(crate) fn read_optional_json<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// `prefix-` and the first 6 bytes of the SHA-256 of `json` in hex: the short id run.json and
-/// `--resume` tell heads apart by.
-pub(crate) fn short_id(prefix: &str, json: &str) -> String {
+/// `prefix-` and the first 6 bytes of the SHA-256 of `content` (a head's JSON, an adapter
+/// file's bytes) in hex: the short id run.json and `--resume` tell models apart by.
+pub(crate) fn short_id(prefix: &str, content: impl AsRef<[u8]>) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(json.as_bytes());
+    let digest = Sha256::digest(content.as_ref());
     let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
     format!("{prefix}-{hex}")
 }

@@ -2,13 +2,15 @@
 """A selection slice of news labelled by the team: sentences no claimscan model was trained,
 tuned or distilled on, for choosing between label models without touching the news dev split.
 
-Items (data/news_selection/items.tsv, references only, no text), in two slices (the `split`
-column): `selection`, the first 160 or more sentences of each source, and `selection2`, the next
-200 or more (labelled later, for decisions after the first slice had served six), whole documents of
+Items (data/news_selection/items.tsv, references only, no text), in three slices (the `split`
+column): `selection`, the first 160 or more sentences of each source, `selection2`, the next
+200 or more (labelled later, for decisions after the first slice had served six), and
+`selection3`, the next 200 or more (for decisions after the second had chosen the labeller's
+share), whole documents of
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
-  every third one.
+  every third one, then (third slice) the second of every three.
 Labels: two independent passes under docs/labelling.md (data/news_selection/labels/pass1/,
 pass2/), every disagreement settled by a third reading (labels/adjudication.tsv), as for the
 news set (scripts/news_labels.py).
@@ -22,7 +24,7 @@ news set (scripts/news_labels.py).
                                                     the settled labels with their text, in the news
                                                     export's format with split `selection`
                                                     (F default /tmp/news_selection/selection.tsv);
-                                                    --slice selection|selection2 keeps one slice
+                                                    --slice selection|selection2|selection3: one slice
                                                     (default: the first, as before)
 """
 import argparse
@@ -43,6 +45,16 @@ LABELS_DIR = os.path.join(DIR, "labels")
 TESTA = "ner/eng.testa"
 PER_SOURCE = 160  # sentences of the first slice, at least (whole documents)
 SECOND_SLICE = 200  # sentences of the second slice, at least, after the first
+THIRD_SLICE = 200  # sentences of the third slice, at least, after the second
+
+
+def slice_of(total):
+    """The slice a document starting after `total` sentences of its source belongs to."""
+    if total < PER_SOURCE:
+        return "selection"
+    if total < PER_SOURCE + SECOND_SLICE:
+        return "selection2"
+    return "selection3"
 
 
 def held_out(rel):
@@ -55,23 +67,25 @@ def make_items():
     docs.sort(key=lambda rel: hashlib.sha256(("selection:" + rel).encode("utf-8")).hexdigest())
     total = 0
     for rel in docs:
-        if total >= PER_SOURCE + SECOND_SLICE:
+        if total >= PER_SOURCE + SECOND_SLICE + THIRD_SLICE:
             break
         spans = news_set.mpqa_sentences(rel)
         if not 5 <= len(spans) <= 35:
             continue
         key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
-        part = "selection" if total < PER_SOURCE else "selection2"
+        part = slice_of(total)
         for n, (a, b) in enumerate(spans):
             items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
         total += len(spans)
     testa = news_set.conll_documents(TESTA)
     prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]
     total = 0
-    for index in prose[::3]:
-        if total >= PER_SOURCE + SECOND_SLICE:
+    # every third prose document; the third slice, which outruns them, goes on with the next
+    # series (the second of every three)
+    for index in prose[::3] + prose[1::3]:
+        if total >= PER_SOURCE + SECOND_SLICE + THIRD_SLICE:
             break
-        part = "selection" if total < PER_SOURCE else "selection2"
+        part = slice_of(total)
         for s in range(len(testa[index])):
             items.append(("t%04d-%02d" % (index, s), "reuters", TESTA, str(index), str(s), part))
         total += len(testa[index])
@@ -185,7 +199,7 @@ def main():
     sub.add_parser("agree")
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_selection/selection.tsv")
-    e.add_argument("--slice", default="selection", choices=["selection", "selection2"])
+    e.add_argument("--slice", default="selection", choices=["selection", "selection2", "selection3"])
     args = p.parse_args()
     {"items": make_items, "batches": batches, "agree": agree,
      "export": lambda: export(args.out, args.slice)}[args.cmd]()

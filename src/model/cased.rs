@@ -47,6 +47,11 @@ pub struct CasedMeta {
     pub lora_rank: usize,
     /// Factor of the adapters' product (LoRA's alpha / rank).
     pub lora_scale: f64,
+    /// Further adapter files in the model's folder (the news labeller only): each is a whole
+    /// labeller over the same base, and their probabilities are averaged with
+    /// [`ADAPTERS_FILE`]'s, evenly (an ensemble; each member costs one more cased pass).
+    #[serde(default)]
+    pub members: Vec<String>,
     /// Free-form training record.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -200,8 +205,9 @@ pub const CASED_LABELLER_DIR: &str = "claimscan-cased-news";
 /// trained on the team's news set by `claimscan train-cased --news`. Its probabilities are
 /// averaged with the news head's (`classify::label_news`).
 pub struct CasedLabeller {
-    encoder: Encoder,
-    classifier: nn::Linear,
+    /// One adapted encoder and head per member: [`ADAPTERS_FILE`], then each file of
+    /// model.json's `members`, whose probabilities are averaged evenly.
+    members: Vec<(Encoder, nn::Linear)>,
     /// Provenance.
     pub meta: CasedMeta,
 }
@@ -220,24 +226,32 @@ impl CasedLabeller {
             &NEWS_LABELS,
             "the cased news labeller of --labels accurate; --labels fast runs without it",
         )?;
-        let adapters = dir.join(ADAPTERS_FILE);
-        let (encoder, classifier) = load_adapted(
-            &base_dir,
-            &adapters,
-            meta.lora_scale,
-            NEWS_LABELS.len() as i64,
-            precision,
-        )?;
-        Ok(CasedLabeller {
-            encoder,
-            classifier,
-            meta,
-        })
+        let files = std::iter::once(ADAPTERS_FILE).chain(meta.members.iter().map(String::as_str));
+        let members = files
+            .map(|file| {
+                let adapters = dir.join(file);
+                if !adapters.is_file() {
+                    return Err(ModelError::Missing {
+                        path: adapters,
+                        reason: "no such file (a member named in model.json's members)".into(),
+                    });
+                }
+                load_adapted(
+                    &base_dir,
+                    &adapters,
+                    meta.lora_scale,
+                    NEWS_LABELS.len() as i64,
+                    precision,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CasedLabeller { members, meta })
     }
 
-    /// Tokenises one raw sentence with the cased vocabulary.
+    /// Tokenises one raw sentence with the cased vocabulary (the members share the base
+    /// encoder's tokenizer).
     pub fn tokenize(&self, text: &str) -> Result<Tokenized, ModelError> {
-        self.encoder.tokenize(text)
+        self.members[0].0.tokenize(text)
     }
 
     /// Each text's probabilities of fact, speculation, opinion and none, in input order.
@@ -252,14 +266,22 @@ impl CasedLabeller {
         super::per_sentence_in_buckets(&tokenized, |padded, chunk| {
             let _guard = tch::no_grad_guard();
             let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-            let encoded = self
-                .encoder
-                .forward_padded(&batch, padded, Device::Cpu, false)?;
-            let pooled = encoded.mean_pooled().unsqueeze(1);
-            let probs = super::linear_per_item(&pooled, &self.classifier)
-                .squeeze_dim(1)
-                .softmax(-1, Kind::Double);
-            let rows: Vec<Vec<f64>> = Vec::try_from(probs)?;
+            let mut sum: Option<Tensor> = None;
+            for (encoder, classifier) in &self.members {
+                let encoded = encoder.forward_padded(&batch, padded, Device::Cpu, false)?;
+                let pooled = encoded.mean_pooled().unsqueeze(1);
+                let probs = super::linear_per_item(&pooled, classifier)
+                    .squeeze_dim(1)
+                    .softmax(-1, Kind::Double);
+                sum = Some(match sum {
+                    Some(total) => total + probs,
+                    None => probs,
+                });
+            }
+            let Some(sum) = sum else {
+                return Ok(Vec::new());
+            };
+            let rows: Vec<Vec<f64>> = Vec::try_from(sum / self.members.len() as f64)?;
             Ok(rows
                 .into_iter()
                 .map(|row| std::array::from_fn(|k| row.get(k).copied().unwrap_or(0.0)))

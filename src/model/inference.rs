@@ -65,21 +65,85 @@ enum LinearWeight {
 /// Int8 form of a weight: symmetric per output channel, transposed to `[in, out]` for
 /// `_int_mm`, with one scale per output channel.
 struct Int8Weight {
-    quantized: Tensor,
+    quantized: Int8Matrix,
     scale: Tensor,
+}
+
+/// The int8 values of a weight, in the form this CPU multiplies exactly.
+enum Int8Matrix {
+    /// `[in, out]` within ±127, where [`int8_products_are_exact`].
+    Whole(Tensor),
+    /// Elsewhere, the same values as `2 · high + low`: `high` within ±64, `low` within ±1.
+    /// Two products, each exact, whose sum is the exact product of the whole weight.
+    Split { high: Tensor, low: Tensor },
 }
 
 impl Int8Weight {
     fn new(weight: &Tensor) -> Self {
         let scale = weight.abs().amax([1i64].as_slice(), false).clamp_min(1e-12) / 127.0;
-        let quantized = (weight / scale.unsqueeze(1))
+        let values = (weight / scale.unsqueeze(1))
             .round()
             .clamp(-127.0, 127.0)
-            .to_kind(Kind::Int8)
             .transpose(0, 1)
             .contiguous();
+        let int8 = |t: Tensor| t.to_kind(Kind::Int8).contiguous();
+        let quantized = if int8_products_are_exact() {
+            Int8Matrix::Whole(int8(values))
+        } else {
+            let high = (&values / 2.0).round();
+            let low = &values - &high * 2.0;
+            Int8Matrix::Split {
+                high: int8(high),
+                low: int8(low),
+            }
+        };
         Int8Weight { quantized, scale }
     }
+
+    /// The int32 product `input · W` of an int8 `[rows, in]` input.
+    fn product(&self, input: &Tensor) -> Tensor {
+        match &self.quantized {
+            Int8Matrix::Whole(w) => input.internal_int_mm(w),
+            Int8Matrix::Split { high, low } => {
+                input.internal_int_mm(high) * 2 + input.internal_int_mm(low)
+            }
+        }
+    }
+}
+
+/// Whether libtorch's int8 product is exact over the whole int8 range on this CPU. It is
+/// with VNNI (or AMX), which add u8 × s8 products straight into int32. On AVX2-only CPUs
+/// (the AMD EPYC of 2026-12-07, for one) it uses `vpmaddubsw`, which first adds pairs of
+/// products into a saturating int16: with weights up to 127 the pairs overflow and an
+/// encoder layer's products came out wrong by up to 10^5, which cost the fast labels about
+/// half a point of macro-F1 against the same models on a VNNI Xeon. Weights within ±64 keep
+/// every pair under 2^15 (255 · 64 · 2 = 32,640). Checked once per process, by one product
+/// over the whole range against its exact value, so that every CPU gives the same results.
+pub(crate) fn int8_products_are_exact() -> bool {
+    static EXACT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *EXACT.get_or_init(|| {
+        let _guard = tch::no_grad_guard();
+        let (rows, inner, out) = (32i64, 256i64, 32i64);
+        // A fixed pseudo-random fill (no global RNG state is touched), over -127..=127.
+        let mut state: u32 = 0x9e37_79b9;
+        let mut fill = |n: i64| -> Tensor {
+            let values: Vec<i8> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (((state >> 16) % 255) as i16 - 127) as i8
+                })
+                .collect();
+            Tensor::from_slice(&values)
+        };
+        let input = fill(rows * inner).view([rows, inner]);
+        let weight = fill(inner * out).view([inner, out]);
+        let products = input.internal_int_mm(&weight).to_kind(Kind::Int64);
+        let exact = input
+            .to_kind(Kind::Double)
+            .matmul(&weight.to_kind(Kind::Double))
+            .to_kind(Kind::Int64);
+        products.equal(&exact)
+    })
 }
 
 impl Linear {
@@ -110,7 +174,7 @@ impl Linear {
                 // rows (or one batched product) lets the BLAS pick kernels by the batch's
                 // size, and on some CPUs (an Intel Xeon, 2026-12-06; tests/model.rs) a
                 // sentence's last bits then changed with its batch mates. Int8 products are
-                // exact and need no such care.
+                // exact ([`int8_products_are_exact`]) and need no such care.
                 let out = if x.dim() == 3 {
                     let items: Vec<Tensor> = (0..x.size()[0])
                         .map(|i| x.get(i).linear(w, Some(&self.bias)))
@@ -147,7 +211,7 @@ impl Linear {
         row_scale: &Tensor,
         residual: Option<&Tensor>,
     ) -> Tensor {
-        let products = input.internal_int_mm(&weight.quantized);
+        let products = weight.product(input);
         let residual = residual.map(|r| r.reshape([products.size()[0], -1]).contiguous());
         quantize::dequantize(
             &products,
@@ -172,7 +236,7 @@ fn feed_forward(intermediate: &Linear, output: &Linear, x: &Tensor) -> Tensor {
     let size = x.size();
     let flat = x.reshape([-1, size[size.len() - 1]]).contiguous();
     let (quantized, row_scale) = quantize::quantize_rows(&flat);
-    let products = quantized.internal_int_mm(&first.quantized);
+    let products = first.product(&quantized);
     let (activated, activated_scale) =
         quantize::dequantize_gelu_quantize(&products, &row_scale, &first.scale, &intermediate.bias);
     output
@@ -359,5 +423,51 @@ impl InferenceEncoder {
             ));
         }
         hidden
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::Device;
+
+    /// An int8 layer's integer products equal the exact ones over the whole int8 range of
+    /// activations and weights, on whatever CPU runs the test (on AVX2-only CPUs a plain
+    /// `_int_mm` got almost every entry of such a product wrong).
+    #[test]
+    fn int8_products_are_exact_on_this_cpu() {
+        tch::manual_seed(11);
+        let activations = Tensor::randint_low(-127, 128, [64, 384], (Kind::Int8, Device::Cpu));
+        let weight = Tensor::randn([96, 384], (Kind::Float, Device::Cpu));
+        let int8 = Int8Weight::new(&weight);
+        let values = (&weight / int8.scale.unsqueeze(1))
+            .round()
+            .clamp(-127.0, 127.0)
+            .transpose(0, 1);
+        let exact = activations
+            .to_kind(Kind::Double)
+            .matmul(&values.to_kind(Kind::Double))
+            .to_kind(Kind::Int64);
+        assert!(int8
+            .product(&activations)
+            .to_kind(Kind::Int64)
+            .equal(&exact));
+    }
+
+    /// A quantised layer stays close to its fp32 form.
+    #[test]
+    fn int8_layer_tracks_fp32() {
+        tch::manual_seed(5);
+        let weight = Tensor::randn([48, 384], (Kind::Float, Device::Cpu)) * 0.05;
+        let bias = Tensor::randn([48], (Kind::Float, Device::Cpu));
+        let x = Tensor::randn([16, 384], (Kind::Float, Device::Cpu));
+        let fp32 = Linear::new(&weight, &bias, Precision::Fp32).forward(&x);
+        let int8 = Linear::new(&weight, &bias, Precision::Int8).forward(&x);
+        let error = (&int8 - &fp32).abs().max().double_value(&[]);
+        let size = fp32.abs().mean(Kind::Float).double_value(&[]);
+        assert!(
+            error < 0.05 * size.max(1.0),
+            "error {error} against mean {size}"
+        );
     }
 }

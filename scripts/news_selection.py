@@ -6,11 +6,12 @@ Items (data/news_selection/items.tsv, references only, no text), in three slices
 column): `selection`, the first 160 or more sentences of each source, `selection2`, the next
 200 or more (labelled later, for decisions after the first slice had served six), and
 `selection3`, the next 200 or more (for decisions after the second had chosen the labeller's
-share), whole documents of
+share), and `selection4`, the next 200 or more (a second look at the labeller soup that slice
+3 turned down by 0.0014), whole documents of
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
-  every third one, then (third slice) the second of every three.
+  every third one, then (later slices) the second of every three, then the third.
 Labels: two independent passes under docs/labelling.md (data/news_selection/labels/pass1/,
 pass2/), every disagreement settled by a third reading (labels/adjudication.tsv), as for the
 news set (scripts/news_labels.py).
@@ -24,7 +25,7 @@ news set (scripts/news_labels.py).
                                                     the settled labels with their text, in the news
                                                     export's format with split `selection`
                                                     (F default /tmp/news_selection/selection.tsv);
-                                                    --slice selection|selection2|selection3: one slice
+                                                    --slice selection|selection2|...: one slice
                                                     (default: the first, as before)
 """
 import argparse
@@ -43,18 +44,19 @@ DIR = os.path.join(ROOT, "data", "news_selection")
 ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 TESTA = "ner/eng.testa"
-PER_SOURCE = 160  # sentences of the first slice, at least (whole documents)
-SECOND_SLICE = 200  # sentences of the second slice, at least, after the first
-THIRD_SLICE = 200  # sentences of the third slice, at least, after the second
+# Sentences of each slice, at least, per source, in order: each slice's whole documents come
+# after the previous slice's.
+SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200)]
+TOTAL = sum(size for _, size in SLICES)
 
 
 def slice_of(total):
     """The slice a document starting after `total` sentences of its source belongs to."""
-    if total < PER_SOURCE:
-        return "selection"
-    if total < PER_SOURCE + SECOND_SLICE:
-        return "selection2"
-    return "selection3"
+    for name, size in SLICES:
+        if total < size:
+            return name
+        total -= size
+    raise ValueError("past the last slice")
 
 
 def held_out(rel):
@@ -67,7 +69,7 @@ def make_items():
     docs.sort(key=lambda rel: hashlib.sha256(("selection:" + rel).encode("utf-8")).hexdigest())
     total = 0
     for rel in docs:
-        if total >= PER_SOURCE + SECOND_SLICE + THIRD_SLICE:
+        if total >= TOTAL:
             break
         spans = news_set.mpqa_sentences(rel)
         if not 5 <= len(spans) <= 35:
@@ -80,10 +82,10 @@ def make_items():
     testa = news_set.conll_documents(TESTA)
     prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]
     total = 0
-    # every third prose document; the third slice, which outruns them, goes on with the next
-    # series (the second of every three)
-    for index in prose[::3] + prose[1::3]:
-        if total >= PER_SOURCE + SECOND_SLICE + THIRD_SLICE:
+    # every third prose document; the later slices, which outrun them, go on with the next
+    # series (the second of every three, then the third)
+    for index in prose[::3] + prose[1::3] + prose[2::3]:
+        if total >= TOTAL:
             break
         part = slice_of(total)
         for s in range(len(testa[index])):
@@ -199,7 +201,7 @@ def main():
     sub.add_parser("agree")
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_selection/selection.tsv")
-    e.add_argument("--slice", default="selection", choices=["selection", "selection2", "selection3"])
+    e.add_argument("--slice", default="selection", choices=[name for name, _ in SLICES])
     args = p.parse_args()
     {"items": make_items, "batches": batches, "agree": agree,
      "export": lambda: export(args.out, args.slice)}[args.cmd]()

@@ -233,3 +233,69 @@ fn strict_mode_rejects_invalid_utf8() {
     assert_eq!(docs[0]["status"], "error");
     assert!(docs[0]["error"].contains("UTF-8"));
 }
+
+#[test]
+fn a_labeller_ensemble_reads_its_members_and_names_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = root().join("models");
+    let copy = dir.path().join("models");
+    fs::create_dir_all(copy.join("claimscan-cased-news")).unwrap();
+    for name in [
+        "claimscan",
+        "all-MiniLM-L6-v2",
+        "claimscan-cased",
+        "distilbert-base-cased",
+    ] {
+        std::os::unix::fs::symlink(models.join(name), copy.join(name)).unwrap();
+    }
+    let labeller = models.join("claimscan-cased-news");
+    let ensemble = copy.join("claimscan-cased-news");
+    std::os::unix::fs::symlink(
+        labeller.join("adapters.safetensors"),
+        ensemble.join("adapters.safetensors"),
+    )
+    .unwrap();
+    let meta = fs::read_to_string(labeller.join("model.json")).expect("the labeller's model.json");
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    meta["members"] = serde_json::json!(["adapters-twin.safetensors"]);
+    fs::write(ensemble.join("model.json"), meta.to_string()).unwrap();
+    let input = dir.path().join("a.txt");
+    fs::write(
+        &input,
+        "The council approved the budget on Monday. Prices could rise next year. \
+         It was a reckless decision.",
+    )
+    .unwrap();
+    let run = |out: &str, models: &std::path::Path, code: i32| {
+        annotate(
+            &dir.path().join(out),
+            &[
+                "--models",
+                models.to_str().unwrap(),
+                "--labels",
+                "accurate",
+                input.to_str().unwrap(),
+            ],
+            code,
+        )
+    };
+
+    // The member model.json names is not there: refused, naming it.
+    let output = run("out-missing", &copy, 2);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("adapters-twin.safetensors") && stderr.contains("members"),
+        "stderr: {stderr}"
+    );
+
+    // Two identical members average to the single labeller's probabilities, bit for bit.
+    std::os::unix::fs::symlink(
+        labeller.join("adapters.safetensors"),
+        ensemble.join("adapters-twin.safetensors"),
+    )
+    .unwrap();
+    run("out-ensemble", &copy, 0);
+    run("out-single", &models, 0);
+    let read = |out: &str| fs::read_to_string(dir.path().join(out).join("sentences.csv")).unwrap();
+    assert_eq!(read("out-ensemble"), read("out-single"));
+}

@@ -447,20 +447,27 @@ mod tests {
             .equal(&exact));
     }
 
-    /// A quantised layer stays close to its fp32 form.
+    /// A quantised layer stays close to its fp32 form. Inputs are a fixed formula, not the
+    /// global generator, which the other tests of this module seed from their own threads.
     #[test]
     fn int8_layer_tracks_fp32() {
-        tch::manual_seed(5);
-        let weight = Tensor::randn([48, 384], (Kind::Float, Device::Cpu)) * 0.05;
-        let bias = Tensor::randn([48], (Kind::Float, Device::Cpu));
-        let x = Tensor::randn([16, 384], (Kind::Float, Device::Cpu));
+        let wave = |n: i64, step: f64| {
+            Tensor::arange(n, (Kind::Float, Device::Cpu))
+                .g_mul_scalar(step)
+                .sin()
+        };
+        let weight = wave(48 * 384, 0.37).view([48, 384]) * 0.05;
+        let bias = wave(48, 1.3);
+        let x = wave(16 * 384, 0.11).view([16, 384]) * 2.0;
         let fp32 = Linear::new(&weight, &bias, Precision::Fp32).forward(&x);
         let int8 = Linear::new(&weight, &bias, Precision::Int8).forward(&x);
-        let error = (&int8 - &fp32).abs().max().double_value(&[]);
+        let error = (&int8 - &fp32).abs();
         let size = fp32.abs().mean(Kind::Float).double_value(&[]);
+        let mean_error = error.mean(Kind::Float).double_value(&[]);
+        let max_error = error.max().double_value(&[]);
         assert!(
-            error < 0.05 * size.max(1.0),
-            "error {error} against mean {size}"
+            mean_error < 0.01 * size && max_error < 0.05 * size,
+            "mean error {mean_error}, max {max_error}, against mean output {size}"
         );
     }
 }

@@ -266,21 +266,14 @@ impl CasedLabeller {
         super::per_sentence_in_buckets(&tokenized, |padded, chunk| {
             let _guard = tch::no_grad_guard();
             let batch: Vec<&Tokenized> = chunk.iter().map(|&i| &tokenized[i]).collect();
-            let mut sum: Option<Tensor> = None;
+            let mut sum = Tensor::zeros([batch.len() as i64, 4], (Kind::Double, Device::Cpu));
             for (encoder, classifier) in &self.members {
                 let encoded = encoder.forward_padded(&batch, padded, Device::Cpu, false)?;
                 let pooled = encoded.mean_pooled().unsqueeze(1);
-                let probs = super::linear_per_item(&pooled, classifier)
+                sum += super::linear_per_item(&pooled, classifier)
                     .squeeze_dim(1)
                     .softmax(-1, Kind::Double);
-                sum = Some(match sum {
-                    Some(total) => total + probs,
-                    None => probs,
-                });
             }
-            let Some(sum) = sum else {
-                return Ok(Vec::new());
-            };
             let rows: Vec<Vec<f64>> = Vec::try_from(sum / self.members.len() as f64)?;
             Ok(rows
                 .into_iter()

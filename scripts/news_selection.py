@@ -7,7 +7,8 @@ column): `selection`, the first 160 or more sentences of each source, `selection
 200 or more (labelled later, for decisions after the first slice had served six), and
 `selection3`, the next 200 or more (for decisions after the second had chosen the labeller's
 share), and `selection4`, the next 200 or more (a second look at the labeller soup that slice
-3 turned down by 0.0014), whole documents of
+3 turned down by 0.0014), and `selection5`, the next 300 or more (a third look at the soup,
+under a rule committed before its labels existed), whole documents of
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
@@ -46,7 +47,8 @@ LABELS_DIR = os.path.join(DIR, "labels")
 TESTA = "ner/eng.testa"
 # Sentences of each slice, at least, per source, in order: each slice's whole documents come
 # after the previous slice's.
-SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200)]
+SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200),
+          ("selection5", 300)]
 TOTAL = sum(size for _, size in SLICES)
 
 

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Subheadings of scraped news pages labelled by the team: the rows `claimscan annotate` puts in
+a `heading` block after a page's first heading (its title), from the 91 pages of
+../shared/data/html-extraction. They test what the labels do with section labels ("Meal
+Prep Menu", "Range and Charging"), which assert nothing (docs/labelling.md example 96: none),
+and with subheadings, table rows and deal titles that do assert (fact).
+
+Items (data/heading_set/items.tsv) are references only: the page id, the row's character
+offsets in the text claimscan extracts from the page, and a digest of the row's text so that a
+changed extractor is caught instead of silently relabelled. Two folds by page (`fold`, a or b,
+from a hash of the page id) for cross-fitting. Labels: two independent passes under
+docs/labelling.md (labels/pass1/, pass2/), disagreements settled by a third reading
+(labels/adjudication.tsv).
+
+    claimscan annotate ../shared/data/html-extraction/html --quiet -o OUT
+    python3 scripts/heading_set.py items OUT/sentences.csv       write data/heading_set/items.tsv
+    python3 scripts/heading_set.py batches OUT/sentences.csv     each item with the rows around it,
+                                                                 for annotators (/tmp/heading_set/)
+    python3 scripts/heading_set.py agree OUT/sentences.csv       kappa; disagreements to
+                                                                 /tmp/heading_set/disagreements.md
+    python3 scripts/heading_set.py export OUT/sentences.csv [--out F]
+                                                                 settled labels with text, the
+                                                                 model's probabilities and the fold
+"""
+import argparse
+import csv
+import hashlib
+import os
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import news_labels  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DIR = os.path.join(ROOT, "data", "heading_set")
+ITEMS = os.path.join(DIR, "items.tsv")
+LABELS_DIR = os.path.join(DIR, "labels")
+CONTEXT_ROWS = 3
+
+
+def digest(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def fold(doc):
+    return "ab"[int(hashlib.sha256(("headings:" + doc).encode("utf-8")).hexdigest(), 16) % 2]
+
+
+def read_rows(path):
+    """doc_id -> its rows, in order."""
+    docs = defaultdict(list)
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            docs[row["doc_id"]].append(row)
+    return docs
+
+
+def subheadings(docs):
+    """(doc_id, row index, row) of every heading row after its page's first heading."""
+    out = []
+    for doc in sorted(docs):
+        seen_title = False
+        for k, row in enumerate(docs[doc]):
+            if row["block"] != "heading":
+                continue
+            if seen_title:
+                out.append((doc, k, row))
+            seen_title = True
+    return out
+
+
+def item_id(doc, row):
+    return "h%s-%s" % (hashlib.sha256(doc.encode("utf-8")).hexdigest()[:6], row["start"])
+
+
+def items(path):
+    docs = read_rows(path)
+    os.makedirs(DIR, exist_ok=True)
+    with open(ITEMS, "w", encoding="utf-8") as f:
+        f.write("item_id\tdoc\tstart\tend\tdigest\tfold\n")
+        found = subheadings(docs)
+        for doc, _, row in found:
+            f.write("\t".join([item_id(doc, row), doc, row["start"], row["end"],
+                               digest(row["text"]), fold(doc)]) + "\n")
+    print(f"{ITEMS}: {len(found)} items", file=sys.stderr)
+
+
+def read_items():
+    with open(ITEMS, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def locate(path):
+    """item_id -> (doc rows, row index), checking each row's text against its digest."""
+    docs = read_rows(path)
+    where = {}
+    for it in read_items():
+        rows = docs.get(it["doc"], [])
+        k = next((k for k, r in enumerate(rows)
+                  if r["start"] == it["start"] and r["end"] == it["end"]), None)
+        if k is None or digest(rows[k]["text"]) != it["digest"]:
+            sys.exit(f"{it['item_id']}: page {it['doc']} has no row at {it['start']}..{it['end']} "
+                     "with the stored text; was the extractor changed?")
+        where[it["item_id"]] = (rows, k)
+    return where
+
+
+def batches(path):
+    where = locate(path)
+    its = read_items()
+    out = "/tmp/heading_set"
+    os.makedirs(out, exist_ok=True)
+    half = (len(its) + 1) // 2
+    # split between pages, so that each annotator reads a page's headings together
+    cut = half
+    while 0 < cut < len(its) and its[cut]["doc"] == its[cut - 1]["doc"]:
+        cut += 1
+    for n, chunk in enumerate([its[:cut], its[cut:]], 1):
+        with open(os.path.join(out, f"batch_{n:02d}.md"), "w", encoding="utf-8") as f:
+            f.write(f"# Heading batch {n:02d}: {len(chunk)} items\n\n"
+                    "Each item is one row of a scraped web page (the line marked >>> <<<), shown "
+                    "with the page's title and the rows just before and after it.\n")
+            for it in chunk:
+                rows, k = where[it["item_id"]]
+                title = next(r["text"] for r in rows if r["block"] == "heading")
+                f.write(f"\n## {it['item_id']}\n\npage title: {title}\n\n")
+                for j in range(max(0, k - CONTEXT_ROWS), min(len(rows), k + CONTEXT_ROWS + 1)):
+                    text = " ".join(rows[j]["text"].split())
+                    f.write((f">>> {text} <<<" if j == k else f"    {text}") + "\n")
+    print(f"{out}: batch_01.md ({cut} items), batch_02.md ({len(its) - cut})", file=sys.stderr)
+
+
+def read_pass(name):
+    return news_labels.read_pass(name, LABELS_DIR)
+
+
+def read_adjudication():
+    path = os.path.join(LABELS_DIR, "adjudication.tsv")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+
+
+def agree(path):
+    where = locate(path)
+    first, second = read_pass("pass1"), read_pass("pass2")
+    its = read_items()
+    missing = [i["item_id"] for i in its if i["item_id"] not in first or i["item_id"] not in second]
+    if missing:
+        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
+    pairs = [(first[i["item_id"]], second[i["item_id"]]) for i in its]
+    share = sum(a == b for a, b in pairs) / len(pairs)
+    print(f"items {len(pairs)}  agree {share:.3f}  kappa {news_labels.kappa(pairs):.3f}")
+    os.makedirs("/tmp/heading_set", exist_ok=True)
+    with open("/tmp/heading_set/disagreements.md", "w", encoding="utf-8") as f:
+        for it in its:
+            i = it["item_id"]
+            if first[i] != second[i]:
+                rows, k = where[i]
+                title = next(r["text"] for r in rows if r["block"] == "heading")
+                f.write(f"\n## {i}\tlabel A: {first[i]}\tlabel B: {second[i]}\n\npage title: {title}\n\n")
+                for j in range(max(0, k - CONTEXT_ROWS), min(len(rows), k + CONTEXT_ROWS + 1)):
+                    text = " ".join(rows[j]["text"].split())
+                    f.write((f">>> {text} <<<" if j == k else f"    {text}") + "\n")
+
+
+def export(path, out):
+    where = locate(path)
+    first, second, settled = read_pass("pass1"), read_pass("pass2"), read_adjudication()
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("item_id\tdoc\tfold\tlabel\tpredicted\tp_fact\tp_speculation\tp_opinion\tp_none\ttext\n")
+        for it in read_items():
+            i = it["item_id"]
+            label = first[i] if first[i] == second[i] else settled.get(i)
+            if label is None:
+                sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+            rows, k = where[i]
+            r = rows[k]
+            f.write("\t".join([i, it["doc"], it["fold"], label, r["label"], r["p_fact"],
+                               r["p_speculation"], r["p_opinion"], r["p_none"],
+                               " ".join(r["text"].split())]) + "\n")
+    print(f"{out}: {len(where)} rows", file=sys.stderr)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ["items", "batches", "agree", "export"]:
+        s = sub.add_parser(name)
+        s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
+        if name == "export":
+            s.add_argument("--out", default="/tmp/heading_set/headings.tsv")
+    args = p.parse_args()
+    if args.cmd == "export":
+        export(args.sentences, args.out)
+    else:
+        {"items": items, "batches": batches, "agree": agree}[args.cmd](args.sentences)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,9 @@ docs/labelling.md (labels/pass1/, pass2/), disagreements settled by a third read
     python3 scripts/heading_set.py export OUT/sentences.csv [--out F]
                                                                  settled labels with text, the
                                                                  model's probabilities and the fold
+    python3 scripts/heading_set.py crossfit F                    the none-mix weight of subheadings,
+                                                                 chosen on one fold, scored on the
+                                                                 other (models/README.md's rule)
 """
 import argparse
 import csv
@@ -185,9 +188,68 @@ def export(path, out):
     print(f"{out}: {len(where)} rows", file=sys.stderr)
 
 
+LABELS = ["fact", "speculation", "opinion", "none"]
+WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+
+
+def read_export(path):
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def mixed_label(row, weight):
+    """The label `annotate` gives the row when its four probabilities are mixed toward none
+    with `weight` (src/classify/mod.rs: `mixed_toward`, then `decide`, ties to the earlier
+    label)."""
+    p_none = float(row["p_none"])
+    p = [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
+    p = [q * (1 - weight) + (weight if k == 3 else 0.0) for k, q in enumerate(p)]
+    best = 0
+    for k in range(1, 4):
+        if p[k] > p[best]:
+            best = k
+    return LABELS[best]
+
+
+def macro_f1(gold, predicted):
+    f1s = []
+    for label in LABELS:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s), f1s
+
+
+def best_weight(rows):
+    gold = [r["label"] for r in rows]
+    scored = [(macro_f1(gold, [mixed_label(r, w) for r in rows])[0], -w, w) for w in WEIGHTS]
+    return max(scored)[2]
+
+
+def crossfit(path):
+    rows = read_export(path)
+    folds = {f: [r for r in rows if r["fold"] == f] for f in "ab"}
+    chosen = {f: best_weight(folds["b" if f == "a" else "a"]) for f in "ab"}
+    gold = [r["label"] for f in "ab" for r in folds[f]]
+    cross = [mixed_label(r, chosen[f]) for f in "ab" for r in folds[f]]
+    plain = [mixed_label(r, 0.0) for f in "ab" for r in folds[f]]
+    for name, predicted in [("w = 0 (as now)", plain), ("cross-fitted", cross)]:
+        macro, f1s = macro_f1(gold, predicted)
+        accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+        print(f"{name:<16} macro-F1 {macro:.4f}  accuracy {accuracy:.4f}  F1 "
+              + " / ".join(f"{f:.3f}" for f in f1s))
+    print(f"weight chosen on fold b for a: {chosen['a']}, on fold a for b: {chosen['b']}, "
+          f"on both: {best_weight(rows)}")
+    for w in WEIGHTS:
+        macro, _ = macro_f1(gold, [mixed_label(r, w) for f in "ab" for r in folds[f]])
+        print(f"  (in-sample, not for choosing) w {w}: macro-F1 {macro:.4f}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("crossfit").add_argument("export", help="a file `export` wrote")
     for name in ["items", "batches", "agree", "export"]:
         s = sub.add_parser(name)
         s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
@@ -196,6 +258,8 @@ def main():
     args = p.parse_args()
     if args.cmd == "export":
         export(args.sentences, args.out)
+    elif args.cmd == "crossfit":
+        crossfit(args.export)
     else:
         {"items": items, "batches": batches, "agree": agree}[args.cmd](args.sentences)
 

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""A web slice labelled by the team: every row `claimscan annotate` writes for whole English
+pages of ../shared/data/html-extraction (real news and blog pages as scraped, boilerplate,
+headings and list items included), to measure the labels on scraped news no claimscan model
+was trained, tuned or distilled on. Only the pages' subheadings were labelled before (the
+heading set, scripts/heading_set.py), and no model was changed on them.
+
+Pages: English ones (by the share of common English function words) of at most 60 rows, in
+a fixed pseudo-random order, until 500 rows. Items (data/web_slice/items.tsv) are references
+as in the heading set: page, character offsets in the extracted text, digest of the row's text.
+Labels: two independent passes under docs/labelling.md (labels/pass1/, pass2/), disagreements
+settled by a third reading (labels/adjudication.tsv).
+
+    claimscan annotate ../shared/data/html-extraction/html --quiet -o OUT
+    python3 scripts/web_slice.py items OUT/sentences.csv      write data/web_slice/items.tsv
+    python3 scripts/web_slice.py batches OUT/sentences.csv    whole pages for annotators
+                                                              (/tmp/web_slice/)
+    python3 scripts/web_slice.py agree OUT/sentences.csv      kappa; disagreements to
+                                                              /tmp/web_slice/disagreements.md
+    python3 scripts/web_slice.py export OUT/sentences.csv [--out F]
+                                                              settled labels with text, in the news
+                                                              export's format (split `web`), for
+                                                              `claimscan eval labels --task news F
+                                                              --split all`
+"""
+import argparse
+import csv
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import heading_set  # noqa: E402  (page rows, digests)
+import news_labels  # noqa: E402  (passes, kappa)
+
+ROOT = heading_set.ROOT
+DIR = os.path.join(ROOT, "data", "web_slice")
+ITEMS = os.path.join(DIR, "items.tsv")
+LABELS_DIR = os.path.join(DIR, "labels")
+MAX_PAGE_ROWS = 60
+TARGET_ROWS = 500
+FUNCTION_WORDS = {"the", "a", "an", "of", "and", "to", "in", "is", "for", "on", "that", "with"}
+
+
+def is_english(rows):
+    words = [w.lower() for r in rows for w in r["text"].split()]
+    return bool(words) and sum(w in FUNCTION_WORDS for w in words) / len(words) >= 0.08
+
+
+def chosen_pages(docs):
+    order = sorted(docs, key=lambda d: hashlib.sha256(("web:" + d).encode("utf-8")).hexdigest())
+    pages, total = [], 0
+    for doc in order:
+        if total >= TARGET_ROWS:
+            break
+        rows = docs[doc]
+        if len(rows) > MAX_PAGE_ROWS or not is_english(rows):
+            continue
+        pages.append(doc)
+        total += len(rows)
+    return pages
+
+
+def item_id(doc, row):
+    return "w%s-%s" % (hashlib.sha256(doc.encode("utf-8")).hexdigest()[:6], row["start"])
+
+
+def items(path):
+    docs = heading_set.read_rows(path)
+    os.makedirs(DIR, exist_ok=True)
+    n = 0
+    with open(ITEMS, "w", encoding="utf-8") as f:
+        f.write("item_id\tdoc\tstart\tend\tdigest\n")
+        for doc in chosen_pages(docs):
+            for row in docs[doc]:
+                f.write("\t".join([item_id(doc, row), doc, row["start"], row["end"],
+                                   heading_set.digest(row["text"])]) + "\n")
+                n += 1
+    print(f"{ITEMS}: {n} items", file=sys.stderr)
+
+
+def read_items():
+    with open(ITEMS, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def rows_of(path):
+    """item_id -> the page row, checked against its digest."""
+    docs = heading_set.read_rows(path)
+    found = {}
+    for it in read_items():
+        row = next((r for r in docs.get(it["doc"], [])
+                    if r["start"] == it["start"] and r["end"] == it["end"]), None)
+        if row is None or heading_set.digest(row["text"]) != it["digest"]:
+            sys.exit(f"{it['item_id']}: page {it['doc']} has no row at {it['start']}..{it['end']} "
+                     "with the stored text; was the extractor changed?")
+        found[it["item_id"]] = row
+    return found
+
+
+def batches(path):
+    rows = rows_of(path)
+    its = read_items()
+    out = "/tmp/web_slice"
+    os.makedirs(out, exist_ok=True)
+    # two batches of whole pages
+    cut = len(its) // 2
+    while 0 < cut < len(its) and its[cut]["doc"] == its[cut - 1]["doc"]:
+        cut += 1
+    for n, chunk in enumerate([its[:cut], its[cut:]], 1):
+        with open(os.path.join(out, f"batch_{n:02d}.md"), "w", encoding="utf-8") as f:
+            f.write(f"# Web batch {n:02d}: {len(chunk)} rows\n\nEach page is given whole, one row "
+                    "per line as claimscan split it (headings, menus and link lists included).\n")
+            doc = None
+            for it in chunk:
+                if it["doc"] != doc:
+                    doc = it["doc"]
+                    f.write(f"\n## page {doc}\n\n")
+                f.write(f"{it['item_id']}\t{' '.join(rows[it['item_id']]['text'].split())}\n")
+    print(f"{out}: batch_01.md ({cut} rows), batch_02.md ({len(its) - cut})", file=sys.stderr)
+
+
+def read_pass(name):
+    return news_labels.read_pass(name, LABELS_DIR)
+
+
+def agree(path):
+    rows = rows_of(path)
+    first, second = read_pass("pass1"), read_pass("pass2")
+    its = read_items()
+    missing = [i["item_id"] for i in its if i["item_id"] not in first or i["item_id"] not in second]
+    if missing:
+        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
+    pairs = [(first[i["item_id"]], second[i["item_id"]]) for i in its]
+    share = sum(a == b for a, b in pairs) / len(pairs)
+    print(f"items {len(pairs)}  agree {share:.3f}  kappa {news_labels.kappa(pairs):.3f}")
+    os.makedirs("/tmp/web_slice", exist_ok=True)
+    with open("/tmp/web_slice/disagreements.md", "w", encoding="utf-8") as f:
+        for it in its:
+            i = it["item_id"]
+            if first[i] != second[i]:
+                text = " ".join(rows[i]["text"].split())
+                f.write(f"{i}\tpage {it['doc']}\tlabel A: {first[i]}\tlabel B: {second[i]}\t{text}\n")
+
+
+def export(path, out):
+    rows = rows_of(path)
+    first, second = read_pass("pass1"), read_pass("pass2")
+    settled = {}
+    adjudication = os.path.join(LABELS_DIR, "adjudication.tsv")
+    if os.path.exists(adjudication):
+        with open(adjudication, encoding="utf-8") as f:
+            settled = {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
+        for it in read_items():
+            i = it["item_id"]
+            label = first[i] if first[i] == second[i] else settled.get(i)
+            if label is None:
+                sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+            f.write(f"{i}\tweb\t{it['doc']}\tweb\t{label}\t{' '.join(rows[i]['text'].split())}\n")
+    print(f"{out}: {len(rows)} rows", file=sys.stderr)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ["items", "batches", "agree", "export"]:
+        s = sub.add_parser(name)
+        s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
+        if name == "export":
+            s.add_argument("--out", default="/tmp/web_slice/web.tsv")
+    args = p.parse_args()
+    if args.cmd == "export":
+        export(args.sentences, args.out)
+    else:
+        {"items": items, "batches": batches, "agree": agree}[args.cmd](args.sentences)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,10 @@ settled by a third reading (labels/adjudication.tsv).
                                                               settled labels with text, in the news
                                                               export's format (split `web`), for
                                                               `claimscan eval labels --task news F
-                                                              --split all`
+                                                              --split all` (each row alone)
+    python3 scripts/web_slice.py score OUT/sentences.csv      the labels `annotate` wrote for these
+                                                              rows, as a user gets them (pages,
+                                                              blocks and document stage included)
 """
 import argparse
 import csv
@@ -163,10 +166,43 @@ def export(path, out):
     print(f"{out}: {len(rows)} rows", file=sys.stderr)
 
 
+def settled_labels():
+    first, second = read_pass("pass1"), read_pass("pass2")
+    settled = {}
+    adjudication = os.path.join(LABELS_DIR, "adjudication.tsv")
+    if os.path.exists(adjudication):
+        with open(adjudication, encoding="utf-8") as f:
+            settled = {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    out = {}
+    for it in read_items():
+        i = it["item_id"]
+        label = first[i] if first[i] == second[i] else settled.get(i)
+        if label is None:
+            sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+        out[i] = label
+    return out
+
+
+def score(path):
+    rows = rows_of(path)
+    gold = settled_labels()
+    ids = [it["item_id"] for it in read_items()]
+    g = [gold[i] for i in ids]
+    p = [rows[i]["label"] for i in ids]
+    labels = heading_set.LABELS
+    print("gold \\ annotate " + "".join(f"{l:>12}" for l in labels))
+    for a in labels:
+        print(f"{a:<16}" + "".join(f"{sum(x == a and y == b for x, y in zip(g, p)):>12}" for b in labels))
+    macro, f1s = heading_set.macro_f1(g, p)
+    accuracy = sum(x == y for x, y in zip(g, p)) / len(g)
+    print("F1 " + ", ".join(f"{l} {f:.4f}" for l, f in zip(labels, f1s)))
+    print(f"macro-F1 {macro:.4f}  accuracy {accuracy:.4f}  rows {len(g)}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ["items", "batches", "agree", "export"]:
+    for name in ["items", "batches", "agree", "export", "score"]:
         s = sub.add_parser(name)
         s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
         if name == "export":
@@ -175,7 +211,7 @@ def main():
     if args.cmd == "export":
         export(args.sentences, args.out)
     else:
-        {"items": items, "batches": batches, "agree": agree}[args.cmd](args.sentences)
+        {"items": items, "batches": batches, "agree": agree, "score": score}[args.cmd](args.sentences)
 
 
 if __name__ == "__main__":

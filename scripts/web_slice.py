@@ -6,20 +6,23 @@ was trained, tuned or distilled on. Only the pages' subheadings were labelled be
 heading set, scripts/heading_set.py), and no model was changed on them.
 
 Pages: English ones (by the share of common English function words) of at most 60 rows, in
-a fixed pseudo-random order, until 500 rows. Items (data/web_slice/items.tsv) are references
+a fixed pseudo-random order: slice `web1` until 500 rows, then slice `web2` (labelled later,
+for the decision fixed in models/README.md before its labels existed) until 500 more. Items (data/web_slice/items.tsv) are references
 as in the heading set: page, character offsets in the extracted text, digest of the row's text.
 Labels: two independent passes under docs/labelling.md (labels/pass1/, pass2/), disagreements
 settled by a third reading (labels/adjudication.tsv).
 
     claimscan annotate ../shared/data/html-extraction/html --quiet -o OUT
     python3 scripts/web_slice.py items OUT/sentences.csv      write data/web_slice/items.tsv
-    python3 scripts/web_slice.py batches OUT/sentences.csv    whole pages for annotators
-                                                              (/tmp/web_slice/)
+Every command but `items` takes --slice web1|web2 (default web1).
+
+    python3 scripts/web_slice.py batches OUT/sentences.csv    the slice's unlabelled pages, whole,
+                                                              for annotators (/tmp/web_slice/)
     python3 scripts/web_slice.py agree OUT/sentences.csv      kappa; disagreements to
                                                               /tmp/web_slice/disagreements.md
     python3 scripts/web_slice.py export OUT/sentences.csv [--out F]
                                                               settled labels with text, in the news
-                                                              export's format (split `web`), for
+                                                              export's format (split = the slice), for
                                                               `claimscan eval labels --task news F
                                                               --split all` (each row alone)
     python3 scripts/web_slice.py score OUT/sentences.csv      the labels `annotate` wrote for these
@@ -41,7 +44,7 @@ DIR = os.path.join(ROOT, "data", "web_slice")
 ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 MAX_PAGE_ROWS = 60
-TARGET_ROWS = 500
+SLICES = [("web1", 500), ("web2", 500)]
 FUNCTION_WORDS = {"the", "a", "an", "of", "and", "to", "in", "is", "for", "on", "that", "with"}
 
 
@@ -51,15 +54,21 @@ def is_english(rows):
 
 
 def chosen_pages(docs):
+    """(page, slice) in order: each slice's whole pages come after the previous slice's."""
     order = sorted(docs, key=lambda d: hashlib.sha256(("web:" + d).encode("utf-8")).hexdigest())
     pages, total = [], 0
+    slices = iter(SLICES)
+    name, size = next(slices)
     for doc in order:
-        if total >= TARGET_ROWS:
-            break
+        if total >= size:
+            following = next(slices, None)
+            if following is None:
+                break
+            name, size = following[0], size + following[1]
         rows = docs[doc]
         if len(rows) > MAX_PAGE_ROWS or not is_english(rows):
             continue
-        pages.append(doc)
+        pages.append((doc, name))
         total += len(rows)
     return pages
 
@@ -73,18 +82,19 @@ def items(path):
     os.makedirs(DIR, exist_ok=True)
     n = 0
     with open(ITEMS, "w", encoding="utf-8") as f:
-        f.write("item_id\tdoc\tstart\tend\tdigest\n")
-        for doc in chosen_pages(docs):
+        f.write("item_id\tdoc\tstart\tend\tdigest\tslice\n")
+        for doc, part in chosen_pages(docs):
             for row in docs[doc]:
                 f.write("\t".join([item_id(doc, row), doc, row["start"], row["end"],
-                                   heading_set.digest(row["text"])]) + "\n")
+                                   heading_set.digest(row["text"]), part]) + "\n")
                 n += 1
     print(f"{ITEMS}: {n} items", file=sys.stderr)
 
 
-def read_items():
+def read_items(part=None):
+    """The items, of one slice when `part` names it."""
     with open(ITEMS, encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+        return [r for r in csv.DictReader(f, delimiter="\t") if part in (None, r["slice"])]
 
 
 def rows_of(path):
@@ -101,9 +111,10 @@ def rows_of(path):
     return found
 
 
-def batches(path):
+def batches(path, part):
     rows = rows_of(path)
-    its = read_items()
+    labelled = read_pass("pass1") if os.path.isdir(os.path.join(LABELS_DIR, "pass1")) else {}
+    its = [it for it in read_items(part) if it["item_id"] not in labelled]
     out = "/tmp/web_slice"
     os.makedirs(out, exist_ok=True)
     # two batches of whole pages
@@ -127,10 +138,10 @@ def read_pass(name):
     return news_labels.read_pass(name, LABELS_DIR)
 
 
-def agree(path):
+def agree(path, part):
     rows = rows_of(path)
     first, second = read_pass("pass1"), read_pass("pass2")
-    its = read_items()
+    its = read_items(part)
     missing = [i["item_id"] for i in its if i["item_id"] not in first or i["item_id"] not in second]
     if missing:
         sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
@@ -146,7 +157,7 @@ def agree(path):
                 f.write(f"{i}\tpage {it['doc']}\tlabel A: {first[i]}\tlabel B: {second[i]}\t{text}\n")
 
 
-def export(path, out):
+def export(path, part, out):
     rows = rows_of(path)
     first, second = read_pass("pass1"), read_pass("pass2")
     settled = {}
@@ -157,16 +168,16 @@ def export(path, out):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
-        for it in read_items():
+        for it in read_items(part):
             i = it["item_id"]
             label = first[i] if first[i] == second[i] else settled.get(i)
             if label is None:
                 sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
-            f.write(f"{i}\tweb\t{it['doc']}\tweb\t{label}\t{' '.join(rows[i]['text'].split())}\n")
-    print(f"{out}: {len(rows)} rows", file=sys.stderr)
+            f.write(f"{i}\tweb\t{it['doc']}\t{part}\t{label}\t{' '.join(rows[i]['text'].split())}\n")
+    print(f"{out}: {len(read_items(part))} rows", file=sys.stderr)
 
 
-def settled_labels():
+def settled_labels(part):
     first, second = read_pass("pass1"), read_pass("pass2")
     settled = {}
     adjudication = os.path.join(LABELS_DIR, "adjudication.tsv")
@@ -174,7 +185,7 @@ def settled_labels():
         with open(adjudication, encoding="utf-8") as f:
             settled = {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
     out = {}
-    for it in read_items():
+    for it in read_items(part):
         i = it["item_id"]
         label = first[i] if first[i] == second[i] else settled.get(i)
         if label is None:
@@ -183,10 +194,10 @@ def settled_labels():
     return out
 
 
-def score(path):
+def score(path, part):
     rows = rows_of(path)
-    gold = settled_labels()
-    ids = [it["item_id"] for it in read_items()]
+    gold = settled_labels(part)
+    ids = [it["item_id"] for it in read_items(part)]
     g = [gold[i] for i in ids]
     p = [rows[i]["label"] for i in ids]
     labels = heading_set.LABELS
@@ -205,13 +216,17 @@ def main():
     for name in ["items", "batches", "agree", "export", "score"]:
         s = sub.add_parser(name)
         s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
+        if name != "items":
+            s.add_argument("--slice", default="web1", choices=[n for n, _ in SLICES])
         if name == "export":
-            s.add_argument("--out", default="/tmp/web_slice/web.tsv")
+            s.add_argument("--out", help="default /tmp/web_slice/SLICE.tsv")
     args = p.parse_args()
-    if args.cmd == "export":
-        export(args.sentences, args.out)
+    if args.cmd == "items":
+        items(args.sentences)
+    elif args.cmd == "export":
+        export(args.sentences, args.slice, args.out or f"/tmp/web_slice/{args.slice}.tsv")
     else:
-        {"items": items, "batches": batches, "agree": agree, "score": score}[args.cmd](args.sentences)
+        {"batches": batches, "agree": agree, "score": score}[args.cmd](args.sentences, args.slice)
 
 
 if __name__ == "__main__":

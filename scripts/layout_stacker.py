@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The layout stacker of models/README.md ("A layout stacker"): a multinomial logistic
+regression over the four probabilities `annotate` writes for a row and eight features of the
+row's layout, fitted on rows whose probabilities come from models never trained on them.
+
+    python3 scripts/class_bias.py prepare       (the selection slices as documents)
+    claimscan annotate /tmp/class_bias/docs --input-format lines --quiet -o SLICES [--labels accurate]
+    claimscan annotate ../shared/data/html-extraction/html --quiet -o WEB [--labels accurate]
+    ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py fit SLICES/sentences.csv \\
+        WEB/sentences.csv OUT.json              fit (needs no web3 label)
+    ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py score WEB/sentences.csv OUT.json
+                                                web3 with and without it, offline, from the
+                                                probabilities annotate wrote
+
+The features, in order (`FEATURES`), are what src/classify would compute: the four
+log-probabilities, the block as four indicators, whether the row is its document's first, log
+of 1 + its word count, whether it ends with sentence punctuation, its share of capitalised
+words.
+"""
+import csv
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import heading_set  # noqa: E402
+import web_slice  # noqa: E402
+
+LABELS = heading_set.LABELS
+BLOCKS = ["body", "heading", "list_item", "boilerplate"]
+FEATURES = ["log_p_fact", "log_p_speculation", "log_p_opinion", "log_p_none",
+            "block_body", "block_heading", "block_list_item", "block_boilerplate",
+            "first_row", "log_words", "sentence_end", "capitalised_share"]
+L2 = 0.01
+CLOSERS = "\"'”’)] \t\n"
+
+
+def features(row):
+    p_none = float(row["p_none"])
+    p = [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
+    text = row["text"]
+    words = text.split()
+    capitalised = sum(1 for w in words if w[0].isupper())
+    end = text.rstrip(CLOSERS)[-1:] in (".", "!", "?", "…")
+    return ([math.log(max(q, 1e-6)) for q in p]
+            + [1.0 if row["block"] == b else 0.0 for b in BLOCKS]
+            + [1.0 if row["sentence_id"] == "0" else 0.0,
+               math.log(1 + len(words)),
+               1.0 if end else 0.0,
+               capitalised / max(len(words), 1)])
+
+
+def slice_rows(path):
+    by_doc = defaultdict(list)
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            by_doc[os.path.splitext(row["doc_id"])[0]].append(row)
+    out = []
+    with open("/tmp/class_bias/gold.tsv", encoding="utf-8") as f:
+        for line in f:
+            stem, k, label = line.rstrip("\n").split("\t")
+            out.append((label, by_doc[stem][int(k)]))
+    return out
+
+
+def web3_rows(path):
+    rows = web_slice.rows_of(path)
+    gold = web_slice.settled_labels("web3")
+    return [(gold[i], rows[i]) for i in gold]
+
+
+def web_rows(path):
+    """Training rows of the web pages: web1, web2 and the heading set's rows outside web3's
+    pages."""
+    rows = web_slice.rows_of(path)
+    items = web_slice.read_items()
+    web3_pages = {it["doc"] for it in items if it["slice"] == "web3"}
+    train, seen = [], set()
+    for part in ("web1", "web2"):
+        gold = web_slice.settled_labels(part)
+        for i, label in gold.items():
+            train.append((label, rows[i]))
+            seen.add((rows[i]["doc_id"], rows[i]["start"]))
+    page_rows = heading_set.read_rows(path)
+    where = {(r["doc_id"], r["start"]): r for rs in page_rows.values() for r in rs}
+    first, second = heading_set.read_pass("pass1"), heading_set.read_pass("pass2")
+    settled = heading_set.read_adjudication()
+    for it in heading_set.read_items():
+        if it["doc"] in web3_pages or (it["doc"], it["start"]) in seen:
+            continue
+        i = it["item_id"]
+        label = first[i] if first[i] == second[i] else settled[i]
+        train.append((label, where[(it["doc"], it["start"])]))
+    return train
+
+
+def fit_lr(x, y):
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    n, d = z.shape
+    w, b = np.zeros((4, d)), np.zeros(4)
+    onehot = np.eye(4)[y]
+    # full-batch gradient descent on the mean cross-entropy + L2 (a convex problem: the
+    # step count only has to reach the minimum)
+    step = 0.5
+    for _ in range(3000):
+        logits = z @ w.T + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - onehot) / n
+        w -= step * (g.T @ z + L2 * w)
+        b -= step * g.sum(axis=0)
+    return mean, scale, w, b
+
+
+def predict(model, x):
+    mean, scale, w, b = model
+    logits = ((x - mean) / scale) @ w.T + b
+    out = []
+    for row in logits:
+        best = 0
+        for k in range(1, 4):
+            if row[k] > row[best]:
+                best = k
+        out.append(LABELS[best])
+    return out
+
+
+def report(name, gold, predicted):
+    macro, f1s = heading_set.macro_f1(gold, predicted)
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    print(f"{name:<28} macro-F1 {macro:.4f}  accuracy {accuracy:.4f}  F1 "
+          + " / ".join(f"{f:.3f}" for f in f1s))
+
+
+def fit(slices_csv, web_csv, out):
+    train_web = web_rows(web_csv)
+    train = slice_rows(slices_csv) + train_web
+    x = np.array([features(r) for _, r in train])
+    y = np.array([LABELS.index(label) for label, _ in train])
+    model = fit_lr(x, y)
+    print(f"fitted on {len(train)} rows ({len(train) - len(train_web)} slice, {len(train_web)} web)")
+    report("train, as annotate wrote", [l for l, _ in train], [r["label"] for _, r in train])
+    report("train, stacked (in-sample)", [l for l, _ in train], predict(model, x))
+    mean, scale, w, b = model
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"features": FEATURES, "labels": LABELS, "mean": mean.tolist(),
+                   "scale": scale.tolist(), "weights": w.tolist(), "bias": b.tolist(),
+                   "training": {"rows": len(train), "l2": L2,
+                                "script": "scripts/layout_stacker.py"}}, f, indent=1)
+        f.write("\n")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        m = json.load(f)
+    return np.array(m["mean"]), np.array(m["scale"]), np.array(m["weights"]), np.array(m["bias"])
+
+
+def score(web_csv, model_json):
+    test = web3_rows(web_csv)
+    gold = [l for l, _ in test]
+    report("web3, as annotate wrote", gold, [r["label"] for _, r in test])
+    report("web3, stacked", gold, predict(load(model_json), np.array([features(r) for _, r in test])))
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "fit":
+        fit(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "score":
+        score(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

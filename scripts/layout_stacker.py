@@ -11,6 +11,9 @@ row's layout, fitted on rows whose probabilities come from models never trained 
     ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py score WEB/sentences.csv OUT.json
                                                 web3 with and without it, offline, from the
                                                 probabilities annotate wrote
+    python3 scripts/layout_stacker.py combine FAST.json ACCURATE.json models/claimscan/layout_head.json
+                                                the heads in the file the label stage reads (`-`
+                                                for a mode that keeps its labels)
 
 The features, in order (`FEATURES`), are what src/classify would compute: the four
 log-probabilities, the block as four indicators, whether the row is its document's first, log
@@ -24,7 +27,10 @@ import os
 import sys
 from collections import defaultdict
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # `combine` needs no numpy
+    np = None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import heading_set  # noqa: E402
@@ -170,8 +176,26 @@ def score(web_csv, model_json):
     report("web3, stacked", gold, predict(load(model_json), np.array([features(r) for _, r in test])))
 
 
+def combine(fast, accurate, out):
+    """Writes the file the label stage reads; `-` for a mode leaves it without a head."""
+    heads, training = {}, {}
+    for name, path in (("fast", fast), ("accurate", accurate)):
+        if path == "-":
+            continue
+        with open(path, encoding="utf-8") as f:
+            heads[name] = json.load(f)
+        training[name] = heads[name].pop("training")
+    training["data"] = ("selection slices 1-5 as documents, web1, web2, heading set outside "
+                        "web3's pages (models/README.md)")
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({**heads, "training": training}, f, indent=1)
+        f.write("\n")
+
+
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == "fit":
+    if len(sys.argv) == 5 and sys.argv[1] == "combine":
+        combine(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "fit":
         fit(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "score":
         score(*sys.argv[2:])

@@ -25,6 +25,7 @@ use crate::entities::{self, EntityMention};
 use crate::input::{self, InputItem, InputOptions};
 use crate::isolate::{self, Stage};
 use crate::lock::OutputLock;
+use crate::model::layout::LayoutHead;
 use crate::model::news::NewsHead;
 use crate::model::{
     ClaimModel, EntityMode, LabelMode, ModelError, Precision, SentenceAnalysis, META_FILE,
@@ -558,6 +559,9 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
     if let Some(labeller) = &model.labeller {
         model_id = format!("{model_id}+{}", labeller.meta.id);
     }
+    if let Some(layout) = &model.layout {
+        model_id = format!("{model_id}+{}", layout.id());
+    }
     let print = fingerprint(opts, &model_id);
     let _lock = OutputLock::acquire(&opts.out_dir)?;
     let done = DoneDocuments::load(&opts.skip_done, &model_id)?;
@@ -644,7 +648,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             })
             .flat_map(|(d, n)| (0..n).map(move |i| (d, i)))
             .collect();
-        let mut writer = ChunkWriter::new(&pending, &model_id);
+        let mut writer = ChunkWriter::new(&pending, &model_id, model.layout_head());
         for window in sentence_refs.chunks(opts.window_sentences.max(1)) {
             let texts: Vec<&str> = window.iter().map(|&(d, i)| writer.text(d, i)).collect();
             let analysed = pool.install(|| cache.resolve(&model, &texts, &mut counts));
@@ -704,6 +708,7 @@ pub fn annotate(opts: &AnnotateOptions) -> Result<RunReport, AnnotateError> {
             "source_tagger": model.source.as_ref().map(|t| t.head.id()),
             "label_readers": model.label_mode().to_string(),
             "cased_news_model": model.labeller.as_ref().map(|l| l.meta.id.clone()),
+            "layout_head": model.layout.as_ref().map(|l| l.id()),
         }),
         inputs: opts
             .inputs
@@ -786,6 +791,8 @@ struct ChunkWriter<'a> {
     open: Option<OpenDocument<'a>>,
     /// Id of the model annotating, for documents.csv.
     model_id: &'a str,
+    /// The layout head of the run's label mode, when the model has one.
+    layout: Option<&'a LayoutHead>,
 }
 
 /// The document whose sentences are coming back from the model. Its rows are written as its
@@ -804,12 +811,17 @@ struct OpenDocument<'a> {
 }
 
 impl<'a> ChunkWriter<'a> {
-    fn new(pending: &'a [(usize, Pending)], model_id: &'a str) -> Self {
+    fn new(
+        pending: &'a [(usize, Pending)],
+        model_id: &'a str,
+        layout: Option<&'a LayoutHead>,
+    ) -> Self {
         ChunkWriter {
             pending,
             next_document: 0,
             open: None,
             model_id,
+            layout,
         }
     }
 
@@ -878,7 +890,7 @@ impl<'a> ChunkWriter<'a> {
             Ok(released)
         });
         let written = match released {
-            Ok(sources) => write_released(out, seg, open, sources)?,
+            Ok(sources) => write_released(out, seg, open, sources, self.layout)?,
             Err(msg) => Err(msg),
         };
         if let Err(msg) = written {
@@ -904,7 +916,7 @@ impl<'a> ChunkWriter<'a> {
                 {
                     if open.row.status != DocStatus::Error {
                         let rest = open.sources.finish();
-                        if let Err(msg) = write_released(out, seg, &mut open, rest)? {
+                        if let Err(msg) = write_released(out, seg, &mut open, rest, self.layout)? {
                             out.rollback(&open.mark)?;
                             open.row = segmented_failed_row(*input_index, seg, &msg);
                         }
@@ -959,6 +971,7 @@ fn write_released(
     seg: &Segmented,
     open: &mut OpenDocument<'_>,
     sources: Vec<Option<discourse::Source>>,
+    layout: Option<&LayoutHead>,
 ) -> std::io::Result<Result<(), String>> {
     for source in sources {
         let Some((i, sentence)) = open.waiting.pop_front() else {
@@ -968,10 +981,11 @@ fn write_released(
         let rows = isolate::run_isolated(|| {
             let span = seg.spans[i];
             let text = &seg.doc.text[span.start..span.end];
-            let sentence = LabelledSentence {
-                label: classify::with_document_source(text, sentence.label, source.as_ref()),
-                ..sentence
-            };
+            let mut label = classify::with_document_source(text, sentence.label, source.as_ref());
+            if let Some(head) = layout {
+                label = classify::with_layout(text, label, span.block, i == 0, head);
+            }
+            let sentence = LabelledSentence { label, ..sentence };
             sentence_rows(seg, chars, i, &sentence, source)
         });
         let (sentence_row, entity_rows, label) = match rows {

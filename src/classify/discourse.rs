@@ -418,8 +418,100 @@ fn pronoun_antecedent<'a>(
     match (credited, subject_just_before) {
         (Some(c), Some(s)) if c.sentence + 1 < i => Some(s),
         (Some(c), _) => Some(c),
+        // "it said" with no organisation credited lately: the one the story keeps naming.
+        (None, _) if pronoun == "it" => {
+            let candidates: Vec<&Antecedent> = antecedents
+                .iter()
+                .rev()
+                .filter(|a| a.sentence < i && a.sentence + ANTECEDENT_WINDOW >= i && fits(a))
+                .collect();
+            most_mentioned(&candidates, i, antecedents)
+        }
         (None, _) => recent(ANTECEDENT_WINDOW, false),
     }
+}
+
+/// Of `candidates` (nearest first), the one the last sentences name most often, the nearest
+/// on a tie: "The company said …" after "Shares in Metro Holdings dropped …", "357,000 Metro
+/// shares …" and "… a takeover bid by First Capital Corp." is Metro, the story's subject, not
+/// the bidder named last.
+fn most_mentioned<'a>(
+    candidates: &[&'a Antecedent],
+    i: usize,
+    antecedents: &[Antecedent],
+) -> Option<&'a Antecedent> {
+    let mentions = |c: &Antecedent| {
+        antecedents
+            .iter()
+            .filter(|a| a.sentence < i && a.sentence + ANTECEDENT_WINDOW >= i)
+            .filter(|a| same_referent(&a.text, &c.text))
+            .count()
+    };
+    let mut best: Option<(&Antecedent, usize)> = None;
+    for &c in candidates {
+        let m = mentions(c);
+        if best.is_none_or(|(_, most)| m > most) {
+            best = Some((c, m));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Whether two mentions name the same organisation or person as far as their words tell: the
+/// same words once a leading "the" is dropped, one the first words of the other ("Metro",
+/// "Metro Holdings"), or one the initials of the other's capitalised words ("RBA", "Reserve
+/// Bank of Australia").
+fn same_referent(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        let mut w: Vec<String> = s
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        if w.first().is_some_and(|f| f == "the") {
+            w.remove(0);
+        }
+        w
+    };
+    let (x, y) = (words(a), words(b));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let (short, long) = if x.len() <= y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    if short == long {
+        return true;
+    }
+    // A leading part is the same name only when it is written as one ("Metro", not "the bank").
+    let shorter_text = if x.len() <= y.len() { a } else { b };
+    let written_as_name = shorter_text
+        .split_whitespace()
+        .find(|w| !w.eq_ignore_ascii_case("the"))
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase);
+    if written_as_name && long.starts_with(short) {
+        return true;
+    }
+    let initials = |s: &str| -> String {
+        s.split_whitespace()
+            .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (shorter, longer) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() == 1
+        && short[0].len() >= 2
+        && initials(longer) == short[0]
+        && shorter
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .any(char::is_uppercase)
 }
 
 /// Whether a mention opens its sentence (only a connective before it): the sentence's
@@ -556,8 +648,8 @@ fn role_antecedent<'a>(
         return all
             .iter()
             .find(|a| a.credited)
-            .or_else(|| all.first())
-            .copied();
+            .copied()
+            .or_else(|| most_mentioned(&all, i, antecedents));
     }
     None
 }
@@ -933,6 +1025,64 @@ mod tests {
             ("The company said it had agreed to be acquired.", vec![]),
         ]);
         assert_eq!(got[2], "Lumen Freight Co Inc");
+    }
+
+    #[test]
+    fn the_company_nobody_credited_is_the_one_the_story_keeps_naming() {
+        let got = sources_of(&[
+            (
+                "Shares in grocer Harlow Holdings fell 4 percent on Tuesday.",
+                vec![("Harlow Holdings", EntityType::Org)],
+            ),
+            (
+                "About 200,000 Harlow shares changed hands in the first hour.",
+                vec![("Harlow", EntityType::Org)],
+            ),
+            (
+                "Last week Harlow Holdings rose on talk of a bid from Brant Capital Corp.",
+                vec![
+                    ("Harlow Holdings", EntityType::Org),
+                    ("Brant Capital Corp", EntityType::Org),
+                ],
+            ),
+            (
+                "The company said it knew of no reason for the fall.",
+                vec![],
+            ),
+        ]);
+        assert_eq!(got[3], "Harlow Holdings");
+    }
+
+    #[test]
+    fn it_said_with_no_organisation_credited_lately_is_the_most_named_one() {
+        let got = sources_of(&[
+            (
+                "The Reserve Bank of Australia said savings would rise.",
+                vec![("Reserve Bank of Australia", EntityType::Org)],
+            ),
+            (
+                "The RBA said the plans were sound.",
+                vec![("RBA", EntityType::Org)],
+            ),
+            ("Wages grew slowly in the year to June.", vec![]),
+            (
+                "The figures follow a survey by the Westfield Institute last month.",
+                vec![("Westfield Institute", EntityType::Org)],
+            ),
+            ("Prices were flat.", vec![]),
+            ("Rents fell.", vec![]),
+            ("\"Saving pays off in time,\" it said.", vec![]),
+        ]);
+        assert_eq!(got[6], "Reserve Bank of Australia");
+    }
+
+    #[test]
+    fn same_referent_reads_articles_leading_words_and_initials() {
+        assert!(same_referent("the RBA", "Reserve Bank of Australia"));
+        assert!(same_referent("Metro", "Metro Holdings"));
+        assert!(same_referent("The Kremlin", "Kremlin"));
+        assert!(!same_referent("Metro Holdings", "First Capital Corp"));
+        assert!(!same_referent("the bank", "Bank of England Holdings"));
     }
 
     #[test]

@@ -6,7 +6,9 @@ pub mod cues;
 pub mod discourse;
 pub mod news;
 
+use crate::document::Block;
 use crate::model::heads::SentenceScores;
+use crate::model::layout::{LayoutHead, RowLayout};
 use crate::model::news::{softmax, NewsHead};
 
 /// Status of a sentence's main assertion, as a fact-checker reads it (see DESIGN.md).
@@ -343,6 +345,52 @@ pub fn with_document_source(
         cues,
         credit: None,
         p_none: p[3],
+    }
+}
+
+/// The row's label after the layout head ([`crate::model::layout`]): its final probabilities
+/// from those the label and document stages gave it and its place on the page (`block`,
+/// whether it is the document's first row). A row whose label changes gets the cues that
+/// explain its new label.
+pub fn with_layout(
+    text: &str,
+    label: SentenceLabel,
+    block: Block,
+    first_row: bool,
+    head: &LayoutHead,
+) -> SentenceLabel {
+    let claim = 1.0 - label.p_none;
+    let s = &label.scores;
+    let p = [
+        s.p_fact * claim,
+        s.p_speculation * claim,
+        s.p_opinion * claim,
+        label.p_none,
+    ];
+    let one_hot = |b: Block| if block == b { 1.0 } else { 0.0 };
+    let layout = RowLayout::of(
+        text,
+        [
+            one_hot(Block::Body),
+            one_hot(Block::Heading),
+            one_hot(Block::ListItem),
+            one_hot(Block::Boilerplate),
+        ],
+        first_row,
+    );
+    let p = head.probabilities(p, &layout);
+    let (chosen, scores) = decide(p, s.checkworthy);
+    let cues = if chosen == label.label {
+        label.cues
+    } else {
+        explaining_cues(chosen, &cues::find_cues(text), label.credit.as_ref())
+    };
+    SentenceLabel {
+        label: chosen,
+        scores,
+        cues,
+        p_none: p[3],
+        ..label
     }
 }
 

@@ -10,6 +10,7 @@ pub mod cased;
 pub mod encoder;
 pub mod heads;
 pub mod inference;
+pub mod layout;
 pub mod ner;
 pub mod news;
 mod quantize;
@@ -184,6 +185,9 @@ pub struct ClaimModel {
     pub news: Option<news::NewsHead>,
     /// The source tagger (`source_head.json` beside the weights), when trained.
     pub source: Option<source::SourceTagger>,
+    /// The layout heads (`layout_head.json` beside the weights), when fitted: the last word on
+    /// a row's label, from its probabilities and its place on the page.
+    pub layout: Option<layout::LayoutHeads>,
     /// The cased news labeller averaged with the news head (`--labels accurate`), when
     /// loaded.
     pub labeller: Option<CasedLabeller>,
@@ -284,6 +288,7 @@ impl ClaimModel {
             cased: None,
             news: None,
             source: None,
+            layout: None,
             labeller: None,
         })
     }
@@ -348,6 +353,7 @@ impl ClaimModel {
         model.encoder.prepare_inference(&model.vars, precision)?;
         model.precision = precision;
         model.news = news::NewsHead::load(&dir)?;
+        model.layout = layout::LayoutHeads::load(&dir)?;
         model.source =
             source::SourceHead::load(&dir)?.map(|head| source::SourceTagger::new(head, precision));
         Ok(model)
@@ -387,6 +393,16 @@ impl ClaimModel {
             self.labeller = Some(CasedLabeller::load(models_dir, precision)?);
         }
         Ok(self)
+    }
+
+    /// The layout head of this model's label mode, when fitted.
+    pub fn layout_head(&self) -> Option<&layout::LayoutHead> {
+        self.layout
+            .as_ref()
+            .and_then(|heads| match self.label_mode() {
+                LabelMode::Fast => heads.fast.as_ref(),
+                LabelMode::Accurate => heads.accurate.as_ref(),
+            })
     }
 
     /// Which label readers this model runs.

@@ -6,7 +6,9 @@
 //!   an organisation; "they said": the last source of any kind, a vague one included);
 //! - a role noun ("the minister said", "the office said", "the company said") is the earlier
 //!   mention it points back to, when one carries that role in its name or the words before it
-//!   ("Farm Minister Franz Fischler", "the Federal office for motor vehicles");
+//!   ("Farm Minister Franz Fischler", "the Federal office for motor vehicles"); "the company"
+//!   nobody credited lately, and an "it said" with no organisation credited in the last
+//!   sentences, are the organisation the last sentences name most (the story's subject);
 //! - every sentence of a quotation that runs over several sentences has the quotation's
 //!   speaker, whether the speaker comes before the quotation (`He said: "…`) or after it
 //!   (`…," she said.`).

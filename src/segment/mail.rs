@@ -152,7 +152,11 @@ pub(super) fn closing_cut(s: &str, piece_start: usize, at: usize) -> Option<Cut>
         // Longer than any closing with its markup: most commas stop here.
         return None;
     }
-    let before = text_before(s, piece_start, at);
+    // Emphasis around a closing line (`**Regards, Crews**`) is stripped from the span, which
+    // segmented again on its own must cut the same way.
+    let before = text_before(s, piece_start, at)
+        .trim_start_matches(['*', '_'])
+        .trim_start();
     let closing = CLOSINGS.iter().any(|c| before.eq_ignore_ascii_case(c));
     let stop = at + 1;
     let spaced = s[stop..].starts_with(char::is_whitespace);

@@ -651,6 +651,28 @@ mod tests {
     }
 
     #[test]
+    fn a_closing_in_emphasis_is_cut_as_without_it() {
+        // Found by `segmenting_a_span_gives_it_back`: `**Regards, Crews**` stayed whole while
+        // its span `Regards, Crews` alone was cut after the closing.
+        let spans = |text: &str| -> Vec<String> {
+            segment(text)
+                .iter()
+                .map(|s| text[s.start..s.end].to_string())
+                .collect()
+        };
+        assert_eq!(spans("Regards, Crews"), ["Regards,", "Crews"]);
+        let emphasised = spans("**Regards, Crews**\n");
+        assert_eq!(emphasised.len(), 2, "{emphasised:?}");
+        for piece in emphasised {
+            assert_eq!(
+                spans(&piece),
+                std::slice::from_ref(&piece),
+                "{piece:?} segmented again"
+            );
+        }
+    }
+
+    #[test]
     fn emphasis_markup_alone_is_not_a_heading() {
         // Found by `segmenting_a_span_gives_it_back`: the inline heading was bare `** **`.
         assert_eq!(

@@ -57,13 +57,8 @@ def prepare():
     print(f"{folder}: {len(docs)} documents", file=sys.stderr)
 
 
-def probabilities(row):
-    p_none = float(row["p_none"])
-    return [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
-
-
 def slice_rows(path):
-    """(gold, four probabilities) of every slice sentence, from annotate's output."""
+    """(gold, row) of every slice sentence, from annotate's output of the prepared documents."""
     by_doc = defaultdict(list)
     with open(path, encoding="utf-8") as f:
         for row in csv.DictReader(f):
@@ -75,23 +70,18 @@ def slice_rows(path):
             rows = by_doc.get(stem, [])
             if int(k) >= len(rows):
                 sys.exit(f"{stem}: annotate wrote fewer sentences than the document's lines")
-            out.append((label, probabilities(rows[int(k)])))
+            out.append((label, rows[int(k)]))
     return out
 
 
 def web_rows(path):
     rows = web_slice.rows_of(path)
     gold = web_slice.settled_labels("web1")
-    return [(gold[i], probabilities(rows[i])) for i in gold]
+    return [(gold[i], heading_set.four_way(rows[i])) for i in gold]
 
 
 def decide(p, bias):
-    shifted = [q * math.exp(b) for q, b in zip(p, bias)]
-    best = 0
-    for k in range(1, 4):
-        if shifted[k] > shifted[best]:
-            best = k
-    return LABELS[best]
+    return heading_set.most_probable([q * math.exp(b) for q, b in zip(p, bias)])
 
 
 def score(data, bias):
@@ -99,7 +89,7 @@ def score(data, bias):
 
 
 def fit(slices_csv, web_csv):
-    data = slice_rows(slices_csv) + web_rows(web_csv)
+    data = [(g, heading_set.four_way(r)) for g, r in slice_rows(slices_csv)] + web_rows(web_csv)
     bias = [0.0, 0.0, 0.0, 0.0]
     start = score(data, bias)
     for _ in range(ROUNDS):

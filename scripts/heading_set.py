@@ -128,9 +128,7 @@ def batches(path):
                 rows, k = where[it["item_id"]]
                 title = next(r["text"] for r in rows if r["block"] == "heading")
                 f.write(f"\n## {it['item_id']}\n\npage title: {title}\n\n")
-                for j in range(max(0, k - CONTEXT_ROWS), min(len(rows), k + CONTEXT_ROWS + 1)):
-                    text = " ".join(rows[j]["text"].split())
-                    f.write((f">>> {text} <<<" if j == k else f"    {text}") + "\n")
+                write_context(f, rows, k)
     print(f"{out}: batch_01.md ({cut} items), batch_02.md ({len(its) - cut})", file=sys.stderr)
 
 
@@ -139,11 +137,14 @@ def read_pass(name):
 
 
 def read_adjudication():
-    path = os.path.join(LABELS_DIR, "adjudication.tsv")
-    if not os.path.exists(path):
-        return {}
-    with open(path, encoding="utf-8") as f:
-        return {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    return news_labels.read_final(LABELS_DIR)
+
+
+def write_context(f, rows, k):
+    """Row `k` of a page marked `>>> <<<`, with the rows around it."""
+    for j in range(max(0, k - CONTEXT_ROWS), min(len(rows), k + CONTEXT_ROWS + 1)):
+        text = " ".join(rows[j]["text"].split())
+        f.write((f">>> {text} <<<" if j == k else f"    {text}") + "\n")
 
 
 def agree(path):
@@ -164,9 +165,7 @@ def agree(path):
                 rows, k = where[i]
                 title = next(r["text"] for r in rows if r["block"] == "heading")
                 f.write(f"\n## {i}\tlabel A: {first[i]}\tlabel B: {second[i]}\n\npage title: {title}\n\n")
-                for j in range(max(0, k - CONTEXT_ROWS), min(len(rows), k + CONTEXT_ROWS + 1)):
-                    text = " ".join(rows[j]["text"].split())
-                    f.write((f">>> {text} <<<" if j == k else f"    {text}") + "\n")
+                write_context(f, rows, k)
 
 
 def export(path, out):
@@ -197,18 +196,28 @@ def read_export(path):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def mixed_label(row, weight):
-    """The label `annotate` gives the row when its four probabilities are mixed toward none
-    with `weight` (src/classify/mod.rs: `mixed_toward`, then `decide`, ties to the earlier
-    label)."""
+def four_way(row):
+    """The four probabilities of a sentences.csv row (its claim probabilities are the row read
+    as a claim: renormalised without none)."""
     p_none = float(row["p_none"])
-    p = [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
-    p = [q * (1 - weight) + (weight if k == 3 else 0.0) for k, q in enumerate(p)]
+    return [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
+
+
+def most_probable(p):
+    """The label of the highest of four scores, ties to the earlier label (`decide` in
+    src/classify/mod.rs)."""
     best = 0
     for k in range(1, 4):
         if p[k] > p[best]:
             best = k
     return LABELS[best]
+
+
+def mixed_label(row, weight):
+    """The label `annotate` gives the row when its four probabilities are mixed toward none
+    with `weight` (src/classify/mod.rs: `mixed_toward`, then `decide`)."""
+    p = [q * (1 - weight) + (weight if k == 3 else 0.0) for k, q in enumerate(four_way(row))]
+    return most_probable(p)
 
 
 def macro_f1(gold, predicted):

@@ -20,12 +20,10 @@ log-probabilities, the block as four indicators, whether the row is its document
 of 1 + its word count, whether it ends with sentence punctuation, its share of capitalised
 words.
 """
-import csv
 import json
 import math
 import os
 import sys
-from collections import defaultdict
 
 try:
     import numpy as np
@@ -33,6 +31,7 @@ except ImportError:  # `combine` needs no numpy
     np = None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import class_bias  # noqa: E402  (the slices' rows)
 import heading_set  # noqa: E402
 import web_slice  # noqa: E402
 
@@ -46,8 +45,7 @@ CLOSERS = "\"'”’)] \t\n"
 
 
 def features(row):
-    p_none = float(row["p_none"])
-    p = [(1 - p_none) * float(row[k]) for k in ("p_fact", "p_speculation", "p_opinion")] + [p_none]
+    p = heading_set.four_way(row)
     text = row["text"]
     words = text.split()
     capitalised = sum(1 for w in words if w[0].isupper())
@@ -58,19 +56,6 @@ def features(row):
                math.log(1 + len(words)),
                1.0 if end else 0.0,
                capitalised / max(len(words), 1)])
-
-
-def slice_rows(path):
-    by_doc = defaultdict(list)
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            by_doc[os.path.splitext(row["doc_id"])[0]].append(row)
-    out = []
-    with open("/tmp/class_bias/gold.tsv", encoding="utf-8") as f:
-        for line in f:
-            stem, k, label = line.rstrip("\n").split("\t")
-            out.append((label, by_doc[stem][int(k)]))
-    return out
 
 
 def web3_rows(path):
@@ -128,14 +113,7 @@ def fit_lr(x, y):
 def predict(model, x):
     mean, scale, w, b = model
     logits = ((x - mean) / scale) @ w.T + b
-    out = []
-    for row in logits:
-        best = 0
-        for k in range(1, 4):
-            if row[k] > row[best]:
-                best = k
-        out.append(LABELS[best])
-    return out
+    return [heading_set.most_probable(list(row)) for row in logits]
 
 
 def report(name, gold, predicted):
@@ -147,7 +125,7 @@ def report(name, gold, predicted):
 
 def fit(slices_csv, web_csv, out):
     train_web = web_rows(web_csv)
-    train = slice_rows(slices_csv) + train_web
+    train = class_bias.slice_rows(slices_csv) + train_web
     x = np.array([features(r) for _, r in train])
     y = np.array([LABELS.index(label) for label, _ in train])
     model = fit_lr(x, y)

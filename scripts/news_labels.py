@@ -57,6 +57,17 @@ def read_pass(name, labels_dir=LABELS_DIR):
     return labels
 
 
+def read_final(labels_dir):
+    """item_id -> final label of `labels_dir`/adjudication.tsv (a header line, then
+    `item_id, pass1, pass2, final, reason`), empty when there is none yet."""
+    path = os.path.join(labels_dir, "adjudication.tsv")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return {r["item_id"]: r["final"]
+                for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+
+
 def kappa(pairs):
     """Cohen's kappa of (a, b) label pairs."""
     n = len(pairs)

@@ -147,11 +147,7 @@ def read_pass(name):
 
 
 def read_adjudication():
-    path = os.path.join(LABELS_DIR, "adjudication.tsv")
-    if not os.path.exists(path):
-        return {}
-    with open(path, encoding="utf-8") as f:
-        return {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    return news_labels.read_final(LABELS_DIR)
 
 
 def agree():

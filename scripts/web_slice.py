@@ -160,31 +160,22 @@ def agree(path, part):
 
 def export(path, part, out):
     rows = rows_of(path)
-    first, second = read_pass("pass1"), read_pass("pass2")
-    settled = {}
-    adjudication = os.path.join(LABELS_DIR, "adjudication.tsv")
-    if os.path.exists(adjudication):
-        with open(adjudication, encoding="utf-8") as f:
-            settled = {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    labels = settled_labels(part)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
         for it in read_items(part):
             i = it["item_id"]
-            label = first[i] if first[i] == second[i] else settled.get(i)
-            if label is None:
-                sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+            label = labels[i]
             f.write(f"{i}\tweb\t{it['doc']}\t{part}\t{label}\t{' '.join(rows[i]['text'].split())}\n")
     print(f"{out}: {len(read_items(part))} rows", file=sys.stderr)
 
 
 def settled_labels(part):
+    """item_id -> label of the slice's items: the passes' label where they agree, else the
+    third reading's."""
     first, second = read_pass("pass1"), read_pass("pass2")
-    settled = {}
-    adjudication = os.path.join(LABELS_DIR, "adjudication.tsv")
-    if os.path.exists(adjudication):
-        with open(adjudication, encoding="utf-8") as f:
-            settled = {r["item_id"]: r["final"] for r in csv.DictReader(f, delimiter="\t")}
+    settled = news_labels.read_final(LABELS_DIR)
     out = {}
     for it in read_items(part):
         i = it["item_id"]

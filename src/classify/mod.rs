@@ -70,6 +70,18 @@ pub struct SentenceLabel {
 }
 
 impl SentenceLabel {
+    /// The four probabilities of fact, speculation, opinion and none (summing to 1).
+    pub fn four_way(&self) -> [f64; 4] {
+        let claim = 1.0 - self.p_none;
+        let s = &self.scores;
+        [
+            s.p_fact * claim,
+            s.p_speculation * claim,
+            s.p_opinion * claim,
+            self.p_none,
+        ]
+    }
+
     /// Probability of the chosen label.
     pub fn confidence(&self) -> f64 {
         let claim = 1.0 - self.p_none;
@@ -319,21 +331,14 @@ pub fn with_document_source(
     if label.credit.is_some() || !carried {
         return label;
     }
-    let claim = 1.0 - label.p_none;
-    let s = &label.scores;
-    let p = [
-        s.p_fact * claim,
-        s.p_speculation * claim,
-        s.p_opinion * claim,
-        label.p_none,
-    ];
+    let p = label.four_way();
     let target = if source.kind.is_vague() {
         SPECULATION
     } else {
         FACT
     };
     let p = mixed_toward(p, target, VAGUE_SOURCE_WEIGHT);
-    let (chosen, scores) = decide(p, s.checkworthy);
+    let (chosen, scores) = decide(p, label.scores.checkworthy);
     let cues = if chosen == label.label {
         label.cues
     } else {
@@ -359,14 +364,7 @@ pub fn with_layout(
     first_row: bool,
     head: &LayoutHead,
 ) -> SentenceLabel {
-    let claim = 1.0 - label.p_none;
-    let s = &label.scores;
-    let p = [
-        s.p_fact * claim,
-        s.p_speculation * claim,
-        s.p_opinion * claim,
-        label.p_none,
-    ];
+    let p = label.four_way();
     let one_hot = |b: Block| if block == b { 1.0 } else { 0.0 };
     let layout = RowLayout::of(
         text,
@@ -379,7 +377,7 @@ pub fn with_layout(
         first_row,
     );
     let p = head.probabilities(p, &layout);
-    let (chosen, scores) = decide(p, s.checkworthy);
+    let (chosen, scores) = decide(p, label.scores.checkworthy);
     let cues = if chosen == label.label {
         label.cues
     } else {

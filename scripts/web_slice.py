@@ -8,14 +8,15 @@ heading set, scripts/heading_set.py), and no model was changed on them.
 Pages: English ones (by the share of common English function words) of at most 60 rows, in
 a fixed pseudo-random order: slice `web1` until 500 rows, then slice `web2` (labelled later,
 for the class-bias decision fixed in models/README.md before its labels existed) until 500
-more, then `web3` (for the stacker decision, likewise) until 500 more. Items (data/web_slice/items.tsv) are references
+more, then `web3` (for the stacker decision, likewise) until 500 more, then `web4` (for the
+accurate mode's layout head on non-body rows, likewise) until 500 more. Items (data/web_slice/items.tsv) are references
 as in the heading set: page, character offsets in the extracted text, digest of the row's text.
 Labels: two independent passes under docs/labelling.md (labels/pass1/, pass2/), disagreements
 settled by a third reading (labels/adjudication.tsv).
 
     claimscan annotate ../shared/data/html-extraction/html --quiet -o OUT
     python3 scripts/web_slice.py items OUT/sentences.csv      write data/web_slice/items.tsv
-Every command but `items` takes --slice web1|web2|web3 (default web1).
+Every command but `items` takes --slice web1|web2|web3|web4 (default web1).
 
     python3 scripts/web_slice.py batches OUT/sentences.csv    the slice's unlabelled pages, whole,
                                                               for annotators (/tmp/web_slice/)
@@ -45,7 +46,7 @@ DIR = os.path.join(ROOT, "data", "web_slice")
 ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 MAX_PAGE_ROWS = 60
-SLICES = [("web1", 500), ("web2", 500), ("web3", 500)]
+SLICES = [("web1", 500), ("web2", 500), ("web3", 500), ("web4", 500)]
 FUNCTION_WORDS = {"the", "a", "an", "of", "and", "to", "in", "is", "for", "on", "that", "with"}
 
 

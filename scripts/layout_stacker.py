@@ -7,9 +7,11 @@ row's layout, fitted on rows whose probabilities come from models never trained 
     claimscan annotate /tmp/class_bias/docs --input-format lines --quiet -o SLICES [--labels accurate]
     claimscan annotate ../shared/data/html-extraction/html --quiet -o WEB [--labels accurate]
     ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py fit SLICES/sentences.csv \\
-        WEB/sentences.csv OUT.json              fit (needs no web3 label)
-    ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py score WEB/sentences.csv OUT.json
-                                                web3 with and without it, offline, from the
+        WEB/sentences.csv OUT.json [--train web1,web2] [--held-out web3] [--blocks B,..]
+                                                fit (needs no label of the held-out slice);
+                                                --blocks: learn from and apply to those rows only
+    ~/.cache/claimscan/convert-venv/bin/python scripts/layout_stacker.py score WEB/sentences.csv OUT.json [--slice web3]
+                                                the slice with and without it, offline, from the
                                                 probabilities annotate wrote
     python3 scripts/layout_stacker.py combine FAST.json ACCURATE.json models/claimscan/layout_head.json
                                                 the heads in the file the label stage reads (`-`
@@ -20,6 +22,7 @@ log-probabilities, the block as four indicators, whether the row is its document
 of 1 + its word count, whether it ends with sentence punctuation, its share of capitalised
 words.
 """
+import argparse
 import json
 import math
 import os
@@ -58,20 +61,20 @@ def features(row):
                capitalised / max(len(words), 1)])
 
 
-def web3_rows(path):
+def slice_rows_of(path, part):
     rows = web_slice.rows_of(path)
-    gold = web_slice.settled_labels("web3")
+    gold = web_slice.settled_labels(part)
     return [(gold[i], rows[i]) for i in gold]
 
 
-def web_rows(path):
-    """Training rows of the web pages: web1, web2 and the heading set's rows outside web3's
-    pages."""
+def web_rows(path, train_slices, held_out):
+    """Training rows of the web pages: the `train_slices` and the heading set's rows outside
+    the `held_out` slice's pages."""
     rows = web_slice.rows_of(path)
     items = web_slice.read_items()
-    web3_pages = {it["doc"] for it in items if it["slice"] == "web3"}
+    held_out_pages = {it["doc"] for it in items if it["slice"] == held_out}
     train, seen = [], set()
-    for part in ("web1", "web2"):
+    for part in train_slices:
         gold = web_slice.settled_labels(part)
         for i, label in gold.items():
             train.append((label, rows[i]))
@@ -81,7 +84,7 @@ def web_rows(path):
     first, second = heading_set.read_pass("pass1"), heading_set.read_pass("pass2")
     settled = heading_set.read_adjudication()
     for it in heading_set.read_items():
-        if it["doc"] in web3_pages or (it["doc"], it["start"]) in seen:
+        if it["doc"] in held_out_pages or (it["doc"], it["start"]) in seen:
             continue
         i = it["item_id"]
         label = first[i] if first[i] == second[i] else settled[i]
@@ -123,35 +126,48 @@ def report(name, gold, predicted):
           + " / ".join(f"{f:.3f}" for f in f1s))
 
 
-def fit(slices_csv, web_csv, out):
-    train_web = web_rows(web_csv)
-    train = class_bias.slice_rows(slices_csv) + train_web
+def fit(args):
+    train_web = web_rows(args.web_csv, args.train.split(","), args.held_out)
+    train_slices = [] if args.no_selection else class_bias.slice_rows(args.slices_csv)
+    train = train_slices + train_web
+    if args.blocks:
+        train = [(label, r) for label, r in train if r["block"] in args.blocks.split(",")]
     x = np.array([features(r) for _, r in train])
     y = np.array([LABELS.index(label) for label, _ in train])
     model = fit_lr(x, y)
-    print(f"fitted on {len(train)} rows ({len(train) - len(train_web)} slice, {len(train_web)} web)")
+    print(f"fitted on {len(train)} rows")
     report("train, as annotate wrote", [l for l, _ in train], [r["label"] for _, r in train])
     report("train, stacked (in-sample)", [l for l, _ in train], predict(model, x))
     mean, scale, w, b = model
-    with open(out, "w", encoding="utf-8") as f:
-        json.dump({"features": FEATURES, "labels": LABELS, "mean": mean.tolist(),
-                   "scale": scale.tolist(), "weights": w.tolist(), "bias": b.tolist(),
-                   "training": {"rows": len(train), "l2": L2,
-                                "script": "scripts/layout_stacker.py"}}, f, indent=1)
+    head = {"features": FEATURES, "labels": LABELS, "mean": mean.tolist(),
+            "scale": scale.tolist(), "weights": w.tolist(), "bias": b.tolist()}
+    if args.blocks:
+        head["blocks"] = args.blocks.split(",")
+    head["training"] = {"rows": len(train), "l2": L2, "script": "scripts/layout_stacker.py",
+                        "selection_slices": not args.no_selection, "web_slices": args.train,
+                        "heading_set_outside": args.held_out}
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(head, f, indent=1)
         f.write("\n")
 
 
 def load(path):
     with open(path, encoding="utf-8") as f:
         m = json.load(f)
-    return np.array(m["mean"]), np.array(m["scale"]), np.array(m["weights"]), np.array(m["bias"])
+    model = (np.array(m["mean"]), np.array(m["scale"]), np.array(m["weights"]), np.array(m["bias"]))
+    return model, m.get("blocks")
 
 
-def score(web_csv, model_json):
-    test = web3_rows(web_csv)
+def score(args):
+    test = slice_rows_of(args.web_csv, args.slice)
     gold = [l for l, _ in test]
-    report("web3, as annotate wrote", gold, [r["label"] for _, r in test])
-    report("web3, stacked", gold, predict(load(model_json), np.array([features(r) for _, r in test])))
+    model, blocks = load(args.head)
+    stacked = predict(model, np.array([features(r) for _, r in test]))
+    # a head with `blocks` leaves the other rows as they were
+    stacked = [s if blocks is None or r["block"] in blocks else r["label"]
+               for s, (_, r) in zip(stacked, test)]
+    report(f"{args.slice}, as annotate wrote", gold, [r["label"] for _, r in test])
+    report(f"{args.slice}, stacked", gold, stacked)
 
 
 def combine(fast, accurate, out):
@@ -171,14 +187,33 @@ def combine(fast, accurate, out):
 
 
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == "combine":
-        combine(*sys.argv[2:])
-    elif len(sys.argv) == 5 and sys.argv[1] == "fit":
-        fit(*sys.argv[2:])
-    elif len(sys.argv) == 4 and sys.argv[1] == "score":
-        score(*sys.argv[2:])
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("fit")
+    f.add_argument("slices_csv")
+    f.add_argument("web_csv")
+    f.add_argument("out")
+    f.add_argument("--train", default="web1,web2", help="web slices to learn from")
+    f.add_argument("--held-out", default="web3",
+                   help="the slice that decides: its pages' heading-set rows are left out")
+    f.add_argument("--blocks", help="learn from (and apply to) rows of these blocks only, e.g. "
+                                    "heading,list_item,boilerplate")
+    f.add_argument("--no-selection", action="store_true", help="leave the selection slices out")
+    s = sub.add_parser("score")
+    s.add_argument("web_csv")
+    s.add_argument("head")
+    s.add_argument("--slice", default="web3")
+    c = sub.add_parser("combine")
+    c.add_argument("fast")
+    c.add_argument("accurate")
+    c.add_argument("out")
+    args = p.parse_args()
+    if args.cmd == "combine":
+        combine(args.fast, args.accurate, args.out)
+    elif args.cmd == "fit":
+        fit(args)
     else:
-        sys.exit(__doc__)
+        score(args)
 
 
 if __name__ == "__main__":

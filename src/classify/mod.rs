@@ -356,7 +356,7 @@ pub fn with_document_source(
 /// The row's label after the layout head ([`crate::model::layout`]): its final probabilities
 /// from those the label and document stages gave it and its place on the page (`block`,
 /// whether it is the document's first row). A row whose label changes gets the cues that
-/// explain its new label.
+/// explain its new label; a row of a block the head does not read is left as it is.
 pub fn with_layout(
     text: &str,
     label: SentenceLabel,
@@ -364,6 +364,9 @@ pub fn with_layout(
     first_row: bool,
     head: &LayoutHead,
 ) -> SentenceLabel {
+    if !head.reads(block.as_str()) {
+        return label;
+    }
     let p = label.four_way();
     let one_hot = |b: Block| if block == b { 1.0 } else { 0.0 };
     let layout = RowLayout::of(

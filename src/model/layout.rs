@@ -50,6 +50,9 @@ pub struct LayoutHead {
     pub weights: Vec<Vec<f64>>,
     /// One bias per label.
     pub bias: Vec<f64>,
+    /// The blocks whose rows it reads (`heading`, `list_item`, …); every row when empty.
+    #[serde(default)]
+    pub blocks: Vec<String>,
 }
 
 /// The heads of `layout_head.json`: one for each label mode, whose probabilities differ; a
@@ -105,6 +108,7 @@ impl LayoutHeads {
                     h.bias.clone(),
                     h.mean.clone(),
                     h.scale.clone(),
+                    h.blocks.clone(),
                 )
             })
         };
@@ -151,6 +155,12 @@ impl RowLayout {
 }
 
 impl LayoutHead {
+    /// Whether the head reads rows of `block` (a block's name in the output, `body`, `heading`,
+    /// `list_item`, `boilerplate`).
+    pub fn reads(&self, block: &str) -> bool {
+        self.blocks.is_empty() || self.blocks.iter().any(|b| b == block)
+    }
+
     /// The row's final probabilities of fact, speculation, opinion and none, from those it
     /// had (`p`, summing to 1) and its layout.
     pub fn probabilities(&self, p: [f64; 4], layout: &RowLayout) -> [f64; 4] {
@@ -200,6 +210,7 @@ mod tests {
             scale: vec![1.0; 12],
             weights: vec![vec![0.0; 12]; 4],
             bias: vec![0.0; 4],
+            blocks: Vec::new(),
         }
     }
 
@@ -216,6 +227,14 @@ mod tests {
         for k in 0..4 {
             assert!((got[k] - p[k]).abs() < 1e-9, "{got:?}");
         }
+    }
+
+    #[test]
+    fn a_head_with_blocks_reads_only_their_rows() {
+        let mut h = head();
+        assert!(h.reads("body") && h.reads("heading"));
+        h.blocks = vec!["heading".into(), "list_item".into()];
+        assert!(h.reads("heading") && !h.reads("body"));
     }
 
     #[test]

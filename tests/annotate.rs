@@ -216,9 +216,24 @@ fn brief_article_headings_entities_and_attribution() {
             "This emerging axis represents a significant challenge",
             "opinion",
         ),
+        // Section subheadings assert nothing (docs/labelling.md example 96): the layout head
+        // reads them so.
+        ("Economic Cooperation and Sanctions Mitigation", "none"),
+        (
+            "Conclusion: A Pivotal Moment in International Relations",
+            "none",
+        ),
     ] {
         assert_eq!(find(needle)["label"], label, "{needle}");
     }
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    assert!(
+        run["models"]["layout_head"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("layout-")),
+        "run.json names the layout head: {run}"
+    );
     assert!(find("is likely to result in")["cues"]
         .split(';')
         .any(|c| c == "likely"));

@@ -149,14 +149,8 @@ def write_context(f, rows, k):
 
 def agree(path):
     where = locate(path)
-    first, second = read_pass("pass1"), read_pass("pass2")
     its = read_items()
-    missing = [i["item_id"] for i in its if i["item_id"] not in first or i["item_id"] not in second]
-    if missing:
-        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
-    pairs = [(first[i["item_id"]], second[i["item_id"]]) for i in its]
-    share = sum(a == b for a, b in pairs) / len(pairs)
-    print(f"items {len(pairs)}  agree {share:.3f}  kappa {news_labels.kappa(pairs):.3f}")
+    first, second = news_labels.report_agreement([i["item_id"] for i in its], LABELS_DIR)
     os.makedirs("/tmp/heading_set", exist_ok=True)
     with open("/tmp/heading_set/disagreements.md", "w", encoding="utf-8") as f:
         for it in its:

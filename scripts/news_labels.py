@@ -68,6 +68,19 @@ def read_final(labels_dir):
                 for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 
+def report_agreement(item_ids, labels_dir):
+    """Prints the two passes' agreement and kappa over `item_ids` (refusing items a pass has
+    not labelled) and returns both passes."""
+    first, second = read_pass("pass1", labels_dir), read_pass("pass2", labels_dir)
+    missing = [i for i in item_ids if i not in first or i not in second]
+    if missing:
+        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
+    pairs = [(first[i], second[i]) for i in item_ids]
+    share = sum(a == b for a, b in pairs) / len(pairs)
+    print(f"items {len(pairs)}  agree {share:.3f}  kappa {kappa(pairs):.3f}")
+    return first, second
+
+
 def kappa(pairs):
     """Cohen's kappa of (a, b) label pairs."""
     n = len(pairs)

@@ -142,14 +142,8 @@ def read_pass(name):
 
 def agree(path, part):
     rows = rows_of(path)
-    first, second = read_pass("pass1"), read_pass("pass2")
     its = read_items(part)
-    missing = [i["item_id"] for i in its if i["item_id"] not in first or i["item_id"] not in second]
-    if missing:
-        sys.exit(f"{len(missing)} items lack a label in one pass, e.g. {missing[:3]}")
-    pairs = [(first[i["item_id"]], second[i["item_id"]]) for i in its]
-    share = sum(a == b for a, b in pairs) / len(pairs)
-    print(f"items {len(pairs)}  agree {share:.3f}  kappa {news_labels.kappa(pairs):.3f}")
+    first, second = news_labels.report_agreement([i["item_id"] for i in its], LABELS_DIR)
     os.makedirs("/tmp/web_slice", exist_ok=True)
     with open("/tmp/web_slice/disagreements.md", "w", encoding="utf-8") as f:
         for it in its:

@@ -364,22 +364,10 @@ pub fn with_layout(
     first_row: bool,
     head: &LayoutHead,
 ) -> SentenceLabel {
-    if !head.reads(block.as_str()) {
+    if !head.reads(block) {
         return label;
     }
-    let p = label.four_way();
-    let one_hot = |b: Block| if block == b { 1.0 } else { 0.0 };
-    let layout = RowLayout::of(
-        text,
-        [
-            one_hot(Block::Body),
-            one_hot(Block::Heading),
-            one_hot(Block::ListItem),
-            one_hot(Block::Boilerplate),
-        ],
-        first_row,
-    );
-    let p = head.probabilities(p, &layout);
+    let p = head.probabilities(label.four_way(), &RowLayout::of(text, block, first_row));
     let (chosen, scores) = decide(p, label.scores.checkworthy);
     let cues = if chosen == label.label {
         label.cues

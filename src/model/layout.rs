@@ -13,9 +13,18 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::ModelError;
+use crate::document::Block;
+
+/// The blocks, in the order of the head's block indicators.
+const BLOCKS: [Block; 4] = [
+    Block::Body,
+    Block::Heading,
+    Block::ListItem,
+    Block::Boilerplate,
+];
 
 /// File name of the layout heads inside the model directory.
 pub const LAYOUT_HEAD_FILE: &str = "layout_head.json";
@@ -38,7 +47,7 @@ pub const LAYOUT_FEATURES: [&str; 12] = [
 
 /// One head: inputs are standardised with `mean` and `scale`, then one row of `weights` and
 /// one `bias` per label (fact, speculation, opinion, none).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LayoutHead {
     /// Input names, in order (checked against [`LAYOUT_FEATURES`]).
     pub features: Vec<String>,
@@ -85,13 +94,18 @@ impl LayoutHeads {
                 && head.scale.iter().all(|s| *s > 0.0)
                 && head.weights.len() == 4
                 && head.weights.iter().all(|w| w.len() == n)
-                && head.bias.len() == 4;
+                && head.bias.len() == 4
+                && head
+                    .blocks
+                    .iter()
+                    .all(|b| BLOCKS.iter().any(|known| known.as_str() == b));
             if !consistent {
                 return Err(ModelError::Invalid {
                     path,
                     reason: format!(
-                        "each head needs the inputs {LAYOUT_FEATURES:?} and four labels; rebuild \
-                         it with scripts/layout_stacker.py"
+                        "each head needs the inputs {LAYOUT_FEATURES:?}, four labels and blocks \
+                         among {:?}; rebuild it with scripts/layout_stacker.py",
+                        BLOCKS.map(Block::as_str)
                     ),
                 });
             }
@@ -101,19 +115,7 @@ impl LayoutHeads {
 
     /// A short identifier of these weights, for run.json and `--resume`.
     pub fn id(&self) -> String {
-        let weights = |h: &Option<LayoutHead>| {
-            h.as_ref().map(|h| {
-                (
-                    h.weights.clone(),
-                    h.bias.clone(),
-                    h.mean.clone(),
-                    h.scale.clone(),
-                    h.blocks.clone(),
-                )
-            })
-        };
-        let json = serde_json::to_string(&(weights(&self.fast), weights(&self.accurate)))
-            .unwrap_or_default();
+        let json = serde_json::to_string(&(&self.fast, &self.accurate)).unwrap_or_default();
         super::short_id("layout", &json)
     }
 }
@@ -121,8 +123,8 @@ impl LayoutHeads {
 /// Where and how a row sits on its page: the inputs of the head besides the probabilities.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RowLayout {
-    /// The segmenter's block: body, heading, list item, boilerplate (one-hot, in that order).
-    pub block: [f64; 4],
+    /// The segmenter's block.
+    pub block: Block,
     /// Whether the row is its document's first.
     pub first_row: bool,
     /// Words (whitespace-separated).
@@ -134,8 +136,8 @@ pub struct RowLayout {
 }
 
 impl RowLayout {
-    /// The layout of `text`, in block `block` (one-hot), first in its document or not.
-    pub fn of(text: &str, block: [f64; 4], first_row: bool) -> Self {
+    /// The layout of `text`, in block `block`, first in its document or not.
+    pub fn of(text: &str, block: Block, first_row: bool) -> Self {
         let words: Vec<&str> = text.split_whitespace().collect();
         let capitalised = words
             .iter()
@@ -155,25 +157,25 @@ impl RowLayout {
 }
 
 impl LayoutHead {
-    /// Whether the head reads rows of `block` (a block's name in the output, `body`, `heading`,
-    /// `list_item`, `boilerplate`).
-    pub fn reads(&self, block: &str) -> bool {
-        self.blocks.is_empty() || self.blocks.iter().any(|b| b == block)
+    /// Whether the head reads rows of `block`.
+    pub fn reads(&self, block: Block) -> bool {
+        self.blocks.is_empty() || self.blocks.iter().any(|b| b == block.as_str())
     }
 
     /// The row's final probabilities of fact, speculation, opinion and none, from those it
     /// had (`p`, summing to 1) and its layout.
     pub fn probabilities(&self, p: [f64; 4], layout: &RowLayout) -> [f64; 4] {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let in_block = |k: usize| flag(layout.block == BLOCKS[k]);
         let inputs = [
             p[0].max(1e-6).ln(),
             p[1].max(1e-6).ln(),
             p[2].max(1e-6).ln(),
             p[3].max(1e-6).ln(),
-            layout.block[0],
-            layout.block[1],
-            layout.block[2],
-            layout.block[3],
+            in_block(0),
+            in_block(1),
+            in_block(2),
+            in_block(3),
             flag(layout.first_row),
             (1.0 + layout.words as f64).ln(),
             flag(layout.sentence_end),
@@ -222,7 +224,7 @@ mod tests {
             h.weights[k][k] = 1.0;
         }
         let p = [0.5, 0.2, 0.2, 0.1];
-        let layout = RowLayout::of("Prices rose 4% last year.", [1.0, 0.0, 0.0, 0.0], false);
+        let layout = RowLayout::of("Prices rose 4% last year.", Block::Body, false);
         let got = h.probabilities(p, &layout);
         for k in 0..4 {
             assert!((got[k] - p[k]).abs() < 1e-9, "{got:?}");
@@ -232,21 +234,17 @@ mod tests {
     #[test]
     fn a_head_with_blocks_reads_only_their_rows() {
         let mut h = head();
-        assert!(h.reads("body") && h.reads("heading"));
+        assert!(h.reads(Block::Body) && h.reads(Block::Heading));
         h.blocks = vec!["heading".into(), "list_item".into()];
-        assert!(h.reads("heading") && !h.reads("body"));
+        assert!(h.reads(Block::Heading) && !h.reads(Block::Body));
     }
 
     #[test]
     fn the_layout_of_a_row_reads_its_words_end_and_capitals() {
-        let l = RowLayout::of("Range and Charging", [0.0, 1.0, 0.0, 0.0], false);
+        let l = RowLayout::of("Range and Charging", Block::Heading, false);
         assert_eq!((l.words, l.sentence_end), (3, false));
         assert!((l.capitalised_share - 2.0 / 3.0).abs() < 1e-9);
-        let l = RowLayout::of(
-            "\"We will appeal,\" she said.\u{201d}",
-            [1.0, 0.0, 0.0, 0.0],
-            true,
-        );
+        let l = RowLayout::of("\"We will appeal,\" she said.\u{201d}", Block::Body, true);
         assert!(l.sentence_end && l.first_row);
     }
 
@@ -265,5 +263,22 @@ mod tests {
         assert!(LayoutHeads::load(&dir.path().join("none"))
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn a_head_naming_an_unknown_block_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = head();
+        let mut fast = serde_json::json!({"features": h.features, "mean": h.mean,
+            "scale": h.scale, "weights": h.weights, "bias": h.bias});
+        fast["blocks"] = serde_json::json!(["headings"]);
+        let doc = serde_json::json!({ "fast": fast });
+        std::fs::write(dir.path().join(LAYOUT_HEAD_FILE), doc.to_string()).unwrap();
+        let err = LayoutHeads::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("list_item"), "{err}");
+        fast["blocks"] = serde_json::json!(["heading", "list_item"]);
+        let doc = serde_json::json!({ "fast": fast });
+        std::fs::write(dir.path().join(LAYOUT_HEAD_FILE), doc.to_string()).unwrap();
+        assert!(LayoutHeads::load(dir.path()).unwrap().is_some());
     }
 }

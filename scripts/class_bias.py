@@ -10,10 +10,14 @@ line) and web slice web1 (annotated as pages).
     claimscan annotate /tmp/class_bias/docs --input-format lines --quiet -o OUT [--labels accurate]
     claimscan annotate ../shared/data/html-extraction/html --quiet -o WEB [--labels accurate]
     python3 scripts/class_bias.py fit OUT/sentences.csv WEB/sentences.csv
+    python3 scripts/class_bias.py score WEB/sentences.csv SLICE B_SPEC B_OPINION B_NONE
+                                                     a web slice with and without the bias,
+                                                     applied as the fit applies it
 
 During the fit the bias is applied to the probabilities `annotate` wrote, which come after the
 boilerplate, vague-source and document-stage mixes; the label stage applies it before them.
-That approximation is the fit's only; the decision is measured with the bias in place.
+The decision was measured with the bias built into the label stage (a build that was not
+kept, models/README.md); `score` gives the same comparison with the fit's approximation.
 """
 import csv
 import math
@@ -100,11 +104,22 @@ def fit(slices_csv, web_csv):
           f"b = {bias} (fact, speculation, opinion, none)")
 
 
+def score_slice(web_csv, part, bias):
+    rows = web_slice.rows_of(web_csv)
+    gold = web_slice.settled_labels(part)
+    truth = [gold[i] for i in gold]
+    for name, b in (("without", [0.0] * 4), ("with", bias)):
+        labels = [decide(heading_set.four_way(rows[i]), b) for i in gold]
+        print(f"{part} {name} b = {b}: macro-F1 {heading_set.macro_f1(truth, labels)[0]:.4f}")
+
+
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "prepare":
         prepare()
     elif len(sys.argv) == 4 and sys.argv[1] == "fit":
         fit(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 7 and sys.argv[1] == "score":
+        score_slice(sys.argv[2], sys.argv[3], [0.0] + [float(v) for v in sys.argv[4:7]])
     else:
         sys.exit(__doc__)
 

@@ -27,9 +27,12 @@ Every command but `items` takes --slice web1|web2|web3|web4 (default web1).
                                                               export's format (split = the slice), for
                                                               `claimscan eval labels --task news F
                                                               --split all` (each row alone)
-    python3 scripts/web_slice.py score OUT/sentences.csv      the labels `annotate` wrote for these
+    python3 scripts/web_slice.py score OUT/sentences.csv [--outside-heading-set]
+                                                              the labels `annotate` wrote for these
                                                               rows, as a user gets them (pages,
-                                                              blocks and document stage included)
+                                                              blocks and document stage included);
+                                                              --outside-heading-set leaves out rows
+                                                              the heading set also holds
 """
 import argparse
 import csv
@@ -181,10 +184,15 @@ def settled_labels(part):
     return out
 
 
-def score(path, part):
+def score(path, part, outside_heading_set=False):
     rows = rows_of(path)
     gold = settled_labels(part)
-    ids = [it["item_id"] for it in read_items(part)]
+    its = read_items(part)
+    if outside_heading_set:
+        # the fast layout head learned from heading-set rows of every page but web3's
+        headings = {(h["doc"], h["start"]) for h in heading_set.read_items()}
+        its = [it for it in its if (it["doc"], it["start"]) not in headings]
+    ids = [it["item_id"] for it in its]
     g = [gold[i] for i in ids]
     p = [rows[i]["label"] for i in ids]
     labels = heading_set.LABELS
@@ -207,13 +215,18 @@ def main():
             s.add_argument("--slice", default="web1", choices=[n for n, _ in SLICES])
         if name == "export":
             s.add_argument("--out", help="default /tmp/web_slice/SLICE.tsv")
+        if name == "score":
+            s.add_argument("--outside-heading-set", action="store_true",
+                           help="leave out the rows that are also heading-set rows")
     args = p.parse_args()
     if args.cmd == "items":
         items(args.sentences)
     elif args.cmd == "export":
         export(args.sentences, args.slice, args.out or f"/tmp/web_slice/{args.slice}.tsv")
+    elif args.cmd == "score":
+        score(args.sentences, args.slice, args.outside_heading_set)
     else:
-        {"batches": batches, "agree": agree, "score": score}[args.cmd](args.sentences, args.slice)
+        {"batches": batches, "agree": agree}[args.cmd](args.sentences, args.slice)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 a `heading` block after a page's first heading (its title), from the 91 pages of
 ../shared/data/html-extraction. They test what the labels do with section labels ("Meal
 Prep Menu", "Range and Charging"), which assert nothing (docs/labelling.md example 96: none),
-and with subheadings, table rows and deal titles that do assert (fact).
+and with subheadings, table rows and deal titles that do assert (fact). The rows outside
+web3's pages are training rows of the fast layout head, those outside web4's pages (heading
+blocks) of the accurate one (models/README.md).
 
 Items (data/heading_set/items.tsv) are references only: the page id, the row's character
 offsets in the text claimscan extracts from the page, and a digest of the row's text so that a

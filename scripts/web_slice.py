@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """A web slice labelled by the team: every row `claimscan annotate` writes for whole English
 pages of ../shared/data/html-extraction (real news and blog pages as scraped, boilerplate,
-headings and list items included), to measure the labels on scraped news no claimscan model
-was trained, tuned or distilled on. Only the pages' subheadings were labelled before (the
-heading set, scripts/heading_set.py), and no model was changed on them.
+headings and list items included), to measure the labels on scraped news no label model was
+trained, tuned or distilled on. Each slice, once it had decided its rule, became training rows
+of the layout heads (models/README.md): web1 and web2 of both, web3 of the accurate one; web4
+of neither. The pages' subheadings are also in the heading set (scripts/heading_set.py).
 
 Pages: English ones (by the share of common English function words) of at most 60 rows, in
 a fixed pseudo-random order: slice `web1` until 500 rows, then slice `web2` (labelled later,
 for the class-bias decision fixed in models/README.md before its labels existed) until 500
 more, then `web3` (for the stacker decision, likewise) until 500 more, then `web4` (for the
-accurate mode's layout head on non-body rows, likewise) until 500 more. Items (data/web_slice/items.tsv) are references
-as in the heading set: page, character offsets in the extracted text, digest of the row's text.
+accurate mode's layout head on non-body rows, likewise) until 500 more. Items
+(data/web_slice/items.tsv) are references as in the heading set: page, character offsets in
+the extracted text, digest of the row's text.
 Labels: two independent passes under docs/labelling.md (labels/pass1/, pass2/), disagreements
 settled by a third reading (labels/adjudication.tsv).
 

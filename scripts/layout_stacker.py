@@ -81,14 +81,11 @@ def web_rows(path, train_slices, held_out):
             seen.add((rows[i]["doc_id"], rows[i]["start"]))
     page_rows = heading_set.read_rows(path)
     where = {(r["doc_id"], r["start"]): r for rs in page_rows.values() for r in rs}
-    first, second = heading_set.read_pass("pass1"), heading_set.read_pass("pass2")
-    settled = heading_set.read_adjudication()
+    headings = heading_set.settled_labels()
     for it in heading_set.read_items():
         if it["doc"] in held_out_pages or (it["doc"], it["start"]) in seen:
             continue
-        i = it["item_id"]
-        label = first[i] if first[i] == second[i] else settled[i]
-        train.append((label, where[(it["doc"], it["start"])]))
+        train.append((headings[it["item_id"]], where[(it["doc"], it["start"])]))
     return train
 
 

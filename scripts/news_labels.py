@@ -68,6 +68,20 @@ def read_final(labels_dir):
                 for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 
+def settled(item_ids, labels_dir):
+    """item_id -> label of `item_ids` in `labels_dir`: the passes' label where they agree, else
+    the third reading's (adjudication.tsv); refuses an item with neither."""
+    first, second = read_pass("pass1", labels_dir), read_pass("pass2", labels_dir)
+    final = read_final(labels_dir)
+    out = {}
+    for i in item_ids:
+        label = first[i] if first[i] == second[i] else final.get(i)
+        if label is None:
+            sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
+        out[i] = label
+    return out
+
+
 def report_agreement(item_ids, labels_dir):
     """Prints the two passes' agreement and kappa over `item_ids` (refusing items a pass has
     not labelled) and returns both passes."""

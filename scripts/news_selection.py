@@ -146,10 +146,6 @@ def read_pass(name):
     return news_labels.read_pass(name, LABELS_DIR)
 
 
-def read_adjudication():
-    return news_labels.read_final(LABELS_DIR)
-
-
 def agree():
     items = read_items()
     first, second = read_pass("pass1"), read_pass("pass2")
@@ -177,17 +173,14 @@ def agree():
 
 def export(out, part):
     items = [it for it in read_items() if it["split"] == part]
-    first, second, settled = read_pass("pass1"), read_pass("pass2"), read_adjudication()
+    labels = news_labels.settled([it["item_id"] for it in items], LABELS_DIR)
     text = texts(items)
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
         for it in items:
             i = it["item_id"]
-            label = first[i] if first[i] == second[i] else settled.get(i)
-            if label is None:
-                sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
-            f.write(f"{i}\t{it['source']}\t{it['doc']}\t{part}\t{label}\t{text[i]}\n")
+            f.write(f"{i}\t{it['source']}\t{it['doc']}\t{part}\t{labels[i]}\t{text[i]}\n")
     print(f"{out}: {len(items)} sentences", file=sys.stderr)
 
 

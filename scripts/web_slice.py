@@ -174,16 +174,7 @@ def export(path, part, out):
 def settled_labels(part):
     """item_id -> label of the slice's items: the passes' label where they agree, else the
     third reading's."""
-    first, second = read_pass("pass1"), read_pass("pass2")
-    settled = news_labels.read_final(LABELS_DIR)
-    out = {}
-    for it in read_items(part):
-        i = it["item_id"]
-        label = first[i] if first[i] == second[i] else settled.get(i)
-        if label is None:
-            sys.exit(f"{i}: the passes disagree and adjudication.tsv has no final label")
-        out[i] = label
-    return out
+    return news_labels.settled([it["item_id"] for it in read_items(part)], LABELS_DIR)
 
 
 def score(path, part, outside_heading_set=False):

@@ -18,7 +18,9 @@ settled by a third reading (labels/adjudication.tsv).
 
     claimscan annotate ../shared/data/html-extraction/html --quiet -o OUT
     python3 scripts/web_slice.py items OUT/sentences.csv      write data/web_slice/items.tsv
-Every command but `items` takes --slice web1|web2|web3|web4 (default web1).
+Then `web5`: every other English page of at most 100 rows (labelled after the rule for a
+labeller trained on web1-web4 was committed, models/README.md).
+Every command but `items` takes --slice web1|web2|web3|web4|web5 (default web1).
 
     python3 scripts/web_slice.py batches OUT/sentences.csv    the slice's unlabelled pages, whole,
                                                               for annotators (/tmp/web_slice/)
@@ -52,6 +54,10 @@ ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 MAX_PAGE_ROWS = 60
 SLICES = [("web1", 500), ("web2", 500), ("web3", 500), ("web4", 500)]
+# After web4 the pages of at most 60 rows were spent: web5 is every other English page of at
+# most this many rows (for a labeller trained on web1-web4, scripts/labeller_rows.py).
+WEB5_MAX_PAGE_ROWS = 100
+ALL_SLICES = [name for name, _ in SLICES] + ["web5"]
 FUNCTION_WORDS = {"the", "a", "an", "of", "and", "to", "in", "is", "for", "on", "that", "with"}
 
 
@@ -77,6 +83,9 @@ def chosen_pages(docs):
             continue
         pages.append((doc, name))
         total += len(rows)
+    taken = {doc for doc, _ in pages}
+    pages += [(doc, "web5") for doc in order if doc not in taken
+              and len(docs[doc]) <= WEB5_MAX_PAGE_ROWS and is_english(docs[doc])]
     return pages
 
 
@@ -205,7 +214,7 @@ def main():
         s = sub.add_parser(name)
         s.add_argument("sentences", help="sentences.csv of `claimscan annotate` over the html pages")
         if name != "items":
-            s.add_argument("--slice", default="web1", choices=[n for n, _ in SLICES])
+            s.add_argument("--slice", default="web1", choices=ALL_SLICES)
         if name == "export":
             s.add_argument("--out", help="default /tmp/web_slice/SLICE.tsv")
         if name == "score":

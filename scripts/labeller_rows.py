@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Training rows for the cased labeller: the news set's export with every row the team has
+labelled since, as more `train` rows.
+
+The news set (scripts/news_labels.py) gives its train and dev splits as they are. Added, with
+split `train`: the settled labels of selection slices 1-5 (scripts/news_selection.py), of web
+slices web1-web4 (scripts/web_slice.py: whole scraped pages, headings, list rows and
+boilerplate included) and of the heading set's subheadings that no web slice holds
+(scripts/heading_set.py). Each of those slices has already decided the rule it was labelled
+for; slices labelled after this file was written (selection6, web5) are never added, so they
+stay fresh for judging a labeller trained on these rows. The text is rebuilt from
+../shared/data and written to /tmp only.
+
+    claimscan annotate ../shared/data/html-extraction/html --quiet -o PAGES
+    python3 scripts/labeller_rows.py PAGES/sentences.csv [--out /tmp/labeller_rows.tsv]
+"""
+import argparse
+import csv
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import heading_set  # noqa: E402
+import news_selection  # noqa: E402
+import web_slice  # noqa: E402
+
+SELECTION_SLICES = ["selection", "selection2", "selection3", "selection4", "selection5"]
+WEB_SLICES = ["web1", "web2", "web3", "web4"]
+HEADER = "item_id\tsource\tdoc\tsplit\tlabel\ttext\n"
+
+
+def news_export():
+    """The news set's export, as rows of the six columns."""
+    out = "/tmp/labeller_rows_news.tsv"
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "news_labels.py"),
+                    "export", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    with open(out, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def selection_rows():
+    items = [it for it in news_selection.read_items() if it["split"] in SELECTION_SLICES]
+    labels = news_selection.news_labels.settled([it["item_id"] for it in items],
+                                                news_selection.LABELS_DIR)
+    text = news_selection.texts(items)
+    return [{"item_id": it["item_id"], "source": it["source"], "doc": it["doc"],
+             "split": "train", "label": labels[it["item_id"]], "text": text[it["item_id"]]}
+            for it in items]
+
+
+def web_rows(pages):
+    rows = web_slice.rows_of(pages)
+    out = []
+    for part in WEB_SLICES:
+        labels = web_slice.settled_labels(part)
+        for it in web_slice.read_items(part):
+            i = it["item_id"]
+            out.append({"item_id": i, "source": "web", "doc": it["doc"], "split": "train",
+                        "label": labels[i], "text": " ".join(rows[i]["text"].split())})
+    return out
+
+
+def heading_rows(pages):
+    """Subheadings of the heading set that no web slice already gives."""
+    in_web = {(it["doc"], it["start"]) for it in web_slice.read_items()
+              if it["slice"] in WEB_SLICES}
+    where = heading_set.locate(pages)
+    labels = heading_set.settled_labels()
+    out = []
+    for it in heading_set.read_items():
+        if (it["doc"], it["start"]) in in_web:
+            continue
+        rows, k = where[it["item_id"]]
+        out.append({"item_id": it["item_id"], "source": "web", "doc": it["doc"], "split": "train",
+                    "label": labels[it["item_id"]], "text": " ".join(rows[k]["text"].split())})
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("pages", help="sentences.csv of `claimscan annotate` over the html-extraction pages")
+    p.add_argument("--out", default="/tmp/labeller_rows.tsv")
+    args = p.parse_args()
+    parts = [("news set", news_export()), ("selection slices 1-5", selection_rows()),
+             ("web slices 1-4", web_rows(args.pages)), ("other subheadings", heading_rows(args.pages))]
+    seen = set()
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(HEADER)
+        for name, rows in parts:
+            for r in rows:
+                if r["item_id"] in seen:
+                    sys.exit(f"{r['item_id']} is in two sets")
+                seen.add(r["item_id"])
+                f.write("\t".join(r[k] for k in ("item_id", "source", "doc", "split", "label", "text")) + "\n")
+            train = sum(r["split"] == "train" for r in rows)
+            print(f"{name}: {len(rows)} rows, {train} train", file=sys.stderr)
+    print(f"{args.out}: {len(seen)} rows", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

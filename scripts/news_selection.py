@@ -13,9 +13,7 @@ a labeller trained on every row labelled before it, scripts/labeller_rows.py), w
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
-  every third one, then (later slices) the second of every three, then the third; they ran
-  out in slice 5, so slice 6's Reuters documents are eng.train prose documents the news set did
-  not take (no label model read them), in a fixed pseudo-random order.
+  every third one, then (later slices) the second of every three, then the third.
 Labels: two independent passes under docs/labelling.md (data/news_selection/labels/pass1/,
 pass2/), every disagreement settled by a third reading (labels/adjudication.tsv), as for the
 news set (scripts/news_labels.py).
@@ -96,20 +94,6 @@ def make_items():
         for s in range(len(testa[index])):
             items.append(("t%04d-%02d" % (index, s), "reuters", TESTA, str(index), str(s), part))
         total += len(testa[index])
-    # eng.testa's prose ran out in slice 5: slice 6 goes on with eng.train prose documents the
-    # news set did not take (no label model was trained on them), in a fixed pseudo-random order
-    train = news_set.conll_documents(news_set.CONLL)
-    with open(news_set.ITEMS, encoding="utf-8") as f:
-        taken = {it["doc"] for it in csv.DictReader(f, delimiter="\t") if it["source"] == "reuters"}
-    others = [i for i, d in enumerate(train) if news_set.is_prose(d) and str(i) not in taken]
-    others.sort(key=lambda i: hashlib.sha256(("selection6:%d" % i).encode("utf-8")).hexdigest())
-    for index in others:
-        if total >= TOTAL:
-            break
-        part = slice_of(total)
-        for s in range(len(train[index])):
-            items.append(("e%05d-%02d" % (index, s), "reuters", news_set.CONLL, str(index), str(s), part))
-        total += len(train[index])
     os.makedirs(DIR, exist_ok=True)
     with open(ITEMS, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tfile\tdoc\tref\tsplit\n")

@@ -6,6 +6,10 @@ The sentences are whole documents of the news set (data/news/items.tsv, see news
   tune  Reuters train documents in file order until about 800 sentences (rules are written
         and tuned on this split only; dev is scored once the rules are settled); the first
         404 were labelled on 2026-12-05, the rest on 2026-12-06
+  fresh the eng.testa Reuters documents of selection slices 5 and 6 (news_selection.py; no
+        attribution rule, tagger or threshold was written, trained or tuned on eng.testa),
+        added 2026-12-07 (third session) after the rules of that day were settled, and
+        scored once, as unseen news
 Only references are committed. The labels (docs/attribution-guide.md) are stored as character
 offsets into each sentence's rebuilt text, never as text:
 
@@ -19,6 +23,7 @@ offsets into each sentence's rebuilt text, never as text:
 
 Commands (from the project root):
   python3 scripts/attribution_set.py build            write data/attribution/items.tsv
+  python3 scripts/attribution_set.py build-fresh      add the fresh split's items (the others stay)
   python3 scripts/attribution_set.py text [--out DIR] [--unlabelled]
                                                       batches for annotators (DIR default
                                                       /tmp/attribution_set; --unlabelled: only
@@ -43,6 +48,7 @@ import sys
 from collections import Counter, OrderedDict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import news_selection  # noqa: E402  (the fresh split's eng.testa documents)
 import news_set  # noqa: E402  (item references and the text rebuild)
 
 ROOT = news_set.ROOT
@@ -55,6 +61,7 @@ LABEL_COLUMNS = ["item_id", "kind", "source_start", "source_end",
                  "referent_item", "referent_start", "referent_end"]
 KINDS = ["named", "pronoun", "role", "continuation", "vague", "none"]
 TUNE_TARGET = 800
+FRESH_SLICES = ("selection5", "selection6")
 BATCH_SIZE = 140
 
 
@@ -82,6 +89,19 @@ def build():
     print("%d tune + %d dev items -> %s" % (len(tune), len(dev), ITEMS))
 
 
+def build_fresh():
+    """Appends the fresh split: every sentence of the eng.testa documents of FRESH_SLICES."""
+    ours = load(ITEMS)
+    have = {it["item_id"] for it in ours}
+    fresh = [it for it in news_selection.read_items()
+             if it["split"] in FRESH_SLICES and it["file"] == news_selection.TESTA
+             and it["item_id"] not in have]
+    with open(ITEMS, "a", encoding="utf-8") as f:
+        for it in fresh:
+            f.write("%s\ttesta:%s\tfresh\n" % (it["item_id"], it["doc"]))
+    print("%d fresh items added -> %s" % (len(fresh), ITEMS))
+
+
 def load(path):
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -91,7 +111,10 @@ def documents():
     """OrderedDict doc_key -> list of (item_id, split, text), in document order."""
     ours = load(ITEMS)
     by_id = {it["item_id"]: it for it in news_set.load_items()}
-    texts = news_set.rebuild_texts([by_id[it["item_id"]] for it in ours])
+    texts = news_set.rebuild_texts([by_id[it["item_id"]] for it in ours if it["item_id"] in by_id])
+    selection = {it["item_id"]: it for it in news_selection.read_items()}
+    texts.update(news_selection.texts([selection[it["item_id"]] for it in ours
+                                       if it["item_id"] not in by_id]))
     docs = OrderedDict()
     for it in ours:
         docs.setdefault(it["doc_key"], []).append((it["item_id"], it["split"], texts[it["item_id"]]))
@@ -331,6 +354,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("build")
+    sub.add_parser("build-fresh")
     t = sub.add_parser("text")
     t.add_argument("--out", default="/tmp/attribution_set")
     t.add_argument("--unlabelled", action="store_true")
@@ -346,6 +370,8 @@ def main():
     args = p.parse_args()
     if args.cmd == "build":
         build()
+    elif args.cmd == "build-fresh":
+        build_fresh()
     elif args.cmd == "text":
         text(args.out, args.unlabelled)
     elif args.cmd == "ingest":

@@ -1372,10 +1372,55 @@ fn subject_of(
             break;
         }
     }
+    // "On Sunday near Toledo she said …": a circumstance phrase written without its comma
+    // ends in the subject pronoun; the place or time before it is no source.
+    // Only a short phrase of time or place qualifies: "a firm he claims to work for" is a
+    // relative clause, not a subject.
+    let circumstance = || {
+        let opener = words[start].lower.as_str();
+        let opens = matches!(
+            opener,
+            "on" | "in"
+                | "at"
+                | "near"
+                | "after"
+                | "before"
+                | "during"
+                | "later"
+                | "earlier"
+                | "last"
+                | "late"
+                | "early"
+                | "since"
+                | "from"
+        ) || TIME_WORDS.contains(&opener);
+        let phrase = start..end - 1;
+        opens
+            && phrase.len() <= 8
+            && !phrase
+                .clone()
+                .any(|k| CLAUSE_WORDS.contains(&words[k].lower.as_str()))
+    };
+    if end - start >= 2 && is_subject_pronoun(&words[end - 1]) && circumstance() {
+        let before = words[end - 2].lower.as_str();
+        let object_of_preposition = matches!(
+            before,
+            "to" | "of" | "about" | "for" | "with" | "by" | "from" | "at" | "in" | "on" | "than"
+        );
+        if !object_of_preposition {
+            return Some(Found::Pronoun((words[end - 1].start, words[end - 1].end)));
+        }
+    }
     judge(sentence, words, start, end).or_else(|| {
         (speaker_verb && determined_noun_phrase(words, start, end))
             .then(|| Found::Source((words[start].start, words[end - 1].end)))
     })
+}
+
+/// Whether `word` is a third-person subject pronoun as written in running text ("he", "she",
+/// "they", "it"; a capitalised one opens a sentence and is handled as the whole subject).
+fn is_subject_pronoun(word: &Word) -> bool {
+    word.text == word.lower && matches!(word.lower.as_str(), "he" | "she" | "they" | "it")
 }
 
 /// Verbs whose subject is a speaker whatever its noun: a dredging company, a mother.
@@ -2283,6 +2328,18 @@ mod tests {
             "Northwind Shipping, the largest carrier, promptly dismissed the plan as a stunt.",
             "Northwind Shipping",
         );
+    }
+
+    #[test]
+    fn a_pronoun_after_a_circumstance_without_its_comma_is_the_subject() {
+        is(
+            "On Sunday near Toledo she said the governor had \"given up\" on the mills.",
+            "she",
+        );
+        is("Later on Friday it said the ferry would sail again.", "it");
+        // A pronoun that a preposition governs, or one in a relative clause, is no subject.
+        none("Alarmed by it the crowd left the square.");
+        none("The number was listed for a Lisbon-based firm he claims to run.");
     }
 
     #[test]

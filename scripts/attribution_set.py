@@ -32,7 +32,7 @@ Commands (from the project root):
                                                       (item_id, kind, source, referent) into
                                                       offsets in passes/PASS.tsv (items the raw
                                                       files do not answer keep their stored label)
-  python3 scripts/attribution_set.py agree            agreement between passes a and b
+  python3 scripts/attribution_set.py agree [--split S] agreement between passes a and b
   python3 scripts/attribution_set.py disagreements    the items the passes disagree on, with
                                                       text, for the third reading
   python3 scripts/attribution_set.py final            write labels.tsv from the passes and
@@ -262,10 +262,11 @@ def kappa(pairs):
     return (po - pe) / (1 - pe) if pe < 1 else 1.0
 
 
-def agree():
+def agree(split=None):
     a, b = by_item(os.path.join(PASSES, "a.tsv")), by_item(os.path.join(PASSES, "b.tsv"))
     texts = all_texts()
-    items = [i for i in a if i in b]
+    in_split = {it["item_id"] for it in load(ITEMS) if split in (None, it["split"])}
+    items = [i for i in a if i in b and i in in_split]
     kinds = [(a[i]["kind"], b[i]["kind"]) for i in items]
     credited = [("none" if x == "none" else "credited", "none" if y == "none" else "credited")
                 for x, y in kinds]
@@ -361,7 +362,8 @@ def main():
     i = sub.add_parser("ingest")
     i.add_argument("pass_name", choices=["a", "b"])
     i.add_argument("raw", nargs="+")
-    sub.add_parser("agree")
+    sub.add_parser("agree").add_argument("--split", choices=["tune", "dev", "fresh"],
+                                         help="only the items of one split")
     d = sub.add_parser("disagreements")
     d.add_argument("--out", default="/tmp/attribution_set/disagreements.md")
     sub.add_parser("final")
@@ -377,7 +379,7 @@ def main():
     elif args.cmd == "ingest":
         ingest(args.pass_name, args.raw)
     elif args.cmd == "agree":
-        agree()
+        agree(args.split)
     elif args.cmd == "disagreements":
         disagreements(args.out)
     elif args.cmd == "final":

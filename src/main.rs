@@ -294,9 +294,10 @@ enum EvalCommand {
     Attribution {
         /// The labelled JSONL file.
         file: PathBuf,
-        /// Documents to score: dev (held out from rule writing), tune, all, or calibration
-        /// (the tune documents `train-source` holds out: every fifth).
-        #[arg(long, default_value = "dev", value_parser = ["dev", "tune", "all", "calibration"])]
+        /// Documents to score: dev (held out from rule writing), tune, all, calibration
+        /// (the tune documents `train-source` holds out: every fifth), or fresh (the team
+        /// set's unseen eng.testa documents, labelled after the rules were settled).
+        #[arg(long, default_value = "dev", value_parser = ["dev", "tune", "all", "calibration", "fresh"])]
         split: String,
         /// Also print up to N wrong or missing attributions.
         #[arg(long, default_value_t = 0, value_name = "N")]

@@ -103,7 +103,7 @@ pub fn read_gold(file: &Path, split: &str) -> Result<Vec<GoldDocument>, String> 
     }
     if docs.is_empty() {
         return Err(format!(
-            "{}: no documents of split {split:?} (use --split all, dev, tune or calibration)",
+            "{}: no documents of split {split:?} (use --split all, dev, tune, calibration or fresh)",
             file.display()
         ));
     }

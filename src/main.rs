@@ -497,11 +497,26 @@ struct TrainCasedArgs {
     threads: Option<usize>,
 }
 
+/// Rust ignores SIGPIPE, so printing a table to a reader that has gone (`claimscan eval … |
+/// head`) would panic. The eval commands only print, so there the default action (end
+/// quietly, as Unix filters do) is restored; `annotate` keeps the Rust default, because its
+/// outputs are files and a closed stdout must not end a run.
+fn stop_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: `signal` with SIG_DFL installs no handler; it runs before any other thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Annotate(args) => annotate(args),
-        Command::Eval(cmd) => eval(cmd),
+        Command::Eval(cmd) => {
+            stop_quietly_on_a_closed_pipe();
+            eval(cmd)
+        }
         Command::Train(args) => train_cmd(args),
         Command::TrainCased(args) => train_cased_cmd(args),
         Command::TrainNews {

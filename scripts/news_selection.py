@@ -9,7 +9,9 @@ column): `selection`, the first 160 or more sentences of each source, `selection
 share), and `selection4`, the next 200 or more (a second look at the labeller soup that slice
 3 turned down by 0.0014), and `selection5`, the next 300 or more (a third look at the soup,
 under a rule committed before its labels existed), and `selection6`, the next 300 or more (for
-a labeller trained on every row labelled before it, scripts/labeller_rows.py), whole documents of
+a labeller trained on every row labelled before it, scripts/labeller_rows.py), and `selection7`
+(the rest: a soup of that labeller and the committed one; MPQA documents of 36-60 sentences
+too), whole documents of
 - MPQA 1.2's held-out fifth (the documents scripts/mpqa_attribution.py holds out; the news set,
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
@@ -49,7 +51,10 @@ TESTA = "ner/eng.testa"
 # Sentences of each slice, at least, per source, in order: each slice's whole documents come
 # after the previous slice's.
 SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200),
-          ("selection5", 300), ("selection6", 300)]
+          ("selection5", 300), ("selection6", 300), ("selection7", 300)]
+# Slice 7 also takes the held-out MPQA documents of 36 to this many sentences, which the
+# earlier slices skipped; the shorter ones had run out.
+SELECTION7_MAX_DOC = 60
 TOTAL = sum(size for _, size in SLICES)
 
 
@@ -81,6 +86,17 @@ def make_items():
         part = slice_of(total)
         for n, (a, b) in enumerate(spans):
             items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
+        total += len(spans)
+    taken = {item[3] for item in items}
+    for rel in docs:
+        if total >= TOTAL or rel in taken:
+            continue
+        spans = news_set.mpqa_sentences(rel)
+        if not 36 <= len(spans) <= SELECTION7_MAX_DOC:
+            continue
+        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+        for n, (a, b) in enumerate(spans):
+            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), "selection7"))
         total += len(spans)
     testa = news_set.conll_documents(TESTA)
     prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]

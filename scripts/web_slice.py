@@ -20,7 +20,9 @@ settled by a third reading (labels/adjudication.tsv).
     python3 scripts/web_slice.py items OUT/sentences.csv      write data/web_slice/items.tsv
 Then `web5`: every other English page of at most 100 rows (labelled after the rule for a
 labeller trained on web1-web4 was committed, models/README.md).
-Every command but `items` takes --slice web1|web2|web3|web4|web5 (default web1).
+Then `web6`: the English pages left, whatever their length (for a soup of two labellers,
+likewise).
+Every command but `items` takes --slice web1|web2|web3|web4|web5|web6 (default web1).
 
     python3 scripts/web_slice.py batches OUT/sentences.csv    the slice's unlabelled pages, whole,
                                                               for annotators (/tmp/web_slice/)
@@ -57,7 +59,7 @@ SLICES = [("web1", 500), ("web2", 500), ("web3", 500), ("web4", 500)]
 # After web4 the pages of at most 60 rows were spent: web5 is every other English page of at
 # most this many rows (for a labeller trained on web1-web4, scripts/labeller_rows.py).
 WEB5_MAX_PAGE_ROWS = 100
-ALL_SLICES = [name for name, _ in SLICES] + ["web5"]
+ALL_SLICES = [name for name, _ in SLICES] + ["web5", "web6"]
 FUNCTION_WORDS = {"the", "a", "an", "of", "and", "to", "in", "is", "for", "on", "that", "with"}
 
 
@@ -86,6 +88,10 @@ def chosen_pages(docs):
     taken = {doc for doc, _ in pages}
     pages += [(doc, "web5") for doc in order if doc not in taken
               and len(docs[doc]) <= WEB5_MAX_PAGE_ROWS and is_english(docs[doc])]
+    # web6: the English pages left, whatever their length (for the soup of the labeller web5
+    # judged and the committed one).
+    taken = {doc for doc, _ in pages}
+    pages += [(doc, "web6") for doc in order if doc not in taken and is_english(docs[doc])]
     return pages
 
 

@@ -7,8 +7,9 @@ split `train`: the settled labels of selection slices 1-5 (scripts/news_selectio
 slices web1-web4 (scripts/web_slice.py: whole scraped pages, headings, list rows and
 boilerplate included) and of the heading set's subheadings that no web slice holds
 (scripts/heading_set.py). Each of those slices has already decided the rule it was labelled
-for; slices labelled after this file was written (selection6, web5) are never added, so they
-stay fresh for judging a labeller trained on these rows. The text is rebuilt from
+for; slices labelled after this file was written (selection6-7, web5-6) are not added, so they
+stayed fresh for judging a labeller trained on these rows (models/README.md: it was not
+shipped, nor its soup with the committed labeller). The text is rebuilt from
 ../shared/data and written to /tmp only.
 
     claimscan annotate ../shared/data/html-extraction/html --quiet -o PAGES

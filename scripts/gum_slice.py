@@ -99,14 +99,9 @@ def batches():
         cut += 1
     halves = [its[:cut], its[cut:]]
     for n, part in enumerate(halves, 1):
-        with open(os.path.join(out, f"batch_{n:02d}.md"), "w", encoding="utf-8") as f:
-            f.write(f"# GUM batch {n:02d}: {len(part)} sentences\n")
-            doc = None
-            for it in part:
-                if it["doc"] != doc:
-                    doc = it["doc"]
-                    f.write(f"\n## document {doc}\n\n")
-                f.write(f"{it['item_id']}\t{text[it['item_id']]}\n")
+        news_labels.write_batch(os.path.join(out, f"batch_{n:02d}.md"),
+                                f"GUM batch {n:02d}: {len(part)} sentences", part, text,
+                                lambda doc: f"document {doc}")
         print(f"{out}/batch_{n:02d}.md: {len(part)} sentences", file=sys.stderr)
 
 
@@ -126,12 +121,9 @@ def export(out):
     its = read_items()
     labels = news_labels.settled([it["item_id"] for it in its], LABELS_DIR)
     text = texts()
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
-        for it in its:
-            i = it["item_id"]
-            f.write(f"{i}\tgum\t{it['doc']}\tgum\t{labels[i]}\t{text[i]}\n")
+    news_labels.write_export(out, ({"item_id": it["item_id"], "source": "gum", "doc": it["doc"],
+                                    "split": "gum", "label": labels[it["item_id"]],
+                                    "text": text[it["item_id"]]} for it in its))
     print(f"{out}: {len(its)} sentences", file=sys.stderr)
 
 

@@ -23,12 +23,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import heading_set  # noqa: E402
+import news_labels  # noqa: E402
 import news_selection  # noqa: E402
 import web_slice  # noqa: E402
 
 SELECTION_SLICES = ["selection", "selection2", "selection3", "selection4", "selection5"]
 WEB_SLICES = ["web1", "web2", "web3", "web4"]
-HEADER = "item_id\tsource\tdoc\tsplit\tlabel\ttext\n"
 
 
 def news_export():
@@ -86,16 +86,14 @@ def main():
     parts = [("news set", news_export()), ("selection slices 1-5", selection_rows()),
              ("web slices 1-4", web_rows(args.pages)), ("other subheadings", heading_rows(args.pages))]
     seen = set()
-    with open(args.out, "w", encoding="utf-8") as f:
-        f.write(HEADER)
-        for name, rows in parts:
-            for r in rows:
-                if r["item_id"] in seen:
-                    sys.exit(f"{r['item_id']} is in two sets")
-                seen.add(r["item_id"])
-                f.write("\t".join(r[k] for k in ("item_id", "source", "doc", "split", "label", "text")) + "\n")
-            train = sum(r["split"] == "train" for r in rows)
-            print(f"{name}: {len(rows)} rows, {train} train", file=sys.stderr)
+    for name, rows in parts:
+        for r in rows:
+            if r["item_id"] in seen:
+                sys.exit(f"{r['item_id']} is in two sets")
+            seen.add(r["item_id"])
+        train = sum(r["split"] == "train" for r in rows)
+        print(f"{name}: {len(rows)} rows, {train} train", file=sys.stderr)
+    news_labels.write_export(args.out, (r for _, rows in parts for r in rows))
     print(f"{args.out}: {len(seen)} rows", file=sys.stderr)
 
 

@@ -204,6 +204,33 @@ def final():
         print(split, {l: counts[(split, l)] for l in LABELS})
 
 
+def write_batch(path, title, items, text, heading):
+    """An annotators' batch: `title`, then each document of `items` (in order, grouped by
+    their `doc`) under `## heading(doc)`, one `item_id<TAB>text` row per line."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"# {title}\n")
+        doc = None
+        for it in items:
+            if it["doc"] != doc:
+                doc = it["doc"]
+                f.write(f"\n## {heading(doc)}\n\n")
+            f.write(f"{it['item_id']}\t{text[it['item_id']]}\n")
+
+
+EXPORT_COLUMNS = ("item_id", "source", "doc", "split", "label", "text")
+
+
+def write_export(out, rows):
+    """Writes `rows` (dicts of EXPORT_COLUMNS) in the export's format: a header, then plain
+    tab-joined lines, each text with its whitespace folded to single spaces, as `claimscan
+    train-news`, `train-cased --news` and `eval labels --task news` read it."""
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\t".join(EXPORT_COLUMNS) + "\n")
+        for r in rows:
+            f.write("\t".join([*(r[k] for k in EXPORT_COLUMNS[:-1]), " ".join(r["text"].split())]) + "\n")
+
+
 def export(out):
     items = news_set.load_items()
     texts = news_set.rebuild_texts(items)

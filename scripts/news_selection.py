@@ -149,14 +149,9 @@ def batches():
         chosen = [it for it in items if it["source"] == source]
         if not chosen:
             continue
-        with open(os.path.join(out, "batch_%02d.md" % n), "w", encoding="utf-8") as f:
-            f.write(f"# Batch {n:02d}: {source}, {len(chosen)} sentences\n")
-            doc = None
-            for it in chosen:
-                if it["doc"] != doc:
-                    doc = it["doc"]
-                    f.write(f"\n## {source} document {doc}\n\n")
-                f.write(f"{it['item_id']}\t{text[it['item_id']]}\n")
+        news_labels.write_batch(os.path.join(out, "batch_%02d.md" % n),
+                                f"Batch {n:02d}: {source}, {len(chosen)} sentences", chosen, text,
+                                lambda doc, source=source: f"{source} document {doc}")
     print(f"{out}: batches from batch_{first:02d}", file=sys.stderr)
 
 
@@ -193,12 +188,10 @@ def export(out, part):
     items = [it for it in read_items() if it["split"] == part]
     labels = news_labels.settled([it["item_id"] for it in items], LABELS_DIR)
     text = texts(items)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
-        for it in items:
-            i = it["item_id"]
-            f.write(f"{i}\t{it['source']}\t{it['doc']}\t{part}\t{labels[i]}\t{text[i]}\n")
+    news_labels.write_export(out, ({"item_id": it["item_id"], "source": it["source"],
+                                    "doc": it["doc"], "split": part,
+                                    "label": labels[it["item_id"]], "text": text[it["item_id"]]}
+                                   for it in items))
     print(f"{out}: {len(items)} sentences", file=sys.stderr)
 
 

@@ -144,15 +144,11 @@ def batches(path, part):
     while 0 < cut < len(its) and its[cut]["doc"] == its[cut - 1]["doc"]:
         cut += 1
     for n, chunk in enumerate([its[:cut], its[cut:]], 1):
-        with open(os.path.join(out, f"batch_{n:02d}.md"), "w", encoding="utf-8") as f:
-            f.write(f"# Web batch {n:02d}: {len(chunk)} rows\n\nEach page is given whole, one row "
-                    "per line as claimscan split it (headings, menus and link lists included).\n")
-            doc = None
-            for it in chunk:
-                if it["doc"] != doc:
-                    doc = it["doc"]
-                    f.write(f"\n## page {doc}\n\n")
-                f.write(f"{it['item_id']}\t{' '.join(rows[it['item_id']]['text'].split())}\n")
+        title = (f"Web batch {n:02d}: {len(chunk)} rows\n\nEach page is given whole, one row "
+                 "per line as claimscan split it (headings, menus and link lists included).")
+        text = {it["item_id"]: " ".join(rows[it["item_id"]]["text"].split()) for it in chunk}
+        news_labels.write_batch(os.path.join(out, f"batch_{n:02d}.md"), title, chunk, text,
+                                lambda doc: f"page {doc}")
     print(f"{out}: batch_01.md ({cut} rows), batch_02.md ({len(its) - cut})", file=sys.stderr)
 
 
@@ -176,13 +172,10 @@ def agree(path, part):
 def export(path, part, out):
     rows = rows_of(path)
     labels = settled_labels(part)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
-        for it in read_items(part):
-            i = it["item_id"]
-            label = labels[i]
-            f.write(f"{i}\tweb\t{it['doc']}\t{part}\t{label}\t{' '.join(rows[i]['text'].split())}\n")
+    news_labels.write_export(out, ({"item_id": it["item_id"], "source": "web", "doc": it["doc"],
+                                    "split": part, "label": labels[it["item_id"]],
+                                    "text": rows[it["item_id"]]["text"]}
+                                   for it in read_items(part)))
     print(f"{out}: {len(read_items(part))} rows", file=sys.stderr)
 
 

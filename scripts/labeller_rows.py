@@ -18,7 +18,6 @@ shipped, nor its soup with the committed labeller). The text is rebuilt from
 import argparse
 import csv
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -34,16 +33,14 @@ WEB_SLICES = ["web1", "web2", "web3", "web4"]
 def news_export():
     """The news set's export, as rows of the six columns."""
     out = "/tmp/labeller_rows_news.tsv"
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "news_labels.py"),
-                    "export", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    news_labels.export(out)
     with open(out, encoding="utf-8") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def selection_rows():
     items = [it for it in news_selection.read_items() if it["split"] in SELECTION_SLICES]
-    labels = news_selection.news_labels.settled([it["item_id"] for it in items],
-                                                news_selection.LABELS_DIR)
+    labels = news_labels.settled([it["item_id"] for it in items], news_selection.LABELS_DIR)
     text = news_selection.texts(items)
     return [{"item_id": it["item_id"], "source": it["source"], "doc": it["doc"],
              "split": "train", "label": labels[it["item_id"]], "text": text[it["item_id"]]}
@@ -58,7 +55,7 @@ def web_rows(pages):
         for it in web_slice.read_items(part):
             i = it["item_id"]
             out.append({"item_id": i, "source": "web", "doc": it["doc"], "split": "train",
-                        "label": labels[i], "text": " ".join(rows[i]["text"].split())})
+                        "label": labels[i], "text": rows[i]["text"]})
     return out
 
 
@@ -74,7 +71,7 @@ def heading_rows(pages):
             continue
         rows, k = where[it["item_id"]]
         out.append({"item_id": it["item_id"], "source": "web", "doc": it["doc"], "split": "train",
-                    "label": labels[it["item_id"]], "text": " ".join(rows[k]["text"].split())})
+                    "label": labels[it["item_id"]], "text": rows[k]["text"]})
     return out
 
 

@@ -236,20 +236,12 @@ def export(out):
     texts = news_set.rebuild_texts(items)
     with open(FINAL, encoding="utf-8") as f:
         labels = {r["item_id"]: r for r in csv.DictReader(f, delimiter="\t")}
-    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-    # Plain tab-joined lines: the text keeps its quotes as written (tabs and line breaks in
-    # it are folded to spaces), which is how `claimscan train-news` reads it.
-    unlabelled = 0
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("item_id\tsource\tdoc\tsplit\tlabel\ttext\n")
-        for item in items:
-            r = labels.get(item["item_id"])
-            if r is None:  # selected, not yet labelled twice and settled
-                unlabelled += 1
-                continue
-            text = " ".join(texts[item["item_id"]].split())
-            f.write("\t".join([item["item_id"], item["source"], item["doc"], r["split"],
-                               r["label"], text]) + "\n")
+    rows = [{**item, "split": labels[item["item_id"]]["split"],
+             "label": labels[item["item_id"]]["label"], "text": texts[item["item_id"]]}
+            for item in items if item["item_id"] in labels]
+    # items selected but not yet labelled twice and settled are left out
+    unlabelled = len(items) - len(rows)
+    write_export(out, rows)
     print(f"wrote {out}" + (f" ({unlabelled} items not labelled yet, left out)" if unlabelled else ""))
 
 

@@ -76,28 +76,26 @@ def make_items():
     docs = [rel for rel in news_set.mpqa_documents() if held_out(rel)]
     docs.sort(key=lambda rel: hashlib.sha256(("selection:" + rel).encode("utf-8")).hexdigest())
     total = 0
+
+    def take(rel, spans, part):
+        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+        for n, (a, b) in enumerate(spans):
+            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
+        return len(spans)
+
     for rel in docs:
         if total >= TOTAL:
             break
         spans = news_set.mpqa_sentences(rel)
-        if not 5 <= len(spans) <= 35:
-            continue
-        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
-        part = slice_of(total)
-        for n, (a, b) in enumerate(spans):
-            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
-        total += len(spans)
+        if 5 <= len(spans) <= 35:
+            total += take(rel, spans, slice_of(total))
     taken = {item[3] for item in items}
     for rel in docs:
-        if total >= TOTAL or rel in taken:
-            continue
+        if total >= TOTAL:
+            break
         spans = news_set.mpqa_sentences(rel)
-        if not 36 <= len(spans) <= SELECTION7_MAX_DOC:
-            continue
-        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
-        for n, (a, b) in enumerate(spans):
-            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), "selection7"))
-        total += len(spans)
+        if rel not in taken and 36 <= len(spans) <= SELECTION7_MAX_DOC:
+            total += take(rel, spans, "selection7")
     testa = news_set.conll_documents(TESTA)
     prose = [i for i, d in enumerate(testa) if news_set.is_prose(d)]
     total = 0

@@ -7,6 +7,7 @@ use regex::{Regex, RegexSet};
 
 use super::abbreviations::{is_determiner, is_sentence_starter};
 use super::lines::{leading_markup, quote_markup, Marker};
+use super::mail::is_rule_char;
 
 /// Lowercase words that title-case headings keep lowercase.
 const SMALL_WORDS: &[&str] = &[
@@ -191,11 +192,11 @@ pub(crate) fn strip_markup(
         if inner.len() > 2 * wrap.len() && inner.starts_with(wrap) && inner.ends_with(wrap) {
             let core = inner[wrap.len()..inner.len() - wrap.len()].trim();
             // Unwrap only once and only plain text, so the result reads the same on its own.
-            // `_____` is a rule line, not emphasis around `_`.
+            // `_____` is a rule line, not emphasis around `_`; nor is `**----== (BBC) ***` a
+            // banner in emphasis: its stars are part of its rules, which re-segmenting reads.
             let plain = leading_markup(core).is_none()
-                && !core.starts_with(wrap)
-                && !core.ends_with(wrap)
-                && (core.is_empty() || !core.chars().all(|c| wrap.starts_with(c)));
+                && !core.starts_with(is_rule_char)
+                && !core.ends_with(is_rule_char);
             if plain {
                 s += wrap.len();
                 e -= wrap.len();

@@ -681,6 +681,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_banner_drawn_with_stars_is_no_emphasis() {
+        // Found by `segmenting_a_span_gives_it_back`: unwrapping `**…**` left `----== (BBC) *`,
+        // which alone split after its opening rule.
+        let text = "**----== (Reuters wire) ***";
+        let spans = segment(text);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let body = &text[spans[0].start..spans[0].end];
+        assert_eq!(body, text);
+        assert_eq!(segment(body).len(), 1);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 

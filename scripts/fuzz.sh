@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for MINUTES minutes each (default 10), one after the other, with the
 # web-text dictionary (fuzz/web.dict) and seed corpus (fuzz/seeds/), then the property tests
-# of tests/web_text_props.rs at 100,000 cases. Prints executions per target; exits 1 if any
+# of tests/web_text_props.rs and of the segmenter and document at 100,000 cases, each run
+# with a fresh random seed (scripts/test.sh fixes one, so CI reads the same cases every time). Prints executions per target; exits 1 if any
 # target crashed (its input is left in fuzz/artifacts/TARGET/, rerun it with
 # `RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none -O TARGET fuzz/artifacts/TARGET/crash-…`).
 #
@@ -55,6 +56,13 @@ if env -u RUSTC_BOOTSTRAP PROPTEST_CASES=100000 cargo test --release --locked --
     summary+=("$(printf '%-16s %12s cases each  ok' "web_text_props" "100000")")
 else
     summary+=("web_text_props   FAILED (see fuzz/corpus/props.log)")
+    status=1
+fi
+echo "fuzz: segmenter and document property tests (src/segment, src/document.rs) at 100,000 cases" >&2
+if env -u RUSTC_BOOTSTRAP PROPTEST_CASES=100000 cargo test --release --locked --lib -- segment::tests document::tests >fuzz/corpus/props_lib.log 2>&1; then
+    summary+=("$(printf '%-16s %12s cases each  ok' "segment/document" "100000")")
+else
+    summary+=("segment/document FAILED (see fuzz/corpus/props_lib.log)")
     status=1
 fi
 

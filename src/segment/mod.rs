@@ -681,6 +681,14 @@ mod tests {
         );
     }
 
+    /// 2,000 cases by default; `PROPTEST_CASES` overrides (scripts/fuzz.sh runs 100,000).
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000)
+    }
+
     #[test]
     fn a_banner_drawn_with_stars_is_no_emphasis() {
         // Found by `segmenting_a_span_gives_it_back`: unwrapping `**…**` left `----== (BBC) *`,
@@ -694,7 +702,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
         fn spans_are_well_formed(text in document()) {

@@ -922,7 +922,17 @@ impl<'a> Quotes<'a> {
                     straight.pop();
                 }
             }
-            [straight, at('“'), at('”')]
+            // `` and '' are the opening and closing marks of text typeset the TeX way
+            // (Penn Treebank and MPQA news among it).
+            let sentence = self.sentence;
+            let pairs = |q: &'static str| sentence.match_indices(q).map(|(i, _)| i);
+            let mut opening: Vec<usize> = at('“');
+            opening.extend(pairs("``"));
+            opening.sort_unstable();
+            let mut closing: Vec<usize> = at('”');
+            closing.extend(pairs("''"));
+            closing.sort_unstable();
+            [straight, opening, closing]
         });
         let before = |v: &Vec<usize>| v.partition_point(|&i| i < pos);
         // An odd number of straight quotes whose last one closes what came before it
@@ -1298,6 +1308,10 @@ fn inverted_source(sentence: &str, words: &[Word], v: usize) -> Option<Found> {
     if !(quoted_before || after_quote) && cut != range.end {
         return None;
     }
+    // "Harvest tallies, says a second farmer, are the lowest …": a speaker verb set off by
+    // commas inside the sentence credits the noun phrase after it, as a trailing one would.
+    let parenthetical =
+        before_verb.ends_with(',') && after.len() >= 2 && sentence[first.1..].starts_with(',');
     // `"…," said a woman who worked in the market`: after a quotation, a speaker verb's
     // determined noun phrase is its speaker whatever the noun (up to a preposition).
     let speaker = || {
@@ -1311,7 +1325,7 @@ fn inverted_source(sentence: &str, words: &[Word], v: usize) -> Option<Found> {
             })
             .unwrap_or(end);
         (SPEAKER_VERBS.contains(&words[v].text)
-            && (quoted_before || after_quote)
+            && (quoted_before || after_quote || parenthetical)
             && determined_noun_phrase(words, start, head_end))
         .then(|| Found::Source((words[start].start, words[head_end - 1].end)))
     };

@@ -200,12 +200,17 @@ impl DocumentSources {
         let text = view.text.trim_start();
         // A new paragraph opening with a straight quote while one is "open" is the convention
         // of a quotation running over paragraphs: the old one ended there.
-        if self.inside && (text.starts_with('"') || self.waiting.len() >= MAX_QUOTATION) {
+        let opens_quote = text.starts_with(['"', '“']) || text.starts_with("``");
+        if self.inside
+            && (text.starts_with('"')
+                || text.starts_with("``")
+                || self.waiting.len() >= MAX_QUOTATION)
+        {
             released.extend(self.release());
             self.inside = false;
         }
         if self.waiting.is_empty() {
-            self.run_opened_by_quote = text.starts_with(['"', '“']).then_some(self.previous);
+            self.run_opened_by_quote = opens_quote.then_some(self.previous);
         }
         let mut source = view
             .credit
@@ -838,11 +843,17 @@ fn descriptor(sentence: &str, start: usize, end: usize) -> String {
 
 /// Whether a quotation is open at the end of `text`, given whether one was at its start.
 fn quote_open_after(text: &str, mut inside: bool) -> bool {
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => inside = !inside,
             '“' | '«' => inside = true,
             '”' | '»' => inside = false,
+            // The TeX way of typesetting quotations: `` opens, '' closes.
+            '`' | '\'' if chars.peek() == Some(&c) => {
+                chars.next();
+                inside = c == '`';
+            }
             _ => {}
         }
     }

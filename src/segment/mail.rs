@@ -299,8 +299,9 @@ pub(super) fn opening_cut(s: &str, from: usize) -> Option<Cut> {
     // Read past line markup (`### `, `- `, `> `), as a line's own start is read.
     let mut at = past_markup(s, run_end(s, from, char::is_whitespace));
     // Emphasis around the line (`**Hi, …**`) is unwrapped later: read what it wraps.
+    // `** Hi, …**` too: the unwrapped span is trimmed, so the space after the stars goes.
     if s[at..].starts_with("**") || s[at..].starts_with("__") {
-        at += 2;
+        at = run_end(s, at + 2, char::is_whitespace);
     }
     salutation_cut(s, at).or_else(|| source_tag_cut(s, at))
 }

@@ -690,6 +690,17 @@ mod tests {
     }
 
     #[test]
+    fn a_greeting_in_spaced_emphasis_is_cut_as_it_reads_unwrapped() {
+        // Found by scripts/fuzz.sh: `** Hi, Iran's**` stayed whole, and unwrapped to
+        // `Hi, Iran's`, which alone cut after the greeting.
+        let text = "** Hello, Amara's**";
+        for span in segment(text) {
+            let body = &text[span.start..span.end];
+            assert_eq!(segment(body).len(), 1, "{body:?} of {text:?}");
+        }
+    }
+
+    #[test]
     fn a_banner_drawn_with_stars_is_no_emphasis() {
         // Found by `segmenting_a_span_gives_it_back`: unwrapping `**…**` left `----== (BBC) *`,
         // which alone split after its opening rule.

@@ -848,6 +848,9 @@ fn is_boundary(sentence: &str, at: usize, c: char) -> bool {
                 && after.is_some_and(|a| a.is_ascii_digit()))
         }
         ';' | ':' | '(' | ')' | '"' | '“' | '”' | '—' | '–' => true,
+        // Quotation marks typeset the TeX way: `` and '' (one apostrophe is no boundary).
+        '`' => true,
+        '\'' => sentence[at + 1..].starts_with('\'') || sentence[..at].ends_with('\''),
         _ => false,
     }
 }
@@ -2485,6 +2488,20 @@ mod tests {
     }
 
     #[test]
+    fn tex_quotation_marks_hide_their_content() {
+        // The words inside `` … '' are quoted content, never the speaker.
+        is("``Ask the mayor,'' said a clerk at the desk.", "a clerk");
+        is(
+            "``We told the port everything we knew about the spill,'' Ross said.",
+            "Ross",
+        );
+        assert_eq!(
+            src("``The mayor said no to the plan,'' a clerk explained."),
+            None
+        );
+    }
+
+    #[test]
     fn inverted_said() {
         is(
             "\"We are not worried,\" said Maria Costa, the ministry's spokeswoman.",
@@ -2495,6 +2512,15 @@ mod tests {
             "Ivo Brandt",
         );
         is("\"Why now?\" asked a resident.", "a resident");
+        // Set off by commas inside the sentence: the noun phrase after the verb.
+        is(
+            "Grain prices, says a second trader, will stay high until spring.",
+            "a second trader",
+        );
+        is(
+            "The vote, said Councillor Mia Holt, was never in doubt.",
+            "Mia Holt",
+        );
         // A pronoun comes back as one: the document stage resolves it.
         is("\"It is finished,\" said he.", "he");
     }

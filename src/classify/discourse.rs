@@ -1375,6 +1375,20 @@ mod tests {
     }
 
     #[test]
+    fn a_quotation_typeset_the_tex_way_is_followed_too() {
+        let got = sources_of(&[
+            (
+                "Harbour master Sven Ahlberg met the crews.",
+                vec![("Sven Ahlberg", EntityType::Per)],
+            ),
+            ("``Forty boats came in this week.", vec![]),
+            ("It has become a busy port,'' he said.", vec![]),
+            ("The crews left at dawn.", vec![]),
+        ]);
+        assert_eq!(got, ["", "Sven Ahlberg", "Sven Ahlberg", ""]);
+    }
+
+    #[test]
     fn a_stray_quote_mark_does_not_credit_the_rest_of_the_document() {
         let mut doc = vec![(
             "Analyst Jo Weir said the \"soft landing\" was over, and the \"rally",

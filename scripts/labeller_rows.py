@@ -12,8 +12,12 @@ stayed fresh for judging a labeller trained on these rows (models/README.md: it 
 shipped, nor its soup with the committed labeller). The text is rebuilt from
 ../shared/data and written to /tmp only.
 
+--with-later-slices also adds those later slices, each of which has since decided its rule:
+selection6-7, web5-6 and the GUM slice (scripts/gum_slice.py), for a labeller judged on a
+slice labelled after them (the EWT slice, scripts/gum_slice.py --corpus ewt).
+
     claimscan annotate ../shared/data/html-extraction/html --quiet -o PAGES
-    python3 scripts/labeller_rows.py PAGES/sentences.csv [--out /tmp/labeller_rows.tsv]
+    python3 scripts/labeller_rows.py PAGES/sentences.csv [--out /tmp/labeller_rows.tsv] [--with-later-slices]
 """
 import argparse
 import csv
@@ -25,9 +29,12 @@ import heading_set  # noqa: E402
 import news_labels  # noqa: E402
 import news_selection  # noqa: E402
 import web_slice  # noqa: E402
+import gum_slice  # noqa: E402
 
 SELECTION_SLICES = ["selection", "selection2", "selection3", "selection4", "selection5"]
 WEB_SLICES = ["web1", "web2", "web3", "web4"]
+LATER_SELECTION_SLICES = ["selection6", "selection7"]
+LATER_WEB_SLICES = ["web5", "web6"]
 
 
 def news_export():
@@ -38,8 +45,8 @@ def news_export():
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def selection_rows():
-    items = [it for it in news_selection.read_items() if it["split"] in SELECTION_SLICES]
+def selection_rows(slices=SELECTION_SLICES):
+    items = [it for it in news_selection.read_items() if it["split"] in slices]
     labels = news_labels.settled([it["item_id"] for it in items], news_selection.LABELS_DIR)
     text = news_selection.texts(items)
     return [{"item_id": it["item_id"], "source": it["source"], "doc": it["doc"],
@@ -47,10 +54,10 @@ def selection_rows():
             for it in items]
 
 
-def web_rows(pages):
+def web_rows(pages, slices=WEB_SLICES):
     rows = web_slice.rows_of(pages)
     out = []
-    for part in WEB_SLICES:
+    for part in slices:
         labels = web_slice.settled_labels(part)
         for it in web_slice.read_items(part):
             i = it["item_id"]
@@ -75,13 +82,28 @@ def heading_rows(pages):
     return out
 
 
+def gum_rows():
+    corpus = gum_slice.CORPORA["gum"]
+    items = gum_slice.read_items(corpus)
+    labels = news_labels.settled([it["item_id"] for it in items], corpus["labels"])
+    text = gum_slice.texts(corpus)
+    return [{"item_id": it["item_id"], "source": "gum", "doc": it["doc"], "split": "train",
+             "label": labels[it["item_id"]], "text": text[it["item_id"]]} for it in items]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pages", help="sentences.csv of `claimscan annotate` over the html-extraction pages")
     p.add_argument("--out", default="/tmp/labeller_rows.tsv")
+    p.add_argument("--with-later-slices", action="store_true",
+                   help="also selection6-7, web5-6 and the GUM slice")
     args = p.parse_args()
     parts = [("news set", news_export()), ("selection slices 1-5", selection_rows()),
              ("web slices 1-4", web_rows(args.pages)), ("other subheadings", heading_rows(args.pages))]
+    if args.with_later_slices:
+        parts += [("selection slices 6-7", selection_rows(LATER_SELECTION_SLICES)),
+                  ("web slices 5-6", web_rows(args.pages, LATER_WEB_SLICES)),
+                  ("GUM slice", gum_rows())]
     seen = set()
     for name, rows in parts:
         for r in rows:

@@ -468,6 +468,17 @@ const LEADING_SKIP: &[&str] = &[
     "now",
     "still",
     "separately",
+    // Sentence adverbs that open a clause before its subject ("Afterwards, the aides said").
+    "afterwards",
+    "afterward",
+    "furthermore",
+    "moreover",
+    "nevertheless",
+    "nonetheless",
+    "instead",
+    "finally",
+    "later",
+    "earlier",
 ];
 
 /// Adverbs and auxiliaries between a subject and its verb ("Lavrov has also said").
@@ -541,6 +552,17 @@ const TIME_WORDS: &[&str] = &[
     "weekend",
     "month",
     "year",
+    // Months, but for "may" and "march", which are more often a modal and a verb.
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Words that end an inverted source or an "according to" source: what follows them is
@@ -681,6 +703,11 @@ pub fn credit_of_span(sentence: &str, start: usize, end: usize) -> Option<Attrib
         let lower = last.lower.as_str();
         let not_an_ending = TRAILING_SKIP.contains(&lower)
             || matches!(lower, "is" | "are" | "was" | "were" | "been" | "be")
+            // "Al-Quds newspaper published in": a span cut inside a phrase.
+            || (!rest.is_empty()
+                && (CONNECTORS.contains(&lower)
+                    || DETERMINERS.contains(&lower)
+                    || matches!(lower, "in" | "at" | "by" | "to" | "with" | "from" | "or")))
             // "Some commentaries said": the tagger's span ran onto the verb that credits it.
             || (!rest.is_empty() && is_reporting_verb(lower))
             || (!last.is_capitalised()
@@ -1401,7 +1428,9 @@ fn subject_of(
             && last.ends_with("ly")
             && words[end - 1].text == last
             && !after_determiner;
-        if TRAILING_SKIP.contains(&last) || TIME_WORDS.contains(&last) || adverb {
+        // "A report … on 2 February said": the date's day number goes with its month.
+        let day_number = last.len() <= 4 && last.chars().all(|c| c.is_ascii_digit());
+        if TRAILING_SKIP.contains(&last) || TIME_WORDS.contains(&last) || adverb || day_number {
             end -= 1;
         } else {
             break;
@@ -1567,7 +1596,13 @@ fn opening_names(
     while e > start && words[e - 1].lower == "and" {
         e -= 1;
     }
-    let described = e < end && matches!(words[e].lower.as_str(), "of" | "from" | "at");
+    // "US Secretary of State Colin Powell": after a title, "of" goes on with the office.
+    let titled = e > start
+        && e < end
+        && words[e].lower == "of"
+        && (is_title_word(&words[e - 1].text)
+            || PERSON_ROLES.contains(&words[e - 1].lower.as_str()));
+    let described = e < end && matches!(words[e].lower.as_str(), "of" | "from" | "at") && !titled;
     // "Central Bank of Kenya", "Foreign Ministry of …": an institution's name goes on.
     let institution = e > start && {
         let last = words[e - 1].lower.as_str();
@@ -2174,6 +2209,14 @@ fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<F
         }
         end += 1;
     }
+    // "High-ranking officials of the state …": a phrase cut short at a lower-case word ends
+    // before its dangling "of the".
+    while end > start + 1 && {
+        let last = words[end - 1].lower.as_str();
+        CONNECTORS.contains(&last) || DETERMINERS.contains(&last)
+    } {
+        end -= 1;
+    }
     if end == start || end - start > 8 {
         return None;
     }
@@ -2536,6 +2579,30 @@ mod tests {
         is(
             "The trade delegation, however, demanded that the quota be lifted.",
             "The trade delegation",
+        );
+    }
+
+    #[test]
+    fn no_date_adverb_or_dangling_preposition_is_a_source() {
+        // The day and month of a date are no source; the outlet before them is.
+        is(
+            "A report carried in the Coastal Herald on 3 April said that the ferry would close.",
+            "Coastal Herald",
+        );
+        // A sentence adverb before the subject is skipped.
+        is(
+            "Afterwards, Mayor Holt's aides played down the remark, saying the city wanted talks.",
+            "Mayor Holt's aides",
+        );
+        // A phrase cut short ends before its dangling "of the".
+        is(
+            "Senior officials of the port and customs agencies issued a warning, saying that the quay was unsafe.",
+            "Senior officials",
+        );
+        // A title's "of" goes on with the office, up to the name.
+        is(
+            "EU Commissioner of Trade Ada Brekke said the tariffs would stay.",
+            "EU Commissioner of Trade Ada Brekke",
         );
     }
 

@@ -1600,7 +1600,7 @@ fn opening_names(
     let titled = e > start
         && e < end
         && words[e].lower == "of"
-        && (is_title_word(&words[e - 1].text)
+        && (is_title_word(words[e - 1].text)
             || PERSON_ROLES.contains(&words[e - 1].lower.as_str()));
     let described = e < end && matches!(words[e].lower.as_str(), "of" | "from" | "at") && !titled;
     // "Central Bank of Kenya", "Foreign Ministry of …": an institution's name goes on.

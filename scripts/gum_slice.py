@@ -138,15 +138,20 @@ def agree(c):
                 f.write(f"{i}\t{it['doc']}\t{first[i]}\t{second[i]}\t{text[i]}\n")
 
 
-def export(c, out):
+def rows(c, split):
+    """The slice's settled labels with their text, as rows of the news export."""
     its = read_items(c)
     labels = news_labels.settled([it["item_id"] for it in its], c["labels"])
     text = texts(c)
+    return [{"item_id": it["item_id"], "source": c["name"], "doc": it["doc"], "split": split,
+             "label": labels[it["item_id"]], "text": text[it["item_id"]]} for it in its]
+
+
+def export(c, out):
     out = out or os.path.join(c["tmp"], f"{c['name']}.tsv")
-    news_labels.write_export(out, ({"item_id": it["item_id"], "source": c["name"], "doc": it["doc"],
-                                    "split": c["name"], "label": labels[it["item_id"]],
-                                    "text": text[it["item_id"]]} for it in its))
-    print(f"{out}: {len(its)} sentences", file=sys.stderr)
+    written = rows(c, c["name"])
+    news_labels.write_export(out, written)
+    print(f"{out}: {len(written)} sentences", file=sys.stderr)
 
 
 def main():

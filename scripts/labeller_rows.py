@@ -82,15 +82,6 @@ def heading_rows(pages):
     return out
 
 
-def gum_rows():
-    corpus = gum_slice.CORPORA["gum"]
-    items = gum_slice.read_items(corpus)
-    labels = news_labels.settled([it["item_id"] for it in items], corpus["labels"])
-    text = gum_slice.texts(corpus)
-    return [{"item_id": it["item_id"], "source": "gum", "doc": it["doc"], "split": "train",
-             "label": labels[it["item_id"]], "text": text[it["item_id"]]} for it in items]
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pages", help="sentences.csv of `claimscan annotate` over the html-extraction pages")
@@ -103,7 +94,7 @@ def main():
     if args.with_later_slices:
         parts += [("selection slices 6-7", selection_rows(LATER_SELECTION_SLICES)),
                   ("web slices 5-6", web_rows(args.pages, LATER_WEB_SLICES)),
-                  ("GUM slice", gum_rows())]
+                  ("GUM slice", gum_slice.rows(gum_slice.CORPORA["gum"], "train"))]
     seen = set()
     for name, rows in parts:
         for r in rows:

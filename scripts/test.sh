@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
 # Property tests draw their cases from a fixed seed here, so a gate run reads the same cases
-# every time and a failure reproduces; scripts/fuzz.sh explores with fresh seeds and 50x the
+# every time and a failure reproduces; scripts/fuzz.sh explores with fresh seeds at 100,000
 # cases. (Stop 34 was lost to a case a random seed drew once: see the segment tests.)
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261207}"
 cargo test --release --locked "$@"

@@ -24,7 +24,7 @@
 //! search for "he"; resolving it needs the previous sentences, which this stage does not see.
 //! If such a sentence also names a source with "according to", that source is returned.
 
-use super::cues::{words, Word};
+use super::cues::{words, Word, MONTHS};
 
 /// The source a sentence credits with its claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -552,18 +552,13 @@ const TIME_WORDS: &[&str] = &[
     "weekend",
     "month",
     "year",
-    // Months, but for "may" and "march", which are more often a modal and a verb.
-    "january",
-    "february",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
+
+/// Whether `lower` (a lower-case word) is a time word: [`TIME_WORDS`], or a month name but
+/// "march", more often the verb (the month list leaves out "may", the modal).
+fn is_time_word(lower: &str) -> bool {
+    TIME_WORDS.contains(&lower) || (lower != "march" && MONTHS.contains(&lower))
+}
 
 /// Words that end an inverted source or an "according to" source: what follows them is
 /// circumstance, not the source ("said Lavrov in a statement", "according to the ministry on
@@ -1311,7 +1306,7 @@ fn complement_follows(sentence: &str, words: &[Word], v: usize) -> bool {
             w.lower == "that"
                 || SOURCE_STOPS.contains(&w.lower.as_str())
                 || w.is_capitalised()
-                || TIME_WORDS.contains(&w.lower.as_str())
+                || is_time_word(&w.lower)
                 || (listener_first && w.lower.chars().all(char::is_alphabetic))
         })
         .any(|w| w.lower == "that")
@@ -1430,7 +1425,7 @@ fn subject_of(
             && !after_determiner;
         // "A report … on 2 February said": the date's day number goes with its month.
         let day_number = last.len() <= 4 && last.chars().all(|c| c.is_ascii_digit());
-        if TRAILING_SKIP.contains(&last) || TIME_WORDS.contains(&last) || adverb || day_number {
+        if TRAILING_SKIP.contains(&last) || is_time_word(last) || adverb || day_number {
             end -= 1;
         } else {
             break;
@@ -1457,7 +1452,7 @@ fn subject_of(
                 | "early"
                 | "since"
                 | "from"
-        ) || TIME_WORDS.contains(&opener);
+        ) || is_time_word(opener);
         let phrase = start..end - 1;
         opens
             && phrase.len() <= 8
@@ -1971,7 +1966,7 @@ fn as_someone_put_it(sentence: &str, words: &[Word]) -> Option<Found> {
     // After the verb only "it" ("put it") and circumstance may follow.
     let rest_is_circumstance = clause[verb + 1..].iter().all(|w| {
         w.lower == "it"
-            || TIME_WORDS.contains(&w.lower.as_str())
+            || is_time_word(&w.lower)
             || matches!(
                 w.lower.as_str(),
                 "on" | "last" | "this" | "earlier" | "recently" | "once"
@@ -2033,7 +2028,7 @@ fn in_a_statement(sentence: &str, words: &[Word]) -> Option<Found> {
         let w = &words[end];
         let lower = w.lower.as_str();
         // "Pakistan Tuesday slated …": a day ends the subject.
-        let fits = (w.is_capitalised() && !TIME_WORDS.contains(&lower))
+        let fits = (w.is_capitalised() && !is_time_word(lower))
             || (end == start && DETERMINERS.contains(&lower))
             || SOURCE_NOUNS.contains(&lower)
             || OUTLET_HEADS.contains(&lower)
@@ -2188,7 +2183,7 @@ fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<F
         let w = &words[end];
         let lower = w.lower.as_str();
         // "Pakistan Tuesday slated …": a day ends the subject.
-        let fits = (w.is_capitalised() && !TIME_WORDS.contains(&lower))
+        let fits = (w.is_capitalised() && !is_time_word(lower))
             || (end == start && DETERMINERS.contains(&lower))
             || (CONNECTORS.contains(&lower) && end > start)
             || [

@@ -507,8 +507,8 @@ const MONTH_CONTEXT: &[&str] = &[
     "early", "late", "mid", "last", "next", "this", "of", "between",
 ];
 
-/// Month names, for "April and May".
-const MONTHS: &[&str] = &[
+/// Month names, for "April and May" (and attribution's time phrases).
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

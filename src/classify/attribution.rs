@@ -645,6 +645,10 @@ pub fn find_attribution(sentence: &str) -> Option<Attribution> {
         Some(found @ (Found::Source(_) | Found::Hearsay(_))) => found,
         Some(pronoun @ Found::Pronoun(_)) => named_by_according().unwrap_or(pronoun),
         None => according_to(sentence, &words)
+            .filter(|found| match found {
+                Found::Source((start, _)) | Found::Pronoun((start, _)) => !quotes.inside(*start),
+                Found::Hearsay(_) => true,
+            })
             .or_else(|| as_someone_put_it(sentence, &words))
             .or_else(|| quoted_as_saying(sentence, &words, &quotes))
             .or_else(|| in_a_statement(sentence, &words))
@@ -1292,6 +1296,18 @@ fn closes_sentence(sentence: &str, words: &[Word], v: usize) -> bool {
 fn complement_follows(sentence: &str, words: &[Word], v: usize) -> bool {
     let after = sentence.get(words[v].end..).unwrap_or("").trim_start();
     if after.starts_with([':', '"', '“']) {
+        return true;
+    }
+    // `"The logs are clear," she added, "no ferry sailed."`: the quotation goes on after the
+    // verb, so what it reports is the quotation around it.
+    let quoted_before = sentence
+        .get(..words[v].start)
+        .is_some_and(|b| b.contains(['"', '”']) || b.contains("''"));
+    let quotation_resumes = after
+        .strip_prefix(',')
+        .map(str::trim_start)
+        .is_some_and(|a| a.starts_with(['"', '“']) || a.starts_with("``"));
+    if quoted_before && quotation_resumes {
         return true;
     }
     // "assured shippers that …": these verbs take their listener before the clause.
@@ -2824,6 +2840,32 @@ mod tests {
         assert!(
             matches!(&got, Some((src, k)) if src == want && k.is_vague()),
             "{s}: {got:?}"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_between_two_quoted_parts_is_the_speaker() {
+        // Whatever comes before the first quotation, the pronoun before the verb speaks.
+        for s in [
+            "Furthermore, \"according to the logs we keep,\" she added, \"no ferry sailed.\"",
+            "\"According to the logs we keep,\" she added, \"no ferry sailed.\"",
+            "Still, \"the logs are clear,\" he said, \"and no ferry sailed.\"",
+        ] {
+            assert_eq!(
+                credit(s),
+                Some((
+                    if s.contains("she") { "she" } else { "he" }.into(),
+                    SourceKind::Pronoun
+                )),
+                "{s}"
+            );
+        }
+        // A lone "according to" inside a quotation is the quoted speaker's sourcing.
+        none("\"According to the logs we keep, no ferry sailed that night.\"");
+        // The appositive reading stays for a descriptor that is no pronoun.
+        named(
+            "Hana Leto, the harbour master, said the pier was safe.",
+            "Hana Leto",
         );
     }
 

@@ -828,10 +828,20 @@ fn source_kind(sentence: &str, words: &[Word], span: (usize, usize)) -> SourceKi
         );
     let vague_head = VAGUE_SOURCE_WORDS.contains(&head.lower.as_str()) || plural_role;
     if vague_head && (!is_proper(head) || head.start == 0) {
+        // "Officials of the Harbour Board" name their employer; "officials in Valletta" only
+        // say where they sit: a name after "in" names no one.
+        let mut in_place = false;
         let named_after = inside
             .iter()
             .skip_while(|w| w.start <= head.start)
-            .any(is_proper);
+            .any(|w| {
+                if w.lower == "in" {
+                    in_place = true;
+                    return false;
+                }
+                in_place &= is_proper(w);
+                !in_place && is_proper(w)
+            });
         if !named_after {
             return SourceKind::Vague;
         }
@@ -1816,9 +1826,21 @@ fn reduce(sentence: &str, words: &[Word], start: usize, end: usize) -> (usize, u
                 return strip_titles(words, named);
             }
             // "The Catholic Information office in Nairobi", "the office in Nairobi" (a role
-            // the document stage may resolve): a lower-case office noun.
-            if GROUP_ROLES.contains(&words[s - 2].lower.as_str()) {
+            // the document stage may resolve): a lower-case office noun. "Officials at the
+            // harbour in Valletta": after any lower-case noun a one-word name is the place
+            // where the source sits, part of the phrase and never the source alone
+            // ("engineers at Lund University" keep their university).
+            let noun_before = &words[s - 2];
+            if GROUP_ROLES.contains(&noun_before.lower.as_str()) {
                 return (start, s - 1);
+            }
+            if run.1 - run.0 == 1
+                && noun_before.text == noun_before.lower
+                && noun_before.lower.chars().all(char::is_alphabetic)
+                && !DETERMINERS.contains(&noun_before.lower.as_str())
+                && !SOURCE_STOPS.contains(&noun_before.lower.as_str())
+            {
+                return (start, run.1);
             }
         }
         let (s, e) = strip_titles(words, run);
@@ -2866,6 +2888,30 @@ mod tests {
         named(
             "Hana Leto, the harbour master, said the pier was safe.",
             "Hana Leto",
+        );
+    }
+
+    #[test]
+    fn a_place_where_the_source_sits_is_no_source() {
+        vague(
+            "Officials at the harbour in Valletta have said that no ferry sailed.",
+            "Officials at the harbour in Valletta",
+        );
+        vague(
+            "Doctors at the clinic in Tartu said two patients had died.",
+            "Doctors at the clinic in Tartu",
+        );
+        vague(
+            "Officials in Valletta said the ferry had sunk.",
+            "Officials",
+        );
+        named(
+            "The church in Malta said the bells would ring.",
+            "The church in Malta",
+        );
+        named(
+            "The Harbour Information Office in Valletta said two ferries were late.",
+            "Harbour Information Office",
         );
     }
 

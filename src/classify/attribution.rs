@@ -2190,12 +2190,26 @@ const SAYING_PARTICIPLES: &[&str] = &[
     "denying",
 ];
 
-/// ", saying …": the sentence's opening noun phrase is the source, when it is a name, a
-/// source noun phrase or a pronoun.
+/// ", saying …", and the progressive "Lind is telling the world that …": the sentence's
+/// opening noun phrase is the source, when it is a name, a source noun phrase or a pronoun.
+/// "X had this to say:" introduces X's words the same way.
 fn participle_of_saying(sentence: &str, words: &[Word]) -> Option<Found> {
     let k = (1..words.len()).find(|&k| {
+        let progressive = matches!(
+            words[k - 1].lower.as_str(),
+            "is" | "are" | "was" | "were" | "been"
+        );
         SAYING_PARTICIPLES.contains(&words[k].lower.as_str())
-            && sentence[..words[k].start].trim_end().ends_with(',')
+            && (progressive || sentence[..words[k].start].trim_end().ends_with(','))
+    });
+    let k = k.or_else(|| {
+        (1..words.len().saturating_sub(3)).find(|&k| {
+            matches!(words[k].lower.as_str(), "had" | "has" | "have")
+                && words[k + 1].lower == "this"
+                && words[k + 2].lower == "to"
+                && words[k + 3].lower == "say"
+                && sentence[words[k + 3].end..].trim_start().starts_with(':')
+        })
     })?;
     opening_noun_phrase(sentence, words, k)
 }
@@ -2210,7 +2224,13 @@ fn verb_follows_conjunction(words: &[Word], v: usize) -> bool {
 /// source.
 fn opening_noun_phrase(sentence: &str, words: &[Word], limit: usize) -> Option<Found> {
     let mut start = dateline_end(sentence, words, limit);
-    while start < limit && LEADING_SKIP.contains(&words[start].lower.as_str()) {
+    // "Basically, …", "Frankly, …": a sentence adverb set off by a comma is no subject.
+    let comma_adverb = |w: &Word| {
+        w.lower.len() > 4 && w.lower.ends_with("ly") && sentence[w.end..].starts_with(',')
+    };
+    while start < limit
+        && (LEADING_SKIP.contains(&words[start].lower.as_str()) || comma_adverb(&words[start]))
+    {
         start += 1;
     }
     if start < limit && PRONOUNS.contains(&words[start].lower.as_str()) {
@@ -2913,6 +2933,20 @@ mod tests {
             "The Harbour Information Office in Valletta said two ferries were late.",
             "Harbour Information Office",
         );
+    }
+
+    #[test]
+    fn a_progressive_saying_and_had_this_to_say_credit_the_subject() {
+        named(
+            "Basically, Lind is telling the world that the ferries are safe.",
+            "Lind",
+        );
+        named(
+            "The Harbour Board had this to say: \"The ferries will sail in May.\"",
+            "Harbour Board",
+        );
+        // Telling a story is no report, but the frame needs its subject to be a source.
+        none("The ferry was telling on the crew.");
     }
 
     #[test]

@@ -50,7 +50,8 @@ ITEMS = os.path.join(DIR, "items.tsv")
 LABELS_DIR = os.path.join(DIR, "labels")
 TESTA = "ner/eng.testa"
 # Sentences of each slice, at least, per source, in order: each slice's whole documents come
-# after the previous slice's.
+# after the previous slice's. Slice 8 has no size: it takes whatever held-out MPQA document is
+# left after the others (make_items), so slice_of never names it.
 SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200),
           ("selection5", 300), ("selection6", 300), ("selection7", 300), ("selection8", 0)]
 # Slice 7 also takes the held-out MPQA documents of 36 to this many sentences, which the

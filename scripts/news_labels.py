@@ -18,6 +18,11 @@ data/news/labels/adjudication.tsv (`item_id<TAB>pass1<TAB>pass2<TAB>final<TAB>re
     python3 scripts/news_labels.py export [--out F] the labelled sentences with their text
                                                     (F default /tmp/news_set/news.tsv), for
                                                     `claimscan eval labels --task news`
+    python3 scripts/news_labels.py checkthat        the team's labels of the CheckThat! rows
+                                                    scored as opinion-vs-not against the file's
+                                                    SUBJ/OBJ: what a labeller that followed
+                                                    docs/labelling.md exactly would score on
+                                                    the opinion task
 """
 import argparse
 import csv
@@ -245,6 +250,41 @@ def export(out):
     print(f"wrote {out}" + (f" ({unlabelled} items not labelled yet, left out)" if unlabelled else ""))
 
 
+def macro_f1(pairs):
+    """Macro-F1 of (gold, predicted) boolean pairs over the two classes."""
+    def f1(positive):
+        tp = sum(g == positive and p == positive for g, p in pairs)
+        wrong = sum(g != p for g, p in pairs)
+        return 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
+    return (f1(True) + f1(False)) / 2
+
+
+def checkthat():
+    """The team's CheckThat! labels (settled, and each pass alone) read as opinion-vs-not and
+    scored against the file's own SUBJ/OBJ labels, per file: the opinion macro-F1 of a reader
+    that applies docs/labelling.md without error."""
+    items = [i for i in news_set.load_items() if i["source"] == "checkthat"]
+    with open(FINAL, encoding="utf-8") as f:
+        settled_labels = {r["item_id"]: r["label"] for r in csv.DictReader(f, delimiter="\t")}
+    passes = {"settled": settled_labels, "pass 1": read_pass("pass1"), "pass 2": read_pass("pass2")}
+    subjective = {}
+    for rel in sorted({i["file"] for i in items}):
+        with open(os.path.join(news_set.SHARED, rel), encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                subjective[(rel, r["sentence_id"])] = r["label"] == "SUBJ"
+    for rel in sorted({i["file"] for i in items}):
+        rows = [i for i in items if i["file"] == rel and i["item_id"] in settled_labels]
+        gold = [subjective[(rel, i["ref"])] for i in rows]
+        print(f"{rel}: {len(rows)} rows, {sum(gold)} SUBJ")
+        for name, labels in passes.items():
+            pairs = [(g, labels[i["item_id"]] == "opinion") for g, i in zip(gold, rows)]
+            print(f"  {name}: opinion macro-F1 {macro_f1(pairs):.4f}")
+        counts = Counter((g, settled_labels[i["item_id"]]) for g, i in zip(gold, rows))
+        print("  file \\ settled  " + "  ".join(f"{l:>11}" for l in LABELS))
+        for g in (True, False):
+            print(f"  {'SUBJ' if g else 'OBJ':<14}" + "  ".join(f"{counts[(g, l)]:>11}" for l in LABELS))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -252,6 +292,7 @@ def main():
     d = sub.add_parser("disagreements")
     d.add_argument("--out", default="/tmp/news_set/disagreements")
     sub.add_parser("final")
+    sub.add_parser("checkthat")
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_set/news.tsv")
     args = parser.parse_args()
@@ -261,6 +302,8 @@ def main():
         disagreements(args.out)
     elif args.command == "final":
         final()
+    elif args.command == "checkthat":
+        checkthat()
     else:
         export(args.out)
 

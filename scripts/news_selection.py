@@ -17,6 +17,13 @@ for the models of 2026-12-07's fifth session), whole documents of
   the teacher pool and every trainer leave them alone), in a fixed pseudo-random order;
 - CoNLL-2003 eng.testa prose documents (Reuters; the label models never read eng.testa),
   every third one, then (later slices) the second of every three, then the third.
+`selection9` (2026-12-07, sixth session), when both had run out, takes two sources no label
+model was trained, tuned or distilled on (the unshipped distilled head of 2026-12-06 read some
+of them unlabelled; the entity encoder read eng.train for its tags):
+- eng.train prose documents of the every-4th series the news set never took (offset 3), in
+  file order, until about 250 sentences;
+- MPQA 1.2 documents of 5-35 sentences outside the held-out fifth and outside the news set,
+  in a fixed pseudo-random order, until about 250 sentences.
 Labels: two independent passes under docs/labelling.md (data/news_selection/labels/pass1/,
 pass2/), every disagreement settled by a third reading (labels/adjudication.tsv), as for the
 news set (scripts/news_labels.py).
@@ -54,10 +61,14 @@ TESTA = "ner/eng.testa"
 # left after the others (make_items), so slice_of never names it.
 SLICES = [("selection", 160), ("selection2", 200), ("selection3", 200), ("selection4", 200),
           ("selection5", 300), ("selection6", 300), ("selection7", 300), ("selection8", 0)]
+# Slice 9 draws on other sources (selection9_items); like slice 8 it has no size here.
+LATER_SLICES = ["selection9"]
 # Slice 7 also takes the held-out MPQA documents of 36 to this many sentences, which the
 # earlier slices skipped; the shorter ones had run out.
 SELECTION7_MAX_DOC = 60
 TOTAL = sum(size for _, size in SLICES)
+# Slice 9: sentences at least, per source.
+SELECTION9_SIZE = 250
 
 
 def slice_of(total):
@@ -80,9 +91,7 @@ def make_items():
     total = 0
 
     def take(rel, spans, part):
-        key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
-        for n, (a, b) in enumerate(spans):
-            items.append(("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part))
+        items.extend(mpqa_document_items(rel, spans, part))
         return len(spans)
 
     for rel in docs:
@@ -117,12 +126,52 @@ def make_items():
     for rel in docs:
         if rel not in taken:
             take(rel, news_set.mpqa_sentences(rel), "selection8")
+    items += selection9_items()
     os.makedirs(DIR, exist_ok=True)
     with open(ITEMS, "w", encoding="utf-8") as f:
         f.write("item_id\tsource\tfile\tdoc\tref\tsplit\n")
         for item in items:
             f.write("\t".join(item) + "\n")
     print(f"{ITEMS}: {len(items)} items", file=sys.stderr)
+
+
+def mpqa_document_items(rel, spans, part):
+    """The items of one MPQA document (its sentences' byte spans) in slice `part`."""
+    key = "q" + hashlib.sha256(rel.encode("utf-8")).hexdigest()[:6]
+    return [("%s-%02d" % (key, n), "mpqa", "mpqa", rel, "%d:%d" % (a, b), part)
+            for n, (a, b) in enumerate(spans)]
+
+
+def selection9_items():
+    """Slice 9 (after the rest, so earlier items keep their rows): eng.train prose documents of
+    the series the news set left (every 4th from the fourth), then MPQA documents outside the
+    held-out fifth and the news set."""
+    items = []
+    train = news_set.conll_documents(news_set.CONLL)
+    prose = [i for i, d in enumerate(train) if news_set.is_prose(d)]
+    news = {(it["file"], it["doc"]) for it in news_set.load_items()}
+    total = 0
+    for index in prose[3::4]:
+        if total >= SELECTION9_SIZE:
+            break
+        if (news_set.CONLL, str(index)) in news:
+            continue
+        for s in range(len(train[index])):
+            items.append(("u%04d-%02d" % (index, s), "reuters", news_set.CONLL, str(index), str(s),
+                          "selection9"))
+        total += len(train[index])
+    mpqa = [rel for rel in news_set.mpqa_documents()
+            if not held_out(rel) and ("mpqa", rel) not in news]
+    mpqa.sort(key=lambda rel: hashlib.sha256(("selection9:" + rel).encode("utf-8")).hexdigest())
+    total = 0
+    for rel in mpqa:
+        if total >= SELECTION9_SIZE:
+            break
+        spans = news_set.mpqa_sentences(rel)
+        if 5 <= len(spans) <= 35:
+            items += mpqa_document_items(rel, spans, "selection9")
+            total += len(spans)
+    return items
 
 
 def read_items():
@@ -210,7 +259,8 @@ def main():
     sub.add_parser("agree")
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_selection/selection.tsv")
-    e.add_argument("--slice", default="selection", choices=[name for name, _ in SLICES])
+    e.add_argument("--slice", default="selection",
+                   choices=[name for name, _ in SLICES] + LATER_SLICES)
     args = p.parse_args()
     {"items": make_items, "batches": batches, "agree": agree,
      "export": lambda: export(args.out, args.slice)}[args.cmd]()

@@ -18,11 +18,15 @@ data/news/labels/adjudication.tsv (`item_id<TAB>pass1<TAB>pass2<TAB>final<TAB>re
     python3 scripts/news_labels.py export [--out F] the labelled sentences with their text
                                                     (F default /tmp/news_set/news.tsv), for
                                                     `claimscan eval labels --task news`
-    python3 scripts/news_labels.py checkthat        the team's labels of the CheckThat! rows
+    python3 scripts/news_labels.py checkthat [--predictions P ...]
+                                                    the team's labels of the CheckThat! rows
                                                     scored as opinion-vs-not against the file's
                                                     SUBJ/OBJ: what a labeller that followed
                                                     docs/labelling.md exactly would score on
-                                                    the opinion task
+                                                    the opinion task; with P (`claimscan eval
+                                                    labels --task news EXPORT --predictions P`),
+                                                    also those predictions, against the file
+                                                    and against the team's labels
 """
 import argparse
 import csv
@@ -259,10 +263,18 @@ def macro_f1(pairs):
     return (f1(True) + f1(False)) / 2
 
 
-def checkthat():
+def read_predictions(path):
+    """item_id -> predicted label of an `eval labels --predictions` file."""
+    with open(path, encoding="utf-8") as f:
+        return {r["item_id"]: r["predicted"] for r in csv.DictReader(f, delimiter="\t")}
+
+
+def checkthat(prediction_files=()):
     """The team's CheckThat! labels (settled, and each pass alone) read as opinion-vs-not and
     scored against the file's own SUBJ/OBJ labels, per file: the opinion macro-F1 of a reader
-    that applies docs/labelling.md without error."""
+    that applies docs/labelling.md without error. Each predictions file is scored against the
+    file's labels and against the settled team labels, on the rows it covers."""
+    predictions = {path: read_predictions(path) for path in prediction_files}
     items = [i for i in news_set.load_items() if i["source"] == "checkthat"]
     with open(FINAL, encoding="utf-8") as f:
         settled_labels = {r["item_id"]: r["label"] for r in csv.DictReader(f, delimiter="\t")}
@@ -279,6 +291,15 @@ def checkthat():
         for name, labels in passes.items():
             pairs = [(g, labels[i["item_id"]] == "opinion") for g, i in zip(gold, rows)]
             print(f"  {name}: opinion macro-F1 {macro_f1(pairs):.4f}")
+        for path, predicted in predictions.items():
+            covered = [(g, i["item_id"]) for g, i in zip(gold, rows) if i["item_id"] in predicted]
+            if not covered:
+                continue
+            against_file = [(g, predicted[i] == "opinion") for g, i in covered]
+            against_team = [(settled_labels[i] == "opinion", predicted[i] == "opinion")
+                            for _, i in covered]
+            print(f"  {path} ({len(covered)} rows): opinion macro-F1 {macro_f1(against_file):.4f}"
+                  f" against the file, {macro_f1(against_team):.4f} against the team's labels")
         counts = Counter((g, settled_labels[i["item_id"]]) for g, i in zip(gold, rows))
         print("  file \\ settled  " + "  ".join(f"{l:>11}" for l in LABELS))
         for g in (True, False):
@@ -292,7 +313,8 @@ def main():
     d = sub.add_parser("disagreements")
     d.add_argument("--out", default="/tmp/news_set/disagreements")
     sub.add_parser("final")
-    sub.add_parser("checkthat")
+    c = sub.add_parser("checkthat")
+    c.add_argument("--predictions", nargs="*", default=[])
     e = sub.add_parser("export")
     e.add_argument("--out", default="/tmp/news_set/news.tsv")
     args = parser.parse_args()
@@ -303,7 +325,7 @@ def main():
     elif args.command == "final":
         final()
     elif args.command == "checkthat":
-        checkthat()
+        checkthat(args.predictions)
     else:
         export(args.out)
 

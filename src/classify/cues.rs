@@ -245,6 +245,13 @@ const FUTURE: &[&str] = &[
     "are slated to",
     "is scheduled to",
     "are scheduled to",
+    // Intentions (docs/labelling.md lists them with the future): the verb only, since "a
+    // plan to" is a noun whose sentence usually reports the act of planning.
+    "plans to",
+    "intends to",
+    "intend to",
+    "aims to",
+    "aim to",
 ];
 
 /// Conditionals found by word; inversions ("Should …", "Were X to", "Had …") are found by
@@ -978,6 +985,18 @@ mod tests {
             find_cues("Ministers won't attend.").speculation[0].kind,
             CueKind::Future
         );
+    }
+
+    #[test]
+    fn intentions_are_future_but_a_plan_is_not() {
+        assert_eq!(
+            spec("The port authority plans to dredge the channel."),
+            ["plans to"]
+        );
+        assert_eq!(spec("The accord aims to double grain trade."), ["aims to"]);
+        assert_eq!(spec("We intend to appeal the ruling."), ["intend to"]);
+        let cues = find_cues("The cabinet approved a plan to dredge the channel.");
+        assert!(cues.speculation.is_empty(), "{:?}", cues.speculation);
     }
 
     #[test]

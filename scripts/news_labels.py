@@ -254,13 +254,19 @@ def export(out):
     print(f"wrote {out}" + (f" ({unlabelled} items not labelled yet, left out)" if unlabelled else ""))
 
 
+def binary_scores(pairs, positive=True):
+    """Precision, recall and F1 of the class `positive` over (gold, predicted) boolean pairs."""
+    tp = sum(g == positive and p == positive for g, p in pairs)
+    fp = sum(g != positive and p == positive for g, p in pairs)
+    fn = sum(g == positive and p != positive for g, p in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
 def macro_f1(pairs):
     """Macro-F1 of (gold, predicted) boolean pairs over the two classes."""
-    def f1(positive):
-        tp = sum(g == positive and p == positive for g, p in pairs)
-        wrong = sum(g != p for g, p in pairs)
-        return 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
-    return (f1(True) + f1(False)) / 2
+    return (binary_scores(pairs, True)[2] + binary_scores(pairs, False)[2]) / 2
 
 
 def read_predictions(path):

@@ -136,16 +136,6 @@ def export(out):
     print(f"{out}: {len(written)} sentences", file=sys.stderr)
 
 
-def f1(gold, predicted):
-    tp = sum(g and p for g, p in zip(gold, predicted))
-    fp = sum(p and not g for g, p in zip(gold, predicted))
-    fn = sum(g and not p for g, p in zip(gold, predicted))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    score = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return precision, recall, score
-
-
 def ceiling(prediction_files):
     its = [it["item_id"] for it in read_items()]
     found, labels = texts_and_gold(), settled()
@@ -161,8 +151,10 @@ def ceiling(prediction_files):
         missing = [i for i in its if i not in by_item]
         if missing:
             sys.exit(f"{name}: no label for {len(missing)} items, e.g. {missing[:3]}")
-        p, r, score = f1(gold, [by_item[i] == "speculation" for i in its])
-        wide = f1(gold, [by_item[i] in ("speculation", "opinion") for i in its])[2]
+        p, r, score = news_labels.binary_scores(
+            list(zip(gold, [by_item[i] == "speculation" for i in its])))
+        wide = news_labels.binary_scores(
+            list(zip(gold, [by_item[i] in ("speculation", "opinion") for i in its])))[2]
         print(f"{name}\t{p:.3f}\t{r:.3f}\t{score:.3f}\t({wide:.3f})")
     counts = {}
     for i, g in zip(its, gold):

@@ -245,8 +245,9 @@ const FUTURE: &[&str] = &[
     "are slated to",
     "is scheduled to",
     "are scheduled to",
-    // Intentions (docs/labelling.md lists them with the future): the verb only, since "a
-    // plan to" is a noun whose sentence usually reports the act of planning.
+    // Intentions (docs/labelling.md lists them with the future). Not "plan to": "a plan to"
+    // is a noun whose sentence usually reports the act of planning. "plans to" also matches
+    // the plural noun ("its plans to expand"), which speaks of the future too.
     "plans to",
     "intends to",
     "intend to",
